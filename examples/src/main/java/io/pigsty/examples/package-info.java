@@ -1,0 +1,4 @@
+/**
+ * Runnable examples and the command-line entry.
+ */
+package io.pigsty.examples;

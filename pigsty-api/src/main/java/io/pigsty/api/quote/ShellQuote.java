@@ -1,0 +1,50 @@
+package io.pigsty.api.quote;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where shell words are quoted. Nothing else in the SDK builds a shell command
+ * line by concatenating untrusted text.
+ *
+ * <p>Words made only of safe characters are left as they are (so rendered plans stay readable);
+ * everything else is wrapped in single quotes, with embedded single quotes written as
+ * {@code '\''}. Inside single quotes POSIX shells interpret nothing: no {@code $(...)}, no
+ * backticks, no globbing, and newlines are literal.
+ */
+public final class ShellQuote {
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    private ShellQuote() {
+    }
+
+    /**
+     * Quotes one word for a POSIX shell.
+     *
+     * @param word any text, including empty; must not contain NUL, which no shell argument can hold
+     * @return the word, quoted so that the shell passes it through unchanged as one argument
+     * @throws IllegalArgumentException if the word contains a NUL character
+     */
+    public static String quote(String word) {
+        Objects.requireNonNull(word, "word");
+        if (word.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a shell word cannot contain NUL");
+        }
+        if (!word.isEmpty() && SAFE.matcher(word).matches()) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Quotes every word and joins them with single spaces: an argv turned into a command line.
+     *
+     * @param argv the words
+     * @return a command line a POSIX shell splits back into exactly {@code argv}
+     */
+    public static String join(List<String> argv) {
+        return argv.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Immutable typed model of a Pigsty deployment, its validation and its pigsty.yml codec.
+ */
+package io.pigsty.model;

@@ -1,0 +1,4 @@
+/**
+ * SSH executor on JSch.
+ */
+package io.pigsty.ssh;
