@@ -1,4 +1,2 @@
-/**
- * Runnable examples and the command-line entry.
- */
+/** Runnable examples of the SDK. */
 package io.pigsty.examples;

@@ -101,7 +101,8 @@ public final class HaproxyModule implements PigstyModule {
             m.put("balance", s.balance());
             m.put("options", s.options().orElse(rtoOptions));
             m.put("patroni_port", r.get(Params.PATRONI_PORT));
-            m.put("servers", HaSupport.servers(inv, c, s));
+            m.put("servers", HaSupport.servers(inv, c, s).stream().map(x -> Map.of("name", x.name(), "ip", x.ip(),
+                    "weight", x.weight(), "backup", x.backup())).toList());
             out.put(Names.haproxyServiceFile(c.name(), s.name()), ctx.templates().render("haproxy/service.cfg.ftl", m));
         }
         return out;

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Plan {
     private static final Logger LOG = LoggerFactory.getLogger(Plan.class);
+    /**
+     * Shortest secret masked by text replacement in rendered plans and errors. Shorter values
+     * (Pigsty's default {@code pigsty}) would mangle ordinary words; validation warns about
+     * default passwords, and files holding secrets are marked secret instead.
+     */
+    static final int MASK_MIN = 8;
     private final String playbook;
     private final List<Phase> phases;
     private final Function<Function<Host, HostFacts>, List<Phase>> rebuild;
@@ -270,7 +276,7 @@ public final class Plan {
     private String maskAll(String text) {
         String out = text;
         for (String s : secrets) {
-            if (s.length() >= 4) {
+            if (s.length() >= MASK_MIN) {
                 out = out.replace(s, "******");
             }
         }

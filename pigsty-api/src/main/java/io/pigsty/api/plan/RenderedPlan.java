@@ -114,7 +114,7 @@ public final class RenderedPlan {
     private String mask(String text) {
         String out = text;
         for (String s : secrets) {
-            if (s.length() >= 4) {
+            if (s.length() >= Plan.MASK_MIN) {
                 out = out.replace(s, "******");
             }
         }

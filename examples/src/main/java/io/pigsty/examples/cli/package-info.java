@@ -1,0 +1,2 @@
+/** The command-line entry. */
+package io.pigsty.examples.cli;
