@@ -87,7 +87,7 @@ public final class Pigsty {
      * @return the plan
      */
     public Plan plan(Playbook playbook) {
-        inventory.validate().orThrow();
+        validated();
         playbook.cluster().ifPresent(c -> {
             if (inventory.cluster(c).isEmpty() && inventory.nodeGroups().stream().noneMatch(g -> g.name().equals(c))
                     && !c.equals("infra") && !c.equals("etcd")) {
@@ -132,7 +132,25 @@ public final class Pigsty {
             return pb.build();
         };
         return new Plan(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), rebuild, offline,
-                secrets(inventory), parallelism);
+                secrets(), parallelism);
+    }
+
+    private volatile boolean valid;
+    private volatile Set<String> secrets;
+
+    private Set<String> secrets() {
+        if (secrets == null) {
+            secrets = Set.copyOf(secrets(inventory));
+        }
+        return secrets;
+    }
+
+    // the inventory is immutable: one validation serves every plan of this facade
+    private void validated() {
+        if (!valid) {
+            inventory.validate().orThrow();
+            valid = true;
+        }
     }
 
     /**
