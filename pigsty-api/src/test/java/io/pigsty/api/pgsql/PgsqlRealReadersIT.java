@@ -1,0 +1,152 @@
+package io.pigsty.api.pgsql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigsty.api.pgsql.internal.DatabaseSql;
+import io.pigsty.api.pgsql.internal.PgsqlFileSet;
+import io.pigsty.api.pgsql.internal.UserSql;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real readers for the PGSQL-core templates: a real PostgreSQL 15 runs with the rendered
+ * pg_hba.conf and the rendered role/database/privilege SQL (applied twice), and a real
+ * PgBouncer runs with the rendered pgbouncer.ini, database.txt, userlist.txt, useropts.txt and
+ * pgb_hba.conf. Only ports and file locations are adapted to the test (loopback, temp dir).
+ */
+class PgsqlRealReadersIT {
+
+    @Test
+    void fixtureSpecIsAcceptedByRealPostgresAndPgbouncer() throws Exception {
+        exercise(Fixture.spec(), "test", Fixture.TEST_PASSWORD, "test", "dbuser_app", Fixture.APP_PASSWORD,
+                List.of(Fixture.TEST_PASSWORD, Fixture.APP_PASSWORD));
+    }
+
+    /**
+     * @param spec      what to render
+     * @param okUser    a user HBA lets in from 127.0.0.1 (and PgBouncer pools)
+     * @param okPwd     its password
+     * @param okDb      a database it may use
+     * @param denied    a user a rendered rule rejects from 127.0.0.1
+     * @param deniedPwd its (correct) password
+     * @param secrets   passwords that must not reach the server log or pg_stat_statements
+     */
+    static void exercise(PgsqlFileSet.Spec spec, String okUser, String okPwd, String okDb, String denied,
+                         String deniedPwd, List<String> secrets) throws Exception {
+        LocalPostgres.requireHost();
+        PgsqlFileSet hbaOnly = new PgsqlFileSet(spec, Ftl::render);
+        try (LocalPostgres pg = LocalPostgres.start(hbaOnly.pgHba(), Map.of())) {
+            Path sql = pg.dir.resolve("sql");
+            Files.createDirectories(sql);
+            LocalPostgres.chown(sql);
+            int pgbPort = LocalPostgres.freePort();
+            PgsqlFileSet.Layout layout = new PgsqlFileSet.Layout(pg.dir.resolve("pgbouncer").toString(), pg.dir.toString(),
+                    pg.dir.resolve("pgbouncer.pid").toString(), pg.dir.toString(), pg.dir.toString(),
+                    pg.dir.resolve("pg_hba.conf").toString(), sql.toString());
+            PgsqlFileSet files = new PgsqlFileSet(spec.withLayout(layout).withPorts(pg.port, pgbPort, "127.0.0.1"), Ftl::render);
+
+            // provisioning SQL, twice: the second run must succeed and change nothing
+            for (int round = 1; round <= 2; round++) {
+                for (UserSql.User u : spec.users()) {
+                    Path f = Path.of(files.userSqlPath(u));
+                    pg.writeOwned(f, files.userSql(u), "rw-------");
+                    pg.psqlFile(f, "postgres").requireOk("round " + round + " " + f);
+                    assertThat(pg.query(UserSql.convergedQuery(u), "postgres")).as("role %s converged", u.name()).isEqualTo("t");
+                }
+                Path tpl = Path.of(files.templateSqlPath());
+                pg.writeOwned(tpl, files.templateSql(), "rw-r-----");
+                for (String db : List.of("template1", "postgres")) {
+                    pg.psqlFile(tpl, db).requireOk("round " + round + " template sql in " + db);
+                    assertThat(pg.query(files.templateConvergedQuery(), db)).as("template sql in %s", db).isEqualTo("t");
+                }
+                for (DatabaseSql.Database d : spec.databases()) {
+                    Path f = Path.of(files.dbSqlPath(d));
+                    pg.writeOwned(f, files.dbSql(d), "rw-r-----");
+                    pg.psqlFile(f, "postgres").requireOk("round " + round + " " + f);
+                    assertThat(pg.query(DatabaseSql.convergedQuery(d), "postgres")).as("db %s", d.name()).isEqualTo("t");
+                    assertThat(pg.query(DatabaseSql.objectsQuery(d), d.name())).as("db %s objects", d.name()).isEqualTo("t");
+                }
+            }
+            // the monitor schema holds the contrib extensions; pg_repack is not in Debian's contrib and is skipped
+            assertThat(pg.query("select string_agg(extname, ',' order by extname) from pg_extension e join pg_namespace n"
+                    + " on n.oid = e.extnamespace where nspname = 'monitor'", "postgres"))
+                    .contains("pg_stat_statements", "pg_buffercache", "pgstattuple");
+            assertThat(pg.query("select count(*) from pg_extension where extname = 'pg_repack'", "postgres")).isEqualTo("0");
+
+            // HBA: allowed and rejected logins over TCP from 127.0.0.1
+            LocalPostgres.Result ok = LocalPostgres.login("127.0.0.1", pg.port, okUser, okPwd, okDb);
+            assertThat(ok.exit()).as("login %s: %s", okUser, ok.stderr()).isZero();
+            assertThat(ok.stdout().strip()).isEqualTo(okUser);
+            LocalPostgres.Result no = LocalPostgres.login("127.0.0.1", pg.port, denied, deniedPwd, okDb);
+            assertThat(no.exit()).isNotZero();
+            assertThat(no.stderr()).contains("pg_hba.conf rejects connection");
+            LocalPostgres.Result bad = LocalPostgres.login("127.0.0.1", pg.port, okUser, okPwd + "x", okDb);
+            assertThat(bad.stderr()).contains("password authentication failed");
+
+            // secrets never reached the server log nor pg_stat_statements (log_statement = all in this test)
+            String statements = pg.query("select coalesce(string_agg(query, E'\\n'), '') from monitor.pg_stat_statements", "postgres");
+            for (String s : secrets) {
+                assertThat(pg.log()).doesNotContain(s);
+                assertThat(statements).doesNotContain(s);
+            }
+
+            // PgBouncer with the rendered files
+            Path conf = Path.of(layout.pgbConfDir());
+            Files.createDirectories(conf);
+            LocalPostgres.chown(conf);
+            pg.writeOwned(conf.resolve("pgbouncer.ini"), files.pgbouncerIni(), "rw-r-----");
+            pg.writeOwned(conf.resolve("database.txt"), files.databaseTxt(), "rw-r-----");
+            pg.writeOwned(conf.resolve("useropts.txt"), files.useropts(), "rw-r-----");
+            pg.writeOwned(conf.resolve("userlist.txt"), files.userlist(), "rw-------");
+            pg.writeOwned(conf.resolve("pgb_hba.conf"), files.pgbHba(), "rw-r-----");
+            Process pgb = new ProcessBuilder("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--",
+                    "/usr/sbin/pgbouncer", conf.resolve("pgbouncer.ini").toString())
+                    .directory(new java.io.File("/")).redirectErrorStream(true)
+                    .redirectOutput(pg.dir.resolve("pgbouncer.out").toFile()).start();
+            try {
+                waitForPort(pgbPort, pgb, pg.dir);
+                LocalPostgres.Result viaPgb = LocalPostgres.login("127.0.0.1", pgbPort, okUser, okPwd, okDb);
+                assertThat(viaPgb.exit()).as("pgbouncer login %s: %s\n%s", okUser, viaPgb.stderr(),
+                        Files.readString(pg.dir.resolve("pgbouncer.log"))).isZero();
+                assertThat(viaPgb.stdout().strip()).isEqualTo(okUser);
+                LocalPostgres.Result deniedPgb = LocalPostgres.login("127.0.0.1", pgbPort, denied, deniedPwd, okDb);
+                assertThat(deniedPgb.exit()).isNotZero();
+                String log = Files.readString(pg.dir.resolve("pgbouncer.log"));
+                // rejected by the rendered pgb_hba rule, and PgBouncer had nothing to say about the config
+                assertThat(log).contains(denied + "@127.0.0.1").contains("login rejected")
+                        .doesNotContain("unknown parameter").doesNotContain("syntax error").doesNotContain("invalid");
+                for (String s : secrets) {
+                    assertThat(log).doesNotContain(s);
+                }
+            } finally {
+                pgb.destroy();
+                pgb.waitFor();
+            }
+        }
+    }
+
+    private static void waitForPort(int port, Process p, Path dir) throws IOException, InterruptedException {
+        Instant end = Instant.now().plus(Duration.ofSeconds(15));
+        while (Instant.now().isBefore(end)) {
+            if (!p.isAlive()) {
+                throw new AssertionError("pgbouncer exited " + p.exitValue() + ": " + Files.readString(dir.resolve("pgbouncer.out"))
+                        + (Files.exists(dir.resolve("pgbouncer.log")) ? Files.readString(dir.resolve("pgbouncer.log")) : ""));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("pgbouncer did not listen on " + port);
+    }
+}
