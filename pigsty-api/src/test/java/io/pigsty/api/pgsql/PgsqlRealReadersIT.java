@@ -81,6 +81,11 @@ class PgsqlRealReadersIT {
                     .contains("pg_stat_statements", "pg_buffercache", "pgstattuple");
             assertThat(pg.query("select count(*) from pg_extension where extname = 'pg_repack'", "postgres")).isEqualTo("0");
 
+            // the read-only password check agrees with the server's verifier
+            String verifier = pg.query("select rolpassword from pg_authid where rolname = '" + okUser + "'", "postgres");
+            assertThat(io.pigsty.api.pgsql.internal.Scram.matches(verifier, okUser, okPwd)).isTrue();
+            assertThat(io.pigsty.api.pgsql.internal.Scram.matches(verifier, okUser, okPwd + "x")).isFalse();
+
             // HBA: allowed and rejected logins over TCP from 127.0.0.1
             LocalPostgres.Result ok = LocalPostgres.login("127.0.0.1", pg.port, okUser, okPwd, okDb);
             assertThat(ok.exit()).as("login %s: %s", okUser, ok.stderr()).isZero();
