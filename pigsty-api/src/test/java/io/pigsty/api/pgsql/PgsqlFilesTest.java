@@ -74,7 +74,7 @@ class PgsqlFilesTest {
         UserSql.User evil = new UserSql.User("x_\"; DROP TABLE t; --", Optional.of("p'; DROP ROLE postgres; --"), false,
                 true, true, false, false, false, false, false, -1, Optional.empty(), Optional.empty(),
                 "it's $$ \\ \n new line", List.of("dbrole_\"ro"), Map.of("search_path", "'); DROP"));
-        assertThatThrownBy(() -> UserSql.data(evil, java.util.Set.of())).hasMessageContaining("not a valid role name");
+        assertThatThrownBy(() -> UserSql.data(evil, java.util.Set.of(), "postgres")).hasMessageContaining("not a valid role name");
         UserSql.User u = new UserSql.User("odd$name", Optional.of("p'; DROP ROLE postgres; --"), false,
                 true, true, false, false, false, false, false, -1, Optional.empty(), Optional.empty(),
                 "it's $$ \\ comment", List.of("dbrole_\"ro"), Map.of("search_path", "'); DROP"));

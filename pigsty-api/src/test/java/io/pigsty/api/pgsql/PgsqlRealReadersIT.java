@@ -59,7 +59,7 @@ class PgsqlRealReadersIT {
                     Path f = Path.of(files.userSqlPath(u));
                     pg.writeOwned(f, files.userSql(u), "rw-------");
                     pg.psqlFile(f, "postgres").requireOk("round " + round + " " + f);
-                    assertThat(pg.query(UserSql.convergedQuery(u), "postgres")).as("role %s converged", u.name()).isEqualTo("t");
+                    assertThat(pg.query(UserSql.convergedQuery(u, spec.dbsu()), "postgres")).as("role %s converged", u.name()).isEqualTo("t");
                 }
                 Path tpl = Path.of(files.templateSqlPath());
                 pg.writeOwned(tpl, files.templateSql(), "rw-r-----");
@@ -80,6 +80,9 @@ class PgsqlRealReadersIT {
                     + " on n.oid = e.extnamespace where nspname = 'monitor'", "postgres"))
                     .contains("pg_stat_statements", "pg_buffercache", "pgstattuple");
             assertThat(pg.query("select count(*) from pg_extension where extname = 'pg_repack'", "postgres")).isEqualTo("0");
+            // the bootstrap superuser keeps what initdb gave it
+            assertThat(pg.query("select rolreplication and rolcreatedb and rolbypassrls from pg_roles where rolname = 'postgres'",
+                    "postgres")).isEqualTo("t");
 
             // the read-only password check agrees with the server's verifier
             String verifier = pg.query("select rolpassword from pg_authid where rolname = '" + okUser + "'", "postgres");

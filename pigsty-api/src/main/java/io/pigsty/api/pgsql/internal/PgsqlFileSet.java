@@ -248,7 +248,7 @@ public final class PgsqlFileSet {
     public String userSql(UserSql.User u) {
         Map<String, Object> m = base();
         m.put("path", userSqlPath(u));
-        m.put("u", UserSql.data(u, systemRoles()));
+        m.put("u", UserSql.data(u, systemRoles(), spec.dbsu()));
         return templates.apply("pgsql/pg-user.sql.ftl", m);
     }
 

@@ -59,10 +59,12 @@ public final class UserSql {
     /**
      * @param u        the role
      * @param system   names that must never be dropped (dbsu, replication, admin, monitor users)
+     * @param dbsu     the bootstrap superuser: its attributes are only ever added, never stripped
+     *                 (initdb gives it every attribute; Pigsty's SQL is additive for it too)
      * @return the Freemarker data for {@code pg-user.sql.ftl} under key {@code u}
      * @throws PigstyException when the role is invalid or a system role is to be dropped
      */
-    public static Map<String, Object> data(User u, Set<String> system) {
+    public static Map<String, Object> data(User u, Set<String> system, String dbsu) {
         String where = "pg_users[" + u.name() + "]";
         if (!FILE_SAFE.matcher(u.name()).matches()) {
             throw new PigstyException(where + ".name: '" + u.name() + "' is not a valid role name");
@@ -76,7 +78,7 @@ public final class UserSql {
         m.put("nameLit", SqlQuote.literal(u.name()));
         m.put("absent", u.absent());
         m.put("createLit", SqlQuote.literal("CREATE ROLE " + ident));
-        m.put("attrs", attrs(u));
+        m.put("attrs", attrs(u, u.name().equals(dbsu)));
         m.put("connlimit", u.connlimit());
         m.put("hasPassword", u.password().isPresent());
         m.put("passwordLit", u.password().map(SqlQuote::literal).orElse(""));
@@ -100,25 +102,27 @@ public final class UserSql {
     }
 
     /**
-     * @param u the role
+     * @param u    the role
+     * @param dbsu the bootstrap superuser (only its wanted attributes are checked)
      * @return a query printing {@code t} when the role already matches (attributes, limit,
      *         comment, memberships, parameters, fixed expiry) or is absent as wanted; the
      *         password is compared separately ({@link Scram})
      */
-    public static String convergedQuery(User u) {
+    public static String convergedQuery(User u, String dbsu) {
+        boolean additive = u.name().equals(dbsu);
         String lit = SqlQuote.literal(u.name());
         if (u.absent()) {
             return "SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = " + lit + ");";
         }
         StringBuilder q = new StringBuilder("SELECT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = ")
                 .append(lit)
-                .append(" AND r.rolcanlogin = ").append(u.login())
-                .append(" AND r.rolinherit = ").append(u.inherit())
-                .append(" AND r.rolsuper = ").append(u.superuser())
-                .append(" AND r.rolcreatedb = ").append(u.createdb())
-                .append(" AND r.rolcreaterole = ").append(u.createrole())
-                .append(" AND r.rolreplication = ").append(u.replication())
-                .append(" AND r.rolbypassrls = ").append(u.bypassrls())
+                .append(attr("rolcanlogin", u.login(), additive))
+                .append(attr("rolinherit", u.inherit(), additive))
+                .append(attr("rolsuper", u.superuser(), additive))
+                .append(attr("rolcreatedb", u.createdb(), additive))
+                .append(attr("rolcreaterole", u.createrole(), additive))
+                .append(attr("rolreplication", u.replication(), additive))
+                .append(attr("rolbypassrls", u.bypassrls(), additive))
                 .append(" AND r.rolconnlimit = ").append(u.connlimit())
                 .append(" AND pg_catalog.shobj_description(r.oid, 'pg_authid') IS NOT DISTINCT FROM ")
                 .append(SqlQuote.literal(u.comment()));
@@ -140,11 +144,24 @@ public final class UserSql {
         return q.append(");").toString();
     }
 
-    private static String attrs(User u) {
-        return String.join(" ", u.login() ? "LOGIN" : "NOLOGIN", u.inherit() ? "INHERIT" : "NOINHERIT",
-                u.superuser() ? "SUPERUSER" : "NOSUPERUSER", u.createdb() ? "CREATEDB" : "NOCREATEDB",
-                u.createrole() ? "CREATEROLE" : "NOCREATEROLE", u.replication() ? "REPLICATION" : "NOREPLICATION",
-                u.bypassrls() ? "BYPASSRLS" : "NOBYPASSRLS");
+    private static String attr(String column, boolean want, boolean additive) {
+        return additive && !want ? "" : " AND r." + column + " = " + want;
+    }
+
+    private static String attrs(User u, boolean additive) {
+        List<String> a = new ArrayList<>();
+        a.add(flag(u.login(), "LOGIN", additive));
+        a.add(flag(u.inherit(), "INHERIT", additive));
+        a.add(flag(u.superuser(), "SUPERUSER", additive));
+        a.add(flag(u.createdb(), "CREATEDB", additive));
+        a.add(flag(u.createrole(), "CREATEROLE", additive));
+        a.add(flag(u.replication(), "REPLICATION", additive));
+        a.add(flag(u.bypassrls(), "BYPASSRLS", additive));
+        return String.join(" ", a.stream().filter(x -> !x.isEmpty()).toList());
+    }
+
+    private static String flag(boolean want, String name, boolean additive) {
+        return want ? name : additive ? "" : "NO" + name;
     }
 
     /**
