@@ -106,6 +106,14 @@ class PgsqlRealReadersIT {
                 assertThat(statements).doesNotContain(s);
             }
 
+            // .pgpass: the dbsu logs in as the admin user over TCP with the rendered file and no other password
+            pg.writeOwned(pg.dir.resolve("pgpass"), files.pgpass(), "rw-------");
+            LocalPostgres.Result viaPgpass = pg.asPostgres(List.of(LocalPostgres.BIN.resolve("psql").toString(), "-X", "-A", "-t", "-w",
+                    "host=127.0.0.1 port=" + pg.port + " user=" + spec.admin() + " dbname=postgres sslmode=disable",
+                    "-c", "select current_user"), Map.of("PGPASSFILE", pg.dir.resolve("pgpass").toString()));
+            assertThat(viaPgpass.exit()).as("login with .pgpass: %s", viaPgpass.stderr()).isZero();
+            assertThat(viaPgpass.stdout().strip()).isEqualTo(spec.admin());
+
             // PgBouncer with the rendered files
             Path conf = Path.of(layout.pgbConfDir());
             Files.createDirectories(conf);
@@ -138,6 +146,14 @@ class PgsqlRealReadersIT {
                 pgb.destroy();
                 pgb.waitFor();
             }
+            // the systemd unit as systemd reads it (production paths: /usr/sbin/pgbouncer must exist)
+            Path unitDir = pg.dir.resolve("units");
+            Files.createDirectories(unitDir);
+            Files.writeString(unitDir.resolve("pgbouncer.service"), new PgsqlFileSet(spec, Ftl::render).pgbouncerUnit());
+            LocalPostgres.Result verify = LocalPostgres.run(List.of("systemd-analyze", "verify",
+                    unitDir.resolve("pgbouncer.service").toString()), Map.of());
+            assertThat(verify.exit()).as("systemd-analyze verify: %s", verify.stderr() + verify.stdout()).isZero();
+            assertThat(verify.stderr() + verify.stdout()).doesNotContain("Unknown key").doesNotContain("ignoring");
         }
     }
 
