@@ -67,6 +67,10 @@ class PgsqlFilesTest {
                 Optional.empty(), "common", 5, List.of())), new HbaRules.Context("postgres", "r", "m", "a", "10.0.0.1",
                 List.of(), List.of(), List.of(), "scram-sha-256", "primary", false, true), "pgb_hba_rules"))
                 .hasMessageContaining("replication");
+        assertThatThrownBy(() -> HbaRules.expand(List.of(new HbaRules.Rule("+dbrole_readonly", "all", Optional.of("world"), "pwd",
+                Optional.empty(), "common", 5, List.of())), new HbaRules.Context("postgres", "r", "m", "a", "10.0.0.1",
+                List.of(), List.of(), List.of(), "scram-sha-256", "primary", false, true), "pgb_hba_rules"))
+                .hasMessageContaining("group");
     }
 
     @Test

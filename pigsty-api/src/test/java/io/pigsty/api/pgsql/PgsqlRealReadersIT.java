@@ -133,6 +133,17 @@ class PgsqlRealReadersIT {
                 assertThat(viaPgb.exit()).as("pgbouncer login %s: %s\n%s", okUser, viaPgb.stderr(),
                         Files.readString(pg.dir.resolve("pgbouncer.log"))).isZero();
                 assertThat(viaPgb.stdout().strip()).isEqualTo(okUser);
+                // the dbsu reaches the admin console over the unix socket by peer auth (pgb_hba order 100)
+                LocalPostgres.Result admin = pg.asPostgres(List.of(LocalPostgres.BIN.resolve("psql").toString(), "-X", "-A", "-t",
+                        "-h", pg.dir.toString(), "-p", String.valueOf(pgbPort), "-U", spec.dbsu(), "-d", "pgbouncer",
+                        "-c", "SHOW DATABASES"), Map.of());
+                assertThat(admin.exit()).as("pgbouncer admin console: %s\n%s\n%s", admin.stderr(), Files.readString(pg.dir.resolve("pgbouncer.log")), files.pgbHba()).isZero();
+                assertThat(admin.stdout()).contains(okDb + "|");
+                // the dbsu's empty auth_file entry never lets a password login through
+                for (String pw : List.of("", "x")) {
+                    LocalPostgres.Result su = LocalPostgres.login("127.0.0.1", pgbPort, spec.dbsu(), pw, "pgbouncer");
+                    assertThat(su.exit()).as("dbsu over TCP with password '%s'", pw).isNotZero();
+                }
                 LocalPostgres.Result deniedPgb = LocalPostgres.login("127.0.0.1", pgbPort, denied, deniedPwd, okDb);
                 assertThat(deniedPgb.exit()).isNotZero();
                 String log = Files.readString(pg.dir.resolve("pgbouncer.log"));

@@ -145,6 +145,9 @@ public final class HbaRules {
         if (ctx.pgbouncer() && db.equals("replication")) {
             throw new PigstyException(where + ".db: pgbouncer has no 'replication' database");
         }
+        if (ctx.pgbouncer() && user.startsWith("+")) {
+            throw new PigstyException(where + ".user: pgbouncer's HBA does not support group names ('" + user + "')");
+        }
         String auth = r.auth().isBlank() ? "pwd" : r.auth();
         String pwd = ctx.pwdEnc().equals("md5") ? "md5" : "scram-sha-256";
         String method;
@@ -165,6 +168,9 @@ public final class HbaRules {
                     + "', expected pwd, ssl, ssl-sha, ssl-md5, cert, trust, deny, reject, ident, peer (or use raw 'rules')");
         }
         String hostType = ssl ? "hostssl" : "host";
+        if (method.equals("peer") && !addr.equals("local")) {
+            throw new PigstyException(where + ".auth: peer/ident works on the unix socket only (addr: local), not '" + addr + "'");
+        }
         List<Map<String, String>> lines = new ArrayList<>();
         switch (addr) {
             case "local" -> lines.add(line("local", db, user, "", localMethod(method)));

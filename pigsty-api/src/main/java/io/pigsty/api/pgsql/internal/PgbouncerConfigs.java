@@ -107,14 +107,24 @@ public final class PgbouncerConfigs {
 
     /**
      * @param users default roles followed by pg_users
+     * @param dbsu  {@code pg_dbsu}: always listed (with an empty password unless it has one),
+     *              because PgBouncer 1.18 refuses even a peer login on the unix socket
+     *              ("no such user") for a user missing from the auth_file; an empty password
+     *              never authenticates a password login
      * @return rows {@code name password}, both already in PgBouncer's double-quoted form, for
      *         {@code userlist.txt}: users with {@code pgbouncer: true} and a password
      */
-    public static List<Map<String, String>> userList(List<User> users) {
+    public static List<Map<String, String>> userList(List<User> users, String dbsu) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        Map<String, String> su = new LinkedHashMap<>();
+        su.put("name", quote(dbsu, "pg_dbsu"));
+        su.put("password", "\"\"");
+        out.put(dbsu, su);
         for (User u : users) {
             if (!u.pgbouncer() || u.absent() || u.password().isEmpty()) {
-                out.remove(u.name());
+                if (!u.name().equals(dbsu)) {
+                    out.remove(u.name());
+                }
                 continue;
             }
             Map<String, String> m = new LinkedHashMap<>();

@@ -214,7 +214,7 @@ public final class PgsqlFileSet {
     /** @return {@code userlist.txt} (holds passwords: mode 0600) */
     public String userlist() {
         Map<String, Object> m = base();
-        m.put("users", PgbouncerConfigs.userList(spec.pgbUsers()));
+        m.put("users", PgbouncerConfigs.userList(spec.pgbUsers(), spec.dbsu()));
         return templates.apply("pgbouncer/userlist.txt.ftl", m);
     }
 
