@@ -61,12 +61,19 @@ final class LocalPostgres implements AutoCloseable {
         pg.asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
                 "--auth-local=peer", "--auth-host=reject", "-E", "UTF8", "--locale=C.UTF-8"), Map.of()).requireOk("initdb");
         pg.writeOwned(pg.dir.resolve("pg_hba.conf"), hbaContent, "rw-------");
+        // ssl on, as on a Pigsty node (pg_cert): hostssl rules are only valid with it
+        pg.asPostgres(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                "-keyout", dir.resolve("server.key").toString(), "-out", dir.resolve("server.crt").toString()), Map.of())
+                .requireOk("openssl req");
         StringBuilder conf = new StringBuilder("\n# test overrides\n")
                 .append("port = ").append(pg.port).append('\n')
                 .append("listen_addresses = '127.0.0.1'\n")
                 .append("unix_socket_directories = '").append(dir).append("'\n")
                 .append("hba_file = '").append(pg.dir.resolve("pg_hba.conf")).append("'\n")
                 .append("password_encryption = 'scram-sha-256'\n")
+                .append("ssl = on\n")
+                .append("ssl_cert_file = '").append(dir.resolve("server.crt")).append("'\n")
+                .append("ssl_key_file = '").append(dir.resolve("server.key")).append("'\n")
                 .append("shared_preload_libraries = 'pg_stat_statements'\n")
                 .append("log_statement = 'all'\n")
                 .append("log_min_error_statement = 'error'\n");

@@ -89,6 +89,10 @@ class PgsqlRealReadersIT {
             assertThat(io.pigsty.api.pgsql.internal.Scram.matches(verifier, okUser, okPwd)).isTrue();
             assertThat(io.pigsty.api.pgsql.internal.Scram.matches(verifier, okUser, okPwd + "x")).isFalse();
 
+            // PostgreSQL parsed every rendered HBA line without error
+            assertThat(pg.query("select coalesce(string_agg(line_number || ': ' || error, E'\\n'), '') from pg_hba_file_rules where error is not null", "postgres")).isEmpty();
+            assertThat(Integer.parseInt(pg.query("select count(*) from pg_hba_file_rules", "postgres"))).isGreaterThan(10);
+
             // HBA: allowed and rejected logins over TCP from 127.0.0.1
             LocalPostgres.Result ok = LocalPostgres.login("127.0.0.1", pg.port, okUser, okPwd, okDb);
             assertThat(ok.exit()).as("login %s: %s", okUser, ok.stderr()).isZero();
@@ -104,6 +108,24 @@ class PgsqlRealReadersIT {
             for (String s : secrets) {
                 assertThat(pg.log()).doesNotContain(s);
                 assertThat(statements).doesNotContain(s);
+            }
+
+            // role filter, live: the same rules rendered for a replica enable the replica-only rule; reload picks it up
+            if (spec.hbaRules().stream().anyMatch(r -> r.role().equals("replica") && r.auth().equals("trust"))) {
+                PgsqlFileSet asReplica = new PgsqlFileSet(new PgsqlFileSet.Spec(spec.instance(), "replica", false, spec.pgPort(),
+                        spec.dbsu(), spec.repl(), spec.monitor(), spec.admin(), spec.credentials(), spec.adminIp(),
+                        spec.infraIps(), spec.clusterIps(), spec.intranet(), spec.pwdEnc(), spec.hbaRules(), spec.pgbHbaRules(),
+                        spec.users(), spec.pgbUsers(), spec.databases(), spec.pgbDbs(), spec.defaultPrivileges(),
+                        spec.defaultSchemas(), spec.defaultExtensions(), spec.pgbouncerPort(), spec.pgbouncerListen(),
+                        spec.poolMode(), spec.sslMode(), spec.ignoreParams(), spec.authQuery(), layout), Ftl::render);
+                pg.writeOwned(pg.dir.resolve("pg_hba.conf"), asReplica.pgHba(), "rw-------");
+                assertThat(pg.query("select pg_reload_conf()", "postgres")).isEqualTo("t");
+                Thread.sleep(300);
+                assertThat(LocalPostgres.login("127.0.0.1", pg.port, okUser, "wrong", okDb).exit()).as("trusted on a replica").isZero();
+                pg.writeOwned(pg.dir.resolve("pg_hba.conf"), files.pgHba(), "rw-------");
+                assertThat(pg.query("select pg_reload_conf()", "postgres")).isEqualTo("t");
+                Thread.sleep(300);
+                assertThat(LocalPostgres.login("127.0.0.1", pg.port, okUser, "wrong", okDb).exit()).as("not on the primary").isNotZero();
             }
 
             // .pgpass: the dbsu logs in as the admin user over TCP with the rendered file and no other password
