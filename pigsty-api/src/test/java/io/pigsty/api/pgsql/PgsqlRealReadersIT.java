@@ -12,6 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import io.pigsty.api.pgsql.internal.ModelSpecs;
+import io.pigsty.model.HbaRule;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PgUser;
+import io.pigsty.model.Resolved;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,6 +38,41 @@ class PgsqlRealReadersIT {
     void fixtureSpecIsAcceptedByRealPostgresAndPgbouncer() throws Exception {
         exercise(Fixture.spec(), "test", Fixture.TEST_PASSWORD, "test", "dbuser_app", Fixture.APP_PASSWORD,
                 List.of(Fixture.TEST_PASSWORD, Fixture.APP_PASSWORD));
+    }
+
+    @Test
+    void sandboxSampleIsAcceptedByRealPostgresAndPgbouncer() throws Exception {
+        sample("sandbox", "pg-test", "test", "test");
+    }
+
+    @Test
+    void metaSampleIsAcceptedByRealPostgresAndPgbouncer() throws Exception {
+        sample("meta", "pg-meta", "dbuser_meta", "meta");
+    }
+
+    /**
+     * Renders the primary of a shipped sample (random passwords, plus one user the HBA rules
+     * deny on loopback, so that a rejection can be observed) and runs it for real.
+     */
+    private static void sample(String sample, String cluster, String user, String db) throws Exception {
+        Inventory inv = Inventory.sample(sample).withGeneratedPasswords(new SecureRandom());
+        PgCluster c = inv.requireCluster(cluster);
+        String deniedPwd = Inventory.randomPassword(new SecureRandom());
+        PgCluster withDenied = c.toBuilder()
+                .user(PgUser.named("dbuser_denied").password(deniedPwd).roles("dbrole_readonly").pgbouncer(true))
+                .hbaRule(HbaRule.of("dbuser_denied", "all", "localhost", "deny").order(10).title("deny on loopback").build())
+                .pgbHbaRule(HbaRule.of("dbuser_denied", "all", "localhost", "deny").order(10).title("deny on loopback").build())
+                .build();
+        List<PgCluster> clusters = inv.clusters().stream().map(x -> x.name().equals(cluster) ? withDenied : x).toList();
+        Inventory adapted = new Inventory(inv.vars(), inv.infra(), inv.etcd(), clusters, inv.nodeGroups());
+        PgInstance primary = withDenied.primary().orElseThrow();
+        Resolved vars = adapted.resolve(withDenied, primary);
+        PgsqlFileSet.Spec spec = ModelSpecs.spec(adapted, withDenied, primary, vars);
+        String pwd = vars.get(Params.PG_USERS).stream().filter(u -> u.name().equals(user)).findFirst()
+                .orElseThrow().password().orElseThrow().reveal();
+        List<String> secrets = new ArrayList<>(List.of(pwd, deniedPwd, vars.get(Params.PG_ADMIN_PASSWORD).reveal(),
+                vars.get(Params.PG_MONITOR_PASSWORD).reveal(), vars.get(Params.PG_REPLICATION_PASSWORD).reveal()));
+        exercise(spec, user, pwd, db, "dbuser_denied", deniedPwd, secrets);
     }
 
     /**
