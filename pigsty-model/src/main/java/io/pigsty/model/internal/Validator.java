@@ -211,7 +211,7 @@ public final class Validator {
                 && c.instances().stream().noneMatch(i -> i.vars().has("pg_role"))) {
             error(cp + ".hosts", "no primary: exactly one instance must have pg_role primary");
         }
-        if (badKeys.stream().anyMatch(k -> k.startsWith(cp + "."))) {
+        if (badKeys.stream().anyMatch(k -> k.startsWith(cp + ".") || k.startsWith("all.vars."))) {
             return; // business checks need well-typed vars
         }
         Resolved r;
