@@ -1,0 +1,220 @@
+package io.pigsty.api;
+
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.facts.HostFacts;
+import io.pigsty.api.plan.Phase;
+import io.pigsty.api.plan.Plan;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.template.Templates;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.NodeGroup;
+import io.pigsty.model.Param;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PgUser;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Secret;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The SDK's entry point: an inventory, modules and templates; turns playbooks into plans.
+ *
+ * <pre>{@code
+ * Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+ * Plan plan = pigsty.plan(Playbook.pgsqlCreate("pg-test"));   // validates first; no host touched
+ * System.out.println(plan.render().toText());
+ * ApplyResult r = plan.apply(executor, new ConsoleProgressListener(System.out));
+ * }</pre>
+ */
+public final class Pigsty {
+    private final Inventory inventory;
+    private final List<PigstyModule> modules;
+    private final Templates templates;
+    private final int parallelism;
+
+    private Pigsty(Builder b) {
+        this.inventory = Objects.requireNonNull(b.inventory, "inventory");
+        Map<String, PigstyModule> byName = new LinkedHashMap<>();
+        if (b.serviceLoader) {
+            ServiceLoader.load(PigstyModule.class, b.classLoader).forEach(m -> byName.putIfAbsent(m.name(), m));
+        }
+        b.modules.forEach(m -> byName.put(m.name(), m)); // explicit registration wins
+        this.modules = List.copyOf(byName.values());
+        Templates.Builder tb = Templates.builder().classLoader(b.classLoader);
+        b.templateDirs.forEach(tb::overrideDir);
+        this.templates = tb.build();
+        this.parallelism = b.parallelism;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the inventory */
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** @return modules in use (service-loaded plus explicit) */
+    public List<PigstyModule> modules() {
+        return modules;
+    }
+
+    /** @return templates in use */
+    public Templates templates() {
+        return templates;
+    }
+
+    /**
+     * Builds the plan of a playbook: validates the inventory (throwing
+     * {@link io.pigsty.model.ValidationException} with every error), then asks every module for
+     * its steps. Touches no host.
+     *
+     * @param playbook what to do
+     * @return the plan
+     */
+    public Plan plan(Playbook playbook) {
+        inventory.validate().orThrow();
+        playbook.cluster().ifPresent(c -> {
+            if (inventory.cluster(c).isEmpty() && inventory.nodeGroups().stream().noneMatch(g -> g.name().equals(c))
+                    && !c.equals("infra") && !c.equals("etcd")) {
+                inventory.requireCluster(c);
+            }
+        });
+        Map<String, HostFacts> offline = new LinkedHashMap<>();
+        for (PgCluster c : inventory.clusters()) {
+            for (PgInstance i : c.instances()) {
+                offline.putIfAbsent(i.ip(), HostFacts.offline(inventory.resolve(c, i)));
+            }
+        }
+        List<NodeGroup> groups = new ArrayList<>();
+        inventory.infra().ifPresent(groups::add);
+        inventory.etcd().ifPresent(groups::add);
+        groups.addAll(inventory.nodeGroups());
+        groups.forEach(g -> g.nodes().forEach(n -> offline.putIfAbsent(n.ip(), HostFacts.offline(inventory.resolveNode(g, n)))));
+        Function<Function<Host, HostFacts>, List<Phase>> rebuild = facts -> {
+            PlanBuilder pb = new PlanBuilder();
+            PlanContext ctx = new PlanContext() {
+                @Override
+                public Playbook playbook() {
+                    return playbook;
+                }
+
+                @Override
+                public Inventory inventory() {
+                    return inventory;
+                }
+
+                @Override
+                public Templates templates() {
+                    return templates;
+                }
+
+                @Override
+                public HostFacts facts(Host host) {
+                    return facts.apply(host);
+                }
+            };
+            modules.forEach(m -> m.contribute(ctx, pb));
+            return pb.build();
+        };
+        return new Plan(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), rebuild, offline,
+                secrets(inventory), parallelism);
+    }
+
+    /**
+     * @param inv inventory
+     * @return every secret value in it: default credentials and user passwords
+     */
+    @SuppressWarnings("unchecked")
+    public static Set<String> secrets(Inventory inv) {
+        Set<String> out = new HashSet<>();
+        for (Param<?> p : Params.all()) {
+            if (p.secret()) {
+                inv.resolveGlobal().find((Param<Secret>) p).ifPresent(s -> out.add(s.reveal()));
+            }
+        }
+        for (PgCluster c : inv.clusters()) {
+            for (Param<?> p : Params.all()) {
+                if (p.secret()) {
+                    inv.resolve(c).find((Param<Secret>) p).ifPresent(s -> out.add(s.reveal()));
+                }
+            }
+            for (PgUser u : c.users()) {
+                u.password().ifPresent(s -> out.add(s.reveal()));
+            }
+        }
+        out.remove("");
+        return out;
+    }
+
+    /** Builder of {@link Pigsty}. */
+    public static final class Builder {
+        private Inventory inventory;
+        private final List<PigstyModule> modules = new ArrayList<>();
+        private final List<Path> templateDirs = new ArrayList<>();
+        private ClassLoader classLoader = Pigsty.class.getClassLoader();
+        private boolean serviceLoader = true;
+        private int parallelism = 8;
+
+        private Builder() {
+        }
+
+        /** @param inv the inventory @return this */
+        public Builder inventory(Inventory inv) {
+            inventory = Objects.requireNonNull(inv);
+            return this;
+        }
+
+        /** @param m a module, registered explicitly (wins over a service-loaded one of the same name) @return this */
+        public Builder module(PigstyModule m) {
+            modules.add(Objects.requireNonNull(m));
+            return this;
+        }
+
+        /** @param load false to use only explicitly registered modules @return this */
+        public Builder serviceLoader(boolean load) {
+            serviceLoader = load;
+            return this;
+        }
+
+        /** @param loader class loader for modules and bundled templates @return this */
+        public Builder classLoader(ClassLoader loader) {
+            classLoader = Objects.requireNonNull(loader);
+            return this;
+        }
+
+        /** @param dir a directory overriding bundled templates by relative name @return this */
+        public Builder templateDir(Path dir) {
+            templateDirs.add(Objects.requireNonNull(dir));
+            return this;
+        }
+
+        /** @param n max hosts in parallel within a phase @return this */
+        public Builder parallelism(int n) {
+            if (n < 1) {
+                throw new PigstyException("parallelism must be >= 1, got " + n);
+            }
+            parallelism = n;
+            return this;
+        }
+
+        /** @return the facade */
+        public Pigsty build() {
+            return new Pigsty(this);
+        }
+    }
+}

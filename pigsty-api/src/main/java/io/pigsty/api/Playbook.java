@@ -1,0 +1,107 @@
+package io.pigsty.api;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What to do: Pigsty's playbooks as values. Modules decide which steps a playbook needs.
+ *
+ * @param name    {@code node}, {@code etcd}, {@code pgsql}, {@code pgsql-rm}, {@code pgsql-user},
+ *                {@code pgsql-db}, {@code pgsql-hba}, {@code pgsql-svc}
+ * @param cluster the cluster (or group) it targets, empty for all
+ * @param args    extra arguments ({@code username}, {@code dbname}, {@code allow_live})
+ */
+public record Playbook(String name, Optional<String> cluster, Map<String, String> args) {
+    /** Canonical constructor: rejects nulls, sorts args. */
+    public Playbook {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cluster, "cluster");
+        args = java.util.Collections.unmodifiableMap(new TreeMap<>(args));
+    }
+
+    /**
+     * @param clusterOrGroup cluster or group name
+     * @return node preparation (packages, OS users, directories, sysctl, default units disabled)
+     */
+    public static Playbook node(String clusterOrGroup) {
+        return new Playbook("node", Optional.of(clusterOrGroup), Map.of());
+    }
+
+    /** @return the etcd cluster */
+    public static Playbook etcd() {
+        return new Playbook("etcd", Optional.empty(), Map.of());
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return create the cluster: install, bootstrap primary, replicas, users, dbs, hba, pgbouncer, services, vip
+     */
+    public static Playbook pgsqlCreate(String cluster) {
+        return new Playbook("pgsql", Optional.of(cluster), Map.of());
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return remove the cluster; refused when {@code pg_safeguard} is set or the cluster is live
+     *         (see {@link #allowLive()})
+     */
+    public static Playbook pgsqlRemove(String cluster) {
+        return new Playbook("pgsql-rm", Optional.of(cluster), Map.of());
+    }
+
+    /**
+     * @param cluster cluster name
+     * @param user    user name (must be in the cluster's pg_users)
+     * @return create or alter one user
+     */
+    public static Playbook pgsqlUser(String cluster, String user) {
+        return new Playbook("pgsql-user", Optional.of(cluster), Map.of("username", user));
+    }
+
+    /**
+     * @param cluster cluster name
+     * @param db      database name (must be in the cluster's pg_databases)
+     * @return create or alter one database
+     */
+    public static Playbook pgsqlDb(String cluster, String db) {
+        return new Playbook("pgsql-db", Optional.of(cluster), Map.of("dbname", db));
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return re-render and reload HBA rules of postgres and pgbouncer
+     */
+    public static Playbook pgsqlHba(String cluster) {
+        return new Playbook("pgsql-hba", Optional.of(cluster), Map.of());
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return re-render and reload HAProxy services
+     */
+    public static Playbook pgsqlSvc(String cluster) {
+        return new Playbook("pgsql-svc", Optional.of(cluster), Map.of());
+    }
+
+    /** @return this playbook allowed to remove a running cluster */
+    public Playbook allowLive() {
+        Map<String, String> a = new TreeMap<>(args);
+        a.put("allow_live", "true");
+        return new Playbook(name, cluster, a);
+    }
+
+    /**
+     * @param key argument name
+     * @return its value
+     */
+    public Optional<String> arg(String key) {
+        return Optional.ofNullable(args.get(key));
+    }
+
+    /** @return the cluster, or an error naming the playbook */
+    public String requireCluster() {
+        return cluster.orElseThrow(() -> new IllegalStateException("playbook " + name + " needs a cluster"));
+    }
+}

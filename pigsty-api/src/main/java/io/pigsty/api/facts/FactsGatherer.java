@@ -1,0 +1,84 @@
+package io.pigsty.api.facts;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.ExecResult;
+import io.pigsty.api.exec.Executor;
+import io.pigsty.api.exec.Host;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a host's facts with one read-only shell command. */
+public final class FactsGatherer {
+    private static final String PROBE = String.join("; ",
+            ". /etc/os-release 2>/dev/null; echo \"os=${ID:-unknown}\"; echo \"osver=${VERSION_ID:-unknown}\"",
+            "echo \"cpu=$(nproc)\"",
+            "echo \"mem=$(awk '/^MemTotal:/{print int($2/1024)}' /proc/meminfo)\"",
+            "d=/data; [ -d $d ] || d=/; echo \"disk=$(df -P -BG $d | awk 'NR==2{gsub(\"G\",\"\",$2); print $2}')\"",
+            "echo '--packages'",
+            "dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n' 2>/dev/null | awk '$1==\"ii\"{print $2\"=\"$3}'",
+            "echo '--services'",
+            "systemctl list-units --type=service --state=running --no-legend --plain 2>/dev/null | awk '{print $1}'",
+            "true");
+
+    private FactsGatherer() {
+    }
+
+    /**
+     * @param executor how to reach the host
+     * @param host     the host
+     * @return its facts
+     */
+    public static HostFacts gather(Executor executor, Host host) {
+        Command cmd = Command.shell(PROBE).timeout(Duration.ofSeconds(30)).build();
+        ExecResult r = executor.run(host, cmd).requireOk(host, cmd);
+        Map<String, String> kv = new HashMap<>();
+        Map<String, String> pkgs = new HashMap<>();
+        Set<String> services = new HashSet<>();
+        String section = "";
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("--")) {
+                section = line;
+                continue;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            switch (section) {
+                case "--packages" -> {
+                    if (eq > 0) {
+                        pkgs.put(line.substring(0, eq), line.substring(eq + 1));
+                    }
+                }
+                case "--services" -> services.add(line.strip().replaceFirst("\\.service$", ""));
+                default -> {
+                    if (eq > 0) {
+                        kv.put(line.substring(0, eq), line.substring(eq + 1).strip());
+                    }
+                }
+            }
+        }
+        return new HostFacts(kv.getOrDefault("os", "unknown"), kv.getOrDefault("osver", "unknown"),
+                parseInt(kv.get("cpu"), 1), parseLong(kv.get("mem"), 0), parseLong(kv.get("disk"), 0), pkgs, services,
+                false);
+    }
+
+    private static int parseInt(String s, int dflt) {
+        try {
+            return s == null ? dflt : Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static long parseLong(String s, long dflt) {
+        try {
+            return s == null ? dflt : Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.pigsty.api.facts;
+
+import io.pigsty.model.Params;
+import io.pigsty.model.Resolved;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a host is: OS, size, installed packages, running services. Gathered by
+ * {@link FactsGatherer} before check/apply; taken from the inventory (or documented defaults)
+ * when rendering offline.
+ *
+ * @param os              OS id ({@code debian})
+ * @param osVersion       OS version ({@code 12})
+ * @param cpuCount        CPUs
+ * @param memoryMb        memory, MB
+ * @param diskGb          size of the data filesystem, GB
+ * @param packages        installed Debian packages, name to version
+ * @param runningServices systemd units that are running
+ * @param offline         true when these facts come from the inventory, not the host
+ */
+public record HostFacts(String os, String osVersion, int cpuCount, long memoryMb, long diskGb,
+                        Map<String, String> packages, Set<String> runningServices, boolean offline) {
+    /** Canonical constructor: copies collections into sorted, unmodifiable ones. */
+    public HostFacts {
+        Objects.requireNonNull(os, "os");
+        Objects.requireNonNull(osVersion, "osVersion");
+        packages = java.util.Collections.unmodifiableMap(new TreeMap<>(packages));
+        runningServices = java.util.Collections.unmodifiableSet(new TreeSet<>(runningServices));
+    }
+
+    /**
+     * Facts for offline rendering: {@code node_cpu}, {@code node_mem_mb}, {@code node_disk_gb}
+     * from the inventory, else 4 CPUs, 8192 MB, 100 GB; Debian 12; nothing known installed.
+     *
+     * @param vars effective vars of the host
+     * @return offline facts
+     */
+    public static HostFacts offline(Resolved vars) {
+        return new HostFacts("debian", "12", vars.get(Params.NODE_CPU), vars.get(Params.NODE_MEM_MB),
+                vars.get(Params.NODE_DISK_GB), Map.of(), Set.of(), true);
+    }
+
+    /**
+     * @param name Debian package
+     * @return its installed version
+     */
+    public Optional<String> packageVersion(String name) {
+        return Optional.ofNullable(packages.get(name));
+    }
+
+    /**
+     * @param other facts to compare with (usually offline vs gathered)
+     * @return human lines for the sizing facts that differ, empty when equal
+     */
+    public java.util.List<String> sizingDifferences(HostFacts other) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (cpuCount != other.cpuCount) {
+            out.add("cpu " + cpuCount + " -> " + other.cpuCount);
+        }
+        if (memoryMb != other.memoryMb) {
+            out.add("memory " + memoryMb + " MB -> " + other.memoryMb + " MB");
+        }
+        if (diskGb != other.diskGb) {
+            out.add("disk " + diskGb + " GB -> " + other.diskGb + " GB");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,46 @@
+package io.pigsty.api.spi;
+
+import io.pigsty.api.Playbook;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.facts.HostFacts;
+import io.pigsty.api.template.Templates;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.Resolved;
+
+/** What a module sees while it contributes steps to a plan. */
+public interface PlanContext {
+    /** @return the playbook being planned */
+    Playbook playbook();
+
+    /** @return the validated inventory */
+    Inventory inventory();
+
+    /** @return templates (bundled plus user overrides) */
+    Templates templates();
+
+    /**
+     * @param host a host of the inventory
+     * @return its facts: offline ones when rendering, gathered ones when checking or applying
+     */
+    HostFacts facts(Host host);
+
+    /**
+     * @param cluster  cluster
+     * @param instance member
+     * @return effective vars of the member
+     */
+    default Resolved resolve(PgCluster cluster, PgInstance instance) {
+        return inventory().resolve(cluster, instance);
+    }
+
+    /**
+     * @param instance a member
+     * @param cluster  its cluster
+     * @return the host of that member, named after the instance
+     */
+    default Host host(PgCluster cluster, PgInstance instance) {
+        return new Host(instance.ip(), io.pigsty.model.Names.instance(cluster.name(), instance.seq()));
+    }
+}

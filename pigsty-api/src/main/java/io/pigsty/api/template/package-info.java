@@ -1,0 +1,2 @@
+/** Freemarker templates with user overrides. */
+package io.pigsty.api.template;

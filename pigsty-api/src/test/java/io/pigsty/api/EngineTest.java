@@ -1,0 +1,167 @@
+package io.pigsty.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pigsty.api.dryrun.DryRunExecutor;
+import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.exec.LocalExecutor;
+import io.pigsty.api.plan.ApplyResult;
+import io.pigsty.api.plan.CheckReport;
+import io.pigsty.api.plan.Plan;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.plan.StepStatus;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.api.template.Templates;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Role;
+import io.pigsty.model.Secret;
+import io.pigsty.model.ValidationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The framework with small modules written here: plans, render, check, apply, failures, dry run. */
+class EngineTest {
+    private static final Inventory INV = Inventory.builder()
+            .set(Params.PG_ADMIN_PASSWORD, Secret.of("Admin.Secret.42"))
+            .cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.PRIMARY).instance(2, "10.213.0.12", Role.REPLICA))
+            .build();
+
+    /** Writes one file per instance under a directory, plus a marker command. */
+    static PigstyModule filesModule(Path dir) {
+        return new PigstyModule() {
+            @Override
+            public String name() {
+                return "TESTFILES";
+            }
+
+            @Override
+            public void contribute(PlanContext ctx, PlanBuilder plan) {
+                PgCluster c = ctx.inventory().requireCluster(ctx.playbook().requireCluster());
+                for (PgInstance i : c.instances()) {
+                    Host h = ctx.host(c, i);
+                    String name = ctx.resolve(c, i).get(Params.PG_ROLE).value();
+                    String text = ctx.templates().render("test/hello.ftl", Map.of("name", name,
+                            "cpu", ctx.facts(h).cpuCount()));
+                    plan.add("pg-config", h, Steps.file(FileSpec.text(dir.resolve("seq" + i.seq() + ".conf").toString(),
+                            text, "0644", "root")));
+                    plan.add("pg-config", h, Steps.file(new FileSpec(dir.resolve("secret" + i.seq()).toString(),
+                            ("password=" + ctx.inventory().resolve(c, i).get(Params.PG_ADMIN_PASSWORD).reveal() + "\n")
+                                    .getBytes(), "0600", "root", "root", true)));
+                }
+            }
+        };
+    }
+
+    private static Pigsty pigsty(Path dir, Path templates) throws Exception {
+        Files.createDirectories(templates.resolve("test"));
+        Files.writeString(templates.resolve("test/hello.ftl"), "hello ${name} on ${cpu} cpus\n");
+        return Pigsty.builder().inventory(INV).serviceLoader(false).module(filesModule(dir)).templateDir(templates).build();
+    }
+
+    @Test
+    void apply_converges_andSecondApplyChangesNothing(@TempDir Path dir, @TempDir Path tpl) throws Exception {
+        Plan plan = pigsty(dir, tpl).plan(Playbook.pgsqlCreate("pg-x"));
+        LocalExecutor local = new LocalExecutor();
+        ApplyResult first = plan.apply(local, io.pigsty.api.plan.PlanListener.NONE);
+        PlanAssert.assertThat(first).hasNoFailures().changed(4);
+        assertThat(Files.readString(dir.resolve("seq1.conf"))).startsWith("hello primary on ");
+        ApplyResult second = plan.apply(local, io.pigsty.api.plan.PlanListener.NONE);
+        PlanAssert.assertThat(second).hasNoFailures().changed(0);
+        assertThat(plan.check(local).converged()).isTrue();
+
+        Files.writeString(dir.resolve("seq2.conf"), "tampered\n");
+        CheckReport report = plan.check(local);
+        assertThat(report.changes()).hasSize(1);
+        assertThat(report.toText()).contains("-tampered").contains("+hello replica");
+        assertThat(Files.readString(dir.resolve("seq2.conf"))).isEqualTo("tampered\n"); // check is read-only
+    }
+
+    @Test
+    void render_isDeterministic_andMasksSecretsOutsideSecretFiles(@TempDir Path dir, @TempDir Path tpl) throws Exception {
+        Plan plan = pigsty(dir, tpl).plan(Playbook.pgsqlCreate("pg-x"));
+        String a = plan.render().toText();
+        String b = pigsty(dir, tpl).plan(Playbook.pgsqlCreate("pg-x")).render().toText();
+        assertThat(a).isEqualTo(b).contains("hello primary on 4 cpus").contains("(secret)");
+        assertThat(a).doesNotContain("Admin.Secret.42");
+        assertThat(plan.render().toJson()).doesNotContain("Admin.Secret.42").contains("\"secret\" : true");
+        assertThat(plan.render().toText(true)).contains("password=Admin.Secret.42");
+        PlanAssert.assertThat(plan).hasPhases("pg-config").onHost("10.213.0.11")
+                .writesFile(dir.resolve("secret1").toString()).withMode("0600").containing("password=");
+    }
+
+    @Test
+    void failingHost_skipsItsRemainingSteps_othersFinish() {
+        PigstyModule failing = new PigstyModule() {
+            @Override
+            public String name() {
+                return "FAILING";
+            }
+
+            @Override
+            public void contribute(PlanContext ctx, PlanBuilder plan) {
+                for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
+                    Host h = Host.of(i.ip());
+                    String fail = i.seq() == 1 ? "exit 7" : "true";
+                    plan.add("node", h, Steps.command("first", "first", Command.shell("false").build(),
+                            Command.shell(fail).build()));
+                    plan.add("node", h, Steps.command("second", "second", Command.shell("false").build(),
+                            Command.shell("true").build()));
+                    plan.add("etcd", h, Steps.command("third", "third", Command.shell("false").build(),
+                            Command.shell("true").build()));
+                }
+            }
+        };
+        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).build()
+                .plan(Playbook.pgsqlCreate("pg-x"));
+        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom").build();
+        ApplyResult r = plan.apply(dry, io.pigsty.api.plan.PlanListener.NONE);
+        assertThat(r.failedHosts()).containsExactly("10.213.0.11");
+        assertThat(r.steps()).filteredOn(s -> s.host().equals("10.213.0.11")).extracting(s -> s.status())
+                .containsExactly(StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.SKIPPED);
+        assertThat(r.steps()).filteredOn(s -> s.host().equals("10.213.0.12")).extracting(s -> s.status())
+                .containsExactly(StepStatus.CHANGED, StepStatus.CHANGED, StepStatus.CHANGED);
+        assertThat(r.steps().get(0).error()).get().asString().contains("exit 7");
+    }
+
+    @Test
+    void plan_validatesTheInventoryFirst() {
+        Inventory bad = Inventory.builder().cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.REPLICA)).build();
+        assertThatThrownBy(() -> Pigsty.builder().inventory(bad).build().plan(Playbook.pgsqlCreate("pg-x")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("no primary");
+        assertThatThrownBy(() -> Pigsty.builder().inventory(INV).build().plan(Playbook.pgsqlCreate("pg-nope")))
+                .isInstanceOf(PigstyException.class).hasMessageContaining("pg-nope").hasMessageContaining("pg-x");
+    }
+
+    @Test
+    void secretFile_withLooseMode_isRefused() {
+        PlanBuilder pb = new PlanBuilder();
+        assertThatThrownBy(() -> pb.add("node", Host.of("10.0.0.1"), Steps.file(new FileSpec("/etc/x", new byte[0],
+                "0644", "root", "root", true)))).isInstanceOf(PigstyException.class).hasMessageContaining("0600");
+        pb.add("node", Host.of("10.0.0.1"), Steps.directory("/pg", "0755", "root", "root"));
+        assertThatThrownBy(() -> pb.add("node", Host.of("10.0.0.1"), Steps.directory("/pg", "0755", "root", "root")))
+                .hasMessageContaining("duplicate step");
+    }
+
+    @Test
+    void templates_strictAndOverridable(@TempDir Path tpl) throws Exception {
+        Files.createDirectories(tpl.resolve("test"));
+        Files.writeString(tpl.resolve("test/x.ftl"), "a\n${missing}\n");
+        Templates t = Templates.builder().overrideDir(tpl).build();
+        assertThatThrownBy(() -> t.render("test/x.ftl", Map.of())).isInstanceOf(PigstyException.class)
+                .hasMessageContaining("test/x.ftl").hasMessageContaining("line 2");
+        assertThatThrownBy(() -> t.render("nope/none.ftl", Map.of())).hasMessageContaining("nope/none.ftl");
+    }
+}
