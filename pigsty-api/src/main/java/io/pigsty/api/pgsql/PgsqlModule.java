@@ -6,6 +6,7 @@ import io.pigsty.api.exec.Host;
 import io.pigsty.api.pgsql.internal.DatabaseSql;
 import io.pigsty.api.pgsql.internal.ModelSpecs;
 import io.pigsty.api.pgsql.internal.PgsqlFileSet;
+import io.pigsty.api.pgsql.internal.PgsqlSteps;
 import io.pigsty.api.pgsql.internal.SqlFileStep;
 import io.pigsty.api.pgsql.internal.UserSql;
 import io.pigsty.api.plan.PlanBuilder;
@@ -103,13 +104,13 @@ public final class PgsqlModule implements PigstyModule {
         PgsqlFileSet f = files(ctx, c, primary);
         Host h = ctx.host(c, primary);
         for (UserSql.User u : f.spec().users()) {
-            plan.add("pg-provision", h, userStep(f, u));
+            plan.add("pg-provision", h, PgsqlSteps.user(f, u));
         }
         for (String db : List.of("template1", "postgres")) {
-            plan.add("pg-provision", h, templateStep(f, db));
+            plan.add("pg-provision", h, PgsqlSteps.template(f, db));
         }
         for (DatabaseSql.Database d : f.spec().databases()) {
-            plan.add("pg-provision", h, dbStep(f, d));
+            plan.add("pg-provision", h, PgsqlSteps.database(f, d));
         }
         pgbouncer(ctx, plan, c, List.of("pgbouncer.ini", "database.txt", "useropts.txt", "userlist.txt", "pgb_hba.conf"), true);
     }
@@ -121,7 +122,7 @@ public final class PgsqlModule implements PigstyModule {
         }
         UserSql.User u = f.spec().users().stream().filter(x -> x.name().equals(name)).reduce((a, b) -> b)
                 .orElseThrow(() -> new PigstyException("pgsql-user: user '" + name + "' is not defined in pg_users of " + c.name()));
-        plan.add("pg-provision", ctx.host(c, primary), userStep(f, u));
+        plan.add("pg-provision", ctx.host(c, primary), PgsqlSteps.user(f, u));
         pgbouncer(ctx, plan, c, List.of("userlist.txt", "useropts.txt"), false);
     }
 
@@ -129,7 +130,7 @@ public final class PgsqlModule implements PigstyModule {
         PgsqlFileSet f = files(ctx, c, primary);
         DatabaseSql.Database d = f.spec().databases().stream().filter(x -> x.name().equals(name)).reduce((a, b) -> b)
                 .orElseThrow(() -> new PigstyException("pgsql-db: database '" + name + "' is not defined in pg_databases of " + c.name()));
-        plan.add("pg-provision", ctx.host(c, primary), dbStep(f, d));
+        plan.add("pg-provision", ctx.host(c, primary), PgsqlSteps.database(f, d));
         pgbouncer(ctx, plan, c, List.of("database.txt"), false);
     }
 
@@ -177,36 +178,6 @@ public final class PgsqlModule implements PigstyModule {
         // reload when running; before the first start there is nothing to reload
         plan.add("pgbouncer", ctx.host(c, i), Steps.file(file(PGB_DIR + "/" + name, content, secret ? "0600" : "0640",
                 f.spec().dbsu(), secret), Command.of("systemctl", "try-reload-or-restart", "pgbouncer")));
-    }
-
-    private static Step userStep(PgsqlFileSet f, UserSql.User u) {
-        FileSpec sql = file(f.userSqlPath(u), f.userSql(u), "0600", f.spec().dbsu(), true);
-        return new SqlFileStep("pgsql:user:" + u.name(), (u.absent() ? "drop role " : "create/alter role ") + u.name(),
-                sql, "postgres", f.spec().pgPort(), f.spec().dbsu(),
-                List.of(new SqlFileStep.Probe("postgres", UserSql.convergedQuery(u, f.spec().dbsu()), "role " + u.name())),
-                u.absent() ? Optional.empty() : u.password().map(p -> new SqlFileStep.PasswordProbe(u.name(), p)), List.of());
-    }
-
-    private static Step templateStep(PgsqlFileSet f, String db) {
-        FileSpec sql = file(f.templateSqlPath(), f.templateSql(), "0640", f.spec().dbsu(), false);
-        List<String> notes = new ArrayList<>();
-        if (!f.skippedExtensions().isEmpty()) {
-            notes.add("not shipped by Debian 12 postgresql-contrib, skipped when absent: " + String.join(", ", f.skippedExtensions()));
-        }
-        return new SqlFileStep("pgsql:template:" + db, "default schemas, extensions and privileges in " + db, sql, db,
-                f.spec().pgPort(), f.spec().dbsu(),
-                List.of(new SqlFileStep.Probe(db, f.templateConvergedQuery(), "defaults of " + db)), Optional.empty(), notes);
-    }
-
-    private static Step dbStep(PgsqlFileSet f, DatabaseSql.Database d) {
-        FileSpec sql = file(f.dbSqlPath(d), f.dbSql(d), "0640", f.spec().dbsu(), false);
-        List<SqlFileStep.Probe> probes = new ArrayList<>();
-        probes.add(new SqlFileStep.Probe("postgres", DatabaseSql.convergedQuery(d), "database " + d.name()));
-        if (d.state().equals("create") && d.allowconn()) {
-            probes.add(new SqlFileStep.Probe(d.name(), DatabaseSql.objectsQuery(d), "schemas/extensions of " + d.name()));
-        }
-        return new SqlFileStep("pgsql:db:" + d.name(), d.state() + " database " + d.name(), sql, "postgres",
-                f.spec().pgPort(), f.spec().dbsu(), probes, Optional.empty(), List.of());
     }
 
 }

@@ -48,6 +48,7 @@ public final class SqlFileStep implements Step {
     private final String description;
     private final FileSpec file;
     private final String database;
+    private final String socketDir;
     private final int port;
     private final String dbsu;
     private final List<Probe> probes;
@@ -59,18 +60,20 @@ public final class SqlFileStep implements Step {
      * @param description human line
      * @param file        the SQL file
      * @param database    database psql connects to first
-     * @param port        pg_port (unix socket in /var/run/postgresql)
+     * @param socketDir   PostgreSQL's unix socket directory
+     * @param port        pg_port
      * @param dbsu        OS user and database superuser
      * @param probes      convergence queries; none means "always run"
      * @param password    password to compare, if the file sets one
      * @param notes       notes shown in the rendered plan
      */
-    public SqlFileStep(String id, String description, FileSpec file, String database, int port, String dbsu,
+    public SqlFileStep(String id, String description, FileSpec file, String database, String socketDir, int port, String dbsu,
                        List<Probe> probes, Optional<PasswordProbe> password, List<String> notes) {
         this.id = Objects.requireNonNull(id);
         this.description = Objects.requireNonNull(description);
         this.file = Objects.requireNonNull(file);
         this.database = Objects.requireNonNull(database);
+        this.socketDir = Objects.requireNonNull(socketDir);
         this.port = port;
         this.dbsu = Objects.requireNonNull(dbsu);
         this.probes = List.copyOf(probes);
@@ -90,16 +93,16 @@ public final class SqlFileStep implements Step {
 
     /** @return the psql command that runs the file */
     public Command runCommand() {
-        Command.Builder b = Command.argv(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-p", String.valueOf(port),
-                "-d", database, "-f", file.path())).user(dbsu).timeout(TIMEOUT);
+        Command.Builder b = Command.argv(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-h", socketDir,
+                "-p", String.valueOf(port), "-d", database, "-f", file.path())).user(dbsu).timeout(TIMEOUT);
         // psql echoes a failing statement's text on stderr: mask the password there
         password.ifPresent(pw -> b.secret(pw.password()));
         return b.build();
     }
 
     private Command query(String db, String sql) {
-        return Command.argv(List.of("psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-p", String.valueOf(port),
-                "-d", db, "-c", sql)).user(dbsu).timeout(Duration.ofSeconds(30)).build();
+        return Command.argv(List.of("psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDir,
+                "-p", String.valueOf(port), "-d", db, "-c", sql)).user(dbsu).timeout(Duration.ofSeconds(30)).build();
     }
 
     @Override
