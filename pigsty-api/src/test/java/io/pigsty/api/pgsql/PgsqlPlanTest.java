@@ -137,6 +137,27 @@ class PgsqlPlanTest {
     }
 
     @Test
+    void dryRunApplyOfUserPlaybookWritesTheSqlAndRunsItOnThePrimaryOnly() {
+        io.pigsty.api.dryrun.DryRunExecutor ex = io.pigsty.api.dryrun.DryRunExecutor.builder().build();
+        Plan plan = pigsty.plan(Playbook.pgsqlUser("pg-test", "test"));
+        var result = plan.apply(ex, new io.pigsty.api.plan.PlanListener() { });
+        PlanAssert.assertThat(result).hasNoFailures();
+        assertThat(ex.filesWritten("10.213.0.11")).containsKey("/pg/tmp/pg-user-test.sql")
+                .containsKey("/etc/pgbouncer/userlist.txt");
+        assertThat(ex.filesWritten("10.213.0.12")).doesNotContainKey("/pg/tmp/pg-user-test.sql")
+                .containsKey("/etc/pgbouncer/userlist.txt");
+        assertThat(ex.recorded().stream().map(io.pigsty.api.dryrun.DryRunExecutor.Recorded::detail))
+                .anyMatch(d -> d.startsWith("[postgres] psql") && d.contains("-f /pg/tmp/pg-user-test.sql"))
+                .anyMatch(d -> d.contains("systemctl try-reload-or-restart pgbouncer"));
+        for (String secret : Pigsty.secrets(inv)) {
+            if (secret.length() >= 8) {
+                assertThat(ex.recorded().stream().map(io.pigsty.api.dryrun.DryRunExecutor.Recorded::detail))
+                        .noneMatch(d -> d.contains(secret));
+            }
+        }
+    }
+
+    @Test
     void renderIsDeterministic() {
         String a = pigsty.plan(Playbook.pgsqlCreate("pg-test")).render().toText();
         String b = Pigsty.builder().inventory(inv).build().plan(Playbook.pgsqlCreate("pg-test")).render().toText();
