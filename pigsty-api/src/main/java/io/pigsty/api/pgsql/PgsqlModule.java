@@ -142,7 +142,7 @@ public final class PgsqlModule implements PigstyModule {
             Command reload = Command.shell("if [ -S " + ShellQuote.quote("/var/run/postgresql/.s.PGSQL." + port) + " ]; then "
                     + "psql -X -q -p " + port + " -d postgres -c 'SELECT pg_reload_conf()'; fi").user(f.spec().dbsu()).build();
             plan.add(phase, ctx.host(c, i), Steps.file(file(HBA_FILE, f.pgHba(), "0640", f.spec().dbsu(), false), reload));
-            if (!phase.equals("pg-config")) {
+            if (!phase.equals("pg-config") && pgbouncerEnabled(ctx, c, i)) {
                 pgbouncerFile(ctx, plan, c, i, f, "pgb_hba.conf");
             }
         }
@@ -150,6 +150,9 @@ public final class PgsqlModule implements PigstyModule {
 
     private void pgbouncer(PlanContext ctx, PlanBuilder plan, PgCluster c, List<String> which, boolean full) {
         for (PgInstance i : c.instances()) {
+            if (!pgbouncerEnabled(ctx, c, i)) {
+                continue;
+            }
             PgsqlFileSet f = files(ctx, c, i);
             Host h = ctx.host(c, i);
             if (full) {
@@ -164,6 +167,10 @@ public final class PgsqlModule implements PigstyModule {
                 plan.add("pgbouncer", h, Steps.service("pgbouncer", true, true));
             }
         }
+    }
+
+    private static boolean pgbouncerEnabled(PlanContext ctx, PgCluster c, PgInstance i) {
+        return ctx.resolve(c, i).get(io.pigsty.model.Params.PGBOUNCER_ENABLED);
     }
 
     private void pgbouncerFile(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance i, PgsqlFileSet f, String name) {

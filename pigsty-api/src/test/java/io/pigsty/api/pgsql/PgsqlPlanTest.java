@@ -13,6 +13,7 @@ import io.pigsty.api.plan.Plan;
 import io.pigsty.api.step.Rendered;
 import io.pigsty.api.step.Step;
 import io.pigsty.model.Inventory;
+import io.pigsty.model.PgCluster;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +156,17 @@ class PgsqlPlanTest {
                         .noneMatch(d -> d.contains(secret));
             }
         }
+    }
+
+    @Test
+    void pgbouncerDisabledMeansNoPgbouncerSteps() {
+        PgCluster c = inv.requireCluster("pg-test").toBuilder().set(io.pigsty.model.Params.PGBOUNCER_ENABLED, false).build();
+        Inventory noPgb = new Inventory(inv.vars(), inv.infra(), inv.etcd(),
+                inv.clusters().stream().map(x -> x.name().equals("pg-test") ? c : x).toList(), inv.nodeGroups());
+        Plan plan = Pigsty.builder().inventory(noPgb).build().plan(Playbook.pgsqlCreate("pg-test"));
+        PlanAssert.assertThat(plan).onHost("10.213.0.11").doesNotWriteFile("/etc/pgbouncer/pgbouncer.ini")
+                .hasStep("pgsql:user:test");
+        assertThat(plan.render().toText()).doesNotContain("service:pgbouncer");
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.pigsty.model.Resolved;
 import io.pigsty.model.Secret;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
