@@ -7,7 +7,6 @@ import io.pigsty.api.pgsql.internal.DatabaseSql;
 import io.pigsty.api.pgsql.internal.ModelSpecs;
 import io.pigsty.api.pgsql.internal.PgsqlFileSet;
 import io.pigsty.api.pgsql.internal.PgsqlSteps;
-import io.pigsty.api.pgsql.internal.SqlFileStep;
 import io.pigsty.api.pgsql.internal.UserSql;
 import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.quote.ShellQuote;
@@ -19,9 +18,7 @@ import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Module {@code PGSQL} (core part): HBA, the dbsu's {@code .pgpass}, roles/users, databases,
@@ -38,10 +35,13 @@ import java.util.Optional;
  * PGDATA also means a replica's pg_basebackup never copies the primary's rules.
  *
  * <p>SQL runs on the primary only, as the dbsu through the local socket, from files under
- * {@code /pg/tmp} (mode 0600: user files may hold passwords). Step ids:
- * {@code pgsql:hba}, {@code pgsql:pgpass}, {@code pgsql:user:<name>}, {@code pgsql:template:<db>},
- * {@code pgsql:db:<name>}, {@code pgbouncer:dir}, {@code pgbouncer:config:<file>},
- * {@code pgbouncer:unit}, {@code pgbouncer:service}.
+ * {@code /pg/tmp} (mode 0600: user files may hold passwords). Step ids (phase):
+ * {@code file:/pg/conf/pg_hba.conf} (pg-config for {@code pgsql}, pg-provision for {@code pgsql-hba}),
+ * {@code file:<pg_dbsu_home>/.pgpass}, {@code pgsql:user:<name>} (default roles first),
+ * {@code pgsql:template:template1}, {@code pgsql:template:postgres}, {@code pgsql:db:<name>}
+ * (pg-provision), {@code dir:/etc/pgbouncer}, {@code file:/etc/pgbouncer/<pgbouncer.ini|database.txt|
+ * useropts.txt|userlist.txt|pgb_hba.conf>}, {@code file:/etc/systemd/system/pgbouncer.service},
+ * {@code service:pgbouncer} (pgbouncer).
  */
 public final class PgsqlModule implements PigstyModule {
     /** The HBA file PostgreSQL reads (Patroni: {@code postgresql.parameters.hba_file}). */
@@ -98,7 +98,7 @@ public final class PgsqlModule implements PigstyModule {
         hba(ctx, plan, c, "pg-config");
         for (PgInstance i : c.instances()) {
             PgsqlFileSet f = files(ctx, c, i);
-            String home = "/var/lib/postgresql";
+            String home = ctx.resolve(c, i).get(io.pigsty.model.Params.PG_DBSU_HOME);
             plan.add("pg-provision", ctx.host(c, i), Steps.file(file(home + "/.pgpass", f.pgpass(), "0600", f.spec().dbsu(), true)));
         }
         PgsqlFileSet f = files(ctx, c, primary);
