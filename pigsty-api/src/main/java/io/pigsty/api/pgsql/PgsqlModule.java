@@ -12,7 +12,6 @@ import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.quote.ShellQuote;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
-import io.pigsty.api.step.Step;
 import io.pigsty.api.step.Steps;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
