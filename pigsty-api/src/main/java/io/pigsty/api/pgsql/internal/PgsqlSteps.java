@@ -23,7 +23,8 @@ public final class PgsqlSteps {
      * @return step {@code pgsql:user:<name>}
      */
     public static Step user(PgsqlFileSet f, UserSql.User u) {
-        FileSpec sql = file(f.userSqlPath(u), f.userSql(u), "0600", f.spec().dbsu(), true);
+        // always 0600; marked secret (content hidden in plans) only when it sets a password
+        FileSpec sql = file(f.userSqlPath(u), f.userSql(u), "0600", f.spec().dbsu(), u.password().isPresent() && !u.absent());
         return new SqlFileStep("pgsql:user:" + u.name(), (u.absent() ? "drop role " : "create/alter role ") + u.name(),
                 sql, "postgres", f.spec().layout().pgLocalhost(), f.spec().pgPort(), f.spec().dbsu(),
                 List.of(new SqlFileStep.Probe("postgres", UserSql.convergedQuery(u, f.spec().dbsu()), "role " + u.name())),
