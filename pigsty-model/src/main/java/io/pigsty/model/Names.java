@@ -35,10 +35,10 @@ public final class Names {
     /**
      * @param cluster cluster name
      * @param service service short name
-     * @return {@code /etc/haproxy/pg-test-primary.cfg}
+     * @return {@code /etc/haproxy/conf.d/pg-test-primary.cfg} (a directory of its own, loaded after haproxy.cfg, so the global and defaults sections always come first)
      */
     public static String haproxyServiceFile(String cluster, String service) {
-        return "/etc/haproxy/" + service(cluster, service) + ".cfg";
+        return "/etc/haproxy/conf.d/" + service(cluster, service) + ".cfg";
     }
 
     /**

@@ -1,0 +1,109 @@
+package io.pigsty.ha;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.ha.internal.HaSupport;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Names;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PgService;
+import io.pigsty.model.Resolved;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HAPROXY: the cluster's services on every member ({@code pgsql}, {@code pgsql-svc}). One file
+ * per service in {@code /etc/haproxy/conf.d/}, checked with {@code haproxy -c} before a reload.
+ */
+public final class HaproxyModule implements PigstyModule {
+    private static final Command RELOAD = Command.shell(
+            "haproxy -c -q -f /etc/haproxy/haproxy.cfg -f /etc/haproxy/conf.d && systemctl try-reload-or-restart haproxy").build();
+
+    @Override
+    public String name() {
+        return "HAPROXY";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        String pb = ctx.playbook().name();
+        if (!pb.equals("pgsql") && !pb.equals("pgsql-svc")) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
+        if (!inv.resolve(c).get(Params.HAPROXY_ENABLED)) {
+            return;
+        }
+        for (PgInstance i : c.instances()) {
+            Host h = ctx.host(c, i);
+            plan.add("haproxy", h, Steps.directory("/etc/haproxy/conf.d", "0755", "root", "root"));
+            for (Map.Entry<String, String> f : render(ctx, inv, c, i).entrySet()) {
+                boolean global = f.getKey().equals("/etc/haproxy/haproxy.cfg");
+                FileSpec spec = new FileSpec(f.getKey(), f.getValue().getBytes(StandardCharsets.UTF_8),
+                        global ? "0600" : "0644", "root", "root", global);
+                plan.add("haproxy", h, Steps.file(spec, RELOAD));
+            }
+            if (pb.equals("pgsql")) {
+                plan.add("haproxy", h, Steps.file(FileSpec.text("/etc/systemd/system/haproxy.service",
+                        ctx.templates().render("systemd/haproxy.service.ftl", Map.of()), "0644", "root"),
+                        Command.of("systemctl", "daemon-reload"), Command.of("systemctl", "try-restart", "haproxy")));
+                plan.add("haproxy", h, Steps.service("haproxy", true, true));
+            }
+        }
+    }
+
+    /**
+     * Every HAProxy file of one member: the global config, then one file per service.
+     *
+     * @param ctx plan context (templates)
+     * @param inv inventory
+     * @param c   cluster
+     * @param i   member
+     * @return path to content, in order
+     */
+    public static Map<String, String> render(PlanContext ctx, Inventory inv, PgCluster c, PgInstance i) {
+        Resolved r = inv.resolve(c, i);
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("ip", i.ip());
+        g.put("admin_port", r.get(Params.HAPROXY_EXPORTER_PORT));
+        g.put("auth_enabled", r.get(Params.HAPROXY_AUTH_ENABLED));
+        g.put("admin_username", r.get(Params.HAPROXY_ADMIN_USERNAME));
+        g.put("admin_password", r.get(Params.HAPROXY_ADMIN_PASSWORD).reveal());
+        g.put("client_timeout", r.get(Params.HAPROXY_CLIENT_TIMEOUT));
+        g.put("server_timeout", r.get(Params.HAPROXY_SERVER_TIMEOUT));
+        out.put("/etc/haproxy/haproxy.cfg", ctx.templates().render("haproxy/haproxy.cfg.ftl", g));
+        List<PgService> services = new ArrayList<>(r.get(Params.PG_DEFAULT_SERVICES));
+        services.addAll(r.get(Params.PG_SERVICES));
+        String rtoOptions = r.get(Params.PG_RTO).plan().haproxyTimings()
+                + " on-marked-down shutdown-sessions slowstart 30s maxconn 3000 maxqueue 128 weight 100";
+        for (PgService s : services) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("full_name", Names.service(c.name(), s.name()));
+            m.put("bind", s.ip());
+            m.put("port", s.port());
+            m.put("dest_port", HaSupport.destPort(inv, c, s));
+            m.put("check", s.check());
+            m.put("selector", s.selector());
+            m.put("backup", s.backup().orElse(""));
+            m.put("maxconn", s.maxconn());
+            m.put("balance", s.balance());
+            m.put("options", s.options().orElse(rtoOptions));
+            m.put("patroni_port", r.get(Params.PATRONI_PORT));
+            m.put("servers", HaSupport.servers(inv, c, s));
+            out.put(Names.haproxyServiceFile(c.name(), s.name()), ctx.templates().render("haproxy/service.cfg.ftl", m));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,246 @@
+package io.pigsty.ha;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Check;
+import io.pigsty.api.step.Outcome;
+import io.pigsty.api.step.Rendered;
+import io.pigsty.api.step.Step;
+import io.pigsty.api.step.StepContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.ha.internal.HaSupport;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Resolved;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * PATRONI: the instance lifecycle. In {@code pgsql}: preflight (Patroni >= 3.0.3), config and
+ * unit, the primary first (waits until it answers {@code /primary}), then replicas (wait until
+ * streaming). In {@code pgsql-rm}: the live-cluster guard, then replicas before the primary.
+ */
+public final class PatroniModule implements PigstyModule {
+    /** First Patroni without the etcd3 leader-key overwrite (upstream #2689). */
+    public static final String MIN_VERSION = "3.0.3";
+
+    @Override
+    public String name() {
+        return "PATRONI";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        String pb = ctx.playbook().name();
+        if (!pb.equals("pgsql") && !pb.equals("pgsql-rm")) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
+        if (pb.equals("pgsql-rm")) {
+            remove(ctx, plan, inv, c);
+            return;
+        }
+        boolean allowOld = inv.resolve(c).get(Params.PATRONI_ALLOW_OLD);
+        for (PgInstance i : c.instances()) {
+            Host h = ctx.host(c, i);
+            Resolved r = inv.resolve(c, i);
+            if (!allowOld) {
+                plan.add("preflight", h, new PatroniVersionCheck());
+            }
+            Map<String, Object> m = HaSupport.patroni(inv, c, i, ctx.facts(h));
+            String dbsu = r.get(Params.PG_DBSU);
+            plan.add("pg-config", h, Steps.directory("/etc/patroni", "0755", "root", "root"));
+            plan.add("pg-config", h, Steps.file(new FileSpec("/etc/patroni/patroni.yml",
+                    ctx.templates().render("patroni/patroni.yml.ftl", m).getBytes(StandardCharsets.UTF_8), "0600", dbsu,
+                    dbsu, true), Command.of("systemctl", "try-reload-or-restart", "patroni")));
+            plan.add("pg-config", h, Steps.file(FileSpec.text("/etc/systemd/system/patroni.service",
+                    ctx.templates().render("systemd/patroni.service.ftl", m), "0644", "root"),
+                    Command.of("systemctl", "daemon-reload")));
+            String phase = c.primary().filter(p -> p.seq() == i.seq()).isPresent() ? "pg-primary" : "pg-replica";
+            plan.add(phase, h, Steps.service("patroni", true, true));
+            String url = "http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT);
+            if (phase.equals("pg-primary")) {
+                plan.add(phase, h, Steps.waitFor("patroni:primary", "Patroni reports " + m.get("ins") + " primary",
+                        probe(url + "/primary"), Duration.ofSeconds(180), Duration.ofSeconds(1)));
+            } else {
+                plan.add(phase, h, Steps.waitFor("patroni:replica", "Patroni reports " + m.get("ins") + " streaming",
+                        probe(url + "/replica?replication_state=streaming"), Duration.ofSeconds(300), Duration.ofSeconds(1)));
+            }
+        }
+    }
+
+    private static Command probe(String url) {
+        return Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url)).timeout(Duration.ofSeconds(10)).build();
+    }
+
+    private void remove(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c) {
+        Resolved cr = inv.resolve(c);
+        if (cr.get(Params.PG_SAFEGUARD)) {
+            throw new PigstyException("pg_safeguard is set for " + c.name() + ": pgsql-rm refuses to remove it");
+        }
+        boolean allowLive = ctx.playbook().arg("allow_live").map(Boolean::parseBoolean).orElse(false);
+        List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":"
+                + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/health").collect(Collectors.toList());
+        List<PgInstance> order = new ArrayList<>(c.replicas());
+        c.primary().ifPresent(order::add); // replicas before the primary
+        for (PgInstance i : c.instances()) {
+            if (!allowLive) {
+                plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name(), urls));
+            }
+        }
+        for (PgInstance i : order) {
+            Host h = ctx.host(c, i);
+            Resolved r = inv.resolve(c, i);
+            plan.add("pg-remove", h, Steps.command("patroni:stop", "stop and disable Patroni and PostgreSQL",
+                    Command.shell("! systemctl is-active --quiet patroni && ! systemctl is-enabled --quiet patroni "
+                            + "&& ! pgrep -x postgres >/dev/null").build(),
+                    Command.shell("systemctl disable --now patroni 2>/dev/null; "
+                            + "runuser -u postgres -- " + r.get(Params.PG_BIN_DIR) + "/pg_ctl -D " + r.get(Params.PG_DATA)
+                            + " stop -m fast 2>/dev/null; pkill -x postgres; true").timeout(Duration.ofMinutes(2)).build()));
+            plan.add("pg-remove", h, Steps.command("patroni:config-rm", "remove Patroni config and unit",
+                    Command.shell("[ ! -e /etc/patroni/patroni.yml ] && [ ! -e /etc/systemd/system/patroni.service ]").build(),
+                    Command.shell("rm -f /etc/patroni/patroni.yml /etc/systemd/system/patroni.service && systemctl daemon-reload")
+                            .build()));
+            if (r.get(Params.PG_RM_DATA)) {
+                String data = r.get(Params.PG_DATA);
+                plan.add("pg-remove", h, Steps.command("pg:data-rm", "remove data directory " + data,
+                        Command.shell("[ ! -e " + data + "/PG_VERSION ]").build(),
+                        Command.shell("rm -rf " + data + " && install -d -m 0700 -o postgres -g postgres " + data).build()));
+            }
+        }
+        // the cluster's keys in the DCS go last, once no member can write them again
+        c.primary().ifPresent(p -> {
+            String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "");
+            String etcd = HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
+                    .collect(Collectors.joining(","));
+            plan.add("pg-remove", ctx.host(c, p), Steps.command("patroni:dcs-rm", "remove " + ns + "/" + c.name()
+                            + "/ from etcd",
+                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --prefix --keys-only "
+                            + ns + "/" + c.name() + "/)\" ]").build(),
+                    Command.shell("ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " del --prefix " + ns + "/" + c.name() + "/")
+                            .build()));
+        });
+    }
+
+    /** Refuses Patroni older than 3.0.3 unless patroni_allow_old is set. */
+    static final class PatroniVersionCheck implements Step {
+        @Override
+        public String id() {
+            return "patroni:version";
+        }
+
+        @Override
+        public String description() {
+            return "Patroni >= " + MIN_VERSION + " (3.0.2 lost acknowledged writes after a partition: etcd3 leader key"
+                    + " overwrite, upstream #2689)";
+        }
+
+        @Override
+        public Rendered render() {
+            return Rendered.commands(Command.of("patroni", "--version"));
+        }
+
+        @Override
+        public Check check(StepContext ctx) {
+            String v = version(ctx);
+            return compare(v, MIN_VERSION) >= 0 ? Check.ok() : Check.change("refuse: Patroni " + v);
+        }
+
+        @Override
+        public Outcome apply(StepContext ctx) {
+            String v = version(ctx);
+            if (compare(v, MIN_VERSION) < 0) {
+                throw new PigstyException(ctx.host() + ": Patroni " + v + " is older than " + MIN_VERSION
+                        + ": its etcd3 leader key can be overwritten after a partition heals (split brain, lost "
+                        + "acknowledged writes; upstream #2689). Install Patroni >= 3.0.3 or set patroni_allow_old: true");
+            }
+            return Outcome.OK;
+        }
+
+        private static String version(StepContext ctx) {
+            return ctx.facts().packageVersion("patroni").map(x -> x.replaceFirst("^\\d+:", "").split("[-~+]")[0])
+                    .orElseGet(() -> {
+                        var r = ctx.run(Command.of("patroni", "--version"));
+                        return r.ok() ? r.stdout().replace("patroni", "").strip() : "0 (not installed)";
+                    });
+        }
+
+        static int compare(String a, String b) {
+            String[] x = a.split("[^0-9]+");
+            String[] y = b.split("[^0-9]+");
+            for (int i = 0; i < Math.max(x.length, y.length); i++) {
+                int p = i < x.length && !x[i].isEmpty() ? Integer.parseInt(x[i]) : 0;
+                int q = i < y.length && !y[i].isEmpty() ? Integer.parseInt(y[i]) : 0;
+                if (p != q) {
+                    return Integer.compare(p, q);
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Refuses to remove a cluster any member of which still answers Patroni's /health. */
+    static final class LiveGuard implements Step {
+        private final String cluster;
+        private final List<String> urls;
+
+        LiveGuard(String cluster, List<String> urls) {
+            this.cluster = cluster;
+            this.urls = List.copyOf(urls);
+        }
+
+        @Override
+        public String id() {
+            return "pgsql-rm:live-guard";
+        }
+
+        @Override
+        public String description() {
+            return "refuse to remove " + cluster + " while any member is running (Playbook.allowLive() overrides)";
+        }
+
+        @Override
+        public Rendered render() {
+            return new Rendered(List.of(), urls.stream().map(u -> Command.of("curl", "-sf", "-m", "2", u))
+                    .collect(Collectors.toList()), List.of("fails when any of these answers"));
+        }
+
+        private List<String> live(StepContext ctx) {
+            List<String> out = new ArrayList<>();
+            for (String u : urls) {
+                if (ctx.run(Command.of("curl", "-sf", "-o", "/dev/null", "-m", "2", u)).ok()) {
+                    out.add(u);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Check check(StepContext ctx) {
+            List<String> l = live(ctx);
+            return l.isEmpty() ? Check.ok() : Check.change("refuse: live members " + l);
+        }
+
+        @Override
+        public Outcome apply(StepContext ctx) {
+            List<String> l = live(ctx);
+            if (!l.isEmpty()) {
+                throw new PigstyException("refusing to remove live cluster " + cluster + ": " + l
+                        + " answer; stop it first or use Playbook.pgsqlRemove(...).allowLive()");
+            }
+            return Outcome.OK;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.pigsty.ha;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.facts.HostFacts;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.ha.internal.HaSupport;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Names;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.Resolved;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * VIP: the cluster's L2 VIP on the primary. keepalived with a check of Patroni's {@code /primary}
+ * (Debian's vip-manager 1.x speaks only etcd v2); vip-manager's config instead on hosts that have
+ * vip-manager >= 2 installed.
+ */
+public final class VipModule implements PigstyModule {
+    @Override
+    public String name() {
+        return "VIP";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        if (!ctx.playbook().name().equals("pgsql")) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
+        if (!inv.resolve(c).get(Params.PG_VIP_ENABLED)) {
+            return;
+        }
+        for (PgInstance i : c.instances()) {
+            Host h = ctx.host(c, i);
+            HostFacts facts = ctx.facts(h);
+            boolean vipManager2 = facts.packageVersion("vip-manager").map(v -> v.replaceFirst("^\\d+:", ""))
+                    .filter(v -> PatroniModule.PatroniVersionCheck.compare(v, "2.0") >= 0).isPresent();
+            if (vipManager2) {
+                plan.add("vip", h, Steps.file(FileSpec.text("/etc/default/vip-manager.yml",
+                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i)), "0644", "root"),
+                        Command.of("systemctl", "try-restart", "vip-manager")));
+                plan.add("vip", h, Steps.service("vip-manager", true, true));
+            } else {
+                plan.add("vip", h, Steps.file(new FileSpec("/etc/keepalived/keepalived.conf",
+                        ctx.templates().render("keepalived/keepalived.conf.ftl", keepalived(inv, c, i))
+                                .getBytes(StandardCharsets.UTF_8), "0600", "root", "root", true),
+                        Command.of("systemctl", "try-reload-or-restart", "keepalived")));
+                plan.add("vip", h, Steps.service("keepalived", true, true));
+            }
+        }
+    }
+
+    /**
+     * @param inv inventory
+     * @param c   cluster
+     * @param i   member
+     * @return keepalived.conf data model
+     */
+    public static Map<String, Object> keepalived(Inventory inv, PgCluster c, PgInstance i) {
+        Resolved r = inv.resolve(c, i);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cls", c.name());
+        m.put("cls_id", c.name().replace('-', '_'));
+        m.put("ins", Names.instance(c.name(), i.seq()));
+        m.put("ip", i.ip());
+        m.put("patroni_port", r.get(Params.PATRONI_PORT));
+        m.put("interface", r.get(Params.PG_VIP_INTERFACE));
+        m.put("vip", r.get(Params.PG_VIP_ADDRESS));
+        m.put("vrid", HaSupport.vrid(c.name()));
+        // VRRP PASS auth uses at most 8 characters; derived from the cluster, like Pigsty's vip_auth_pass default
+        String pass = Integer.toHexString(("pigsty-" + c.name()).hashCode());
+        m.put("auth_pass", (pass + "00000000").substring(0, 8));
+        return m;
+    }
+
+    private static Map<String, Object> vipManager(Inventory inv, PgCluster c, PgInstance i) {
+        Resolved r = inv.resolve(c, i);
+        String[] vip = r.get(Params.PG_VIP_ADDRESS).split("/");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ins", Names.instance(c.name(), i.seq()));
+        m.put("leader_key", Names.leaderKey(r.get(Params.PG_NAMESPACE), c.name()));
+        m.put("vip_ip", vip[0]);
+        m.put("netmask", vip[1]);
+        m.put("interface", r.get(Params.PG_VIP_INTERFACE));
+        m.put("etcd_endpoints", HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
+                .collect(Collectors.toList()));
+        return m;
+    }
+}

@@ -1,0 +1,307 @@
+package io.pigsty.ha.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPath;
+import io.burt.jmespath.jackson.JacksonRuntime;
+import io.pigsty.api.facts.HostFacts;
+import io.pigsty.ha.PgTuningCalculator;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Names;
+import io.pigsty.model.Node;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PgService;
+import io.pigsty.model.PgTuning;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Resolved;
+import io.pigsty.model.RtoPlan;
+import io.pigsty.model.Secret;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Data models of the HA templates, computed from the inventory in one place. */
+public final class HaSupport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JmesPath<JsonNode> JMES = new JacksonRuntime();
+    /** GUCs Patroni requires in the DCS (bootstrap.dcs), not in the local file. */
+    static final Set<String> DCS_ONLY = Set.of("max_connections", "max_locks_per_transaction", "max_worker_processes",
+            "max_prepared_transactions", "wal_level", "track_commit_timestamp", "max_wal_senders",
+            "max_replication_slots", "wal_keep_size", "wal_log_hints");
+
+    private HaSupport() {
+    }
+
+    /**
+     * @param inv inventory
+     * @return etcd members as (seq, ip), in seq order
+     * @throws PigstyException when the inventory has no etcd group
+     */
+    public static List<Map.Entry<Integer, String>> etcdMembers(Inventory inv) {
+        var g = inv.etcd().orElseThrow(() -> new PigstyException(
+                "the inventory has no etcd group: Patroni needs a DCS (add all.children.etcd)"));
+        List<Map.Entry<Integer, String>> out = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            out.add(Map.entry(n.vars().get(Params.ETCD_SEQ).orElseThrow(), n.ip()));
+        }
+        out.sort(Map.Entry.comparingByKey());
+        return out;
+    }
+
+    /**
+     * @param inv inventory
+     * @return {@code ip:2379,...} of every etcd member
+     */
+    public static String etcdHosts(Inventory inv) {
+        var g = inv.etcd().orElseThrow();
+        return etcdMembers(inv).stream().map(e -> e.getValue() + ":"
+                + inv.resolveNode(g, g.node(e.getValue()).orElseThrow()).get(Params.ETCD_PORT))
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * Facts win, except that sizes set explicitly in the inventory cap them (the sandbox's nodes
+     * all see the whole machine).
+     */
+    private static long fact(Resolved r, String key, long gathered) {
+        return r.raw(key).map(v -> ((Number) v).longValue()).orElse(gathered);
+    }
+
+    /**
+     * @param inv   inventory
+     * @param c     cluster
+     * @param i     instance
+     * @param facts the host's facts
+     * @return the patroni.yml data model
+     */
+    public static Map<String, Object> patroni(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
+        Resolved r = inv.resolve(c, i);
+        PgTuning tuning = r.get(Params.PG_CONF);
+        int cpu = (int) fact(r, "node_cpu", facts.cpuCount());
+        long mem = fact(r, "node_mem_mb", facts.memoryMb());
+        long disk = fact(r, "node_disk_gb", facts.diskGb());
+        PgTuningCalculator.Tuned t = PgTuningCalculator.compute(tuning, cpu, mem, disk, r.get(Params.PG_SHARED_BUFFER_RATIO),
+                r.get(Params.PG_MAX_CONN), r.get(Params.PG_DEFAULT_SERVICE_DEST));
+        long rpo = r.get(Params.PG_RPO);
+        RtoPlan rto = r.get(Params.PG_RTO).plan();
+
+        Map<String, String> dcs = new LinkedHashMap<>();
+        dcs.put("max_connections", Integer.toString(t.maxConnections()));
+        dcs.put("max_locks_per_transaction", Integer.toString(Math.max(64, t.maxConnections())));
+        dcs.put("max_worker_processes", Integer.toString(t.maxWorkerProcesses()));
+        dcs.put("max_prepared_transactions", "0");
+        dcs.put("wal_level", "logical");
+        dcs.put("track_commit_timestamp", "on");
+        dcs.put("max_wal_senders", "50");
+        dcs.put("max_replication_slots", "50");
+        dcs.put("wal_keep_size", "100MB");
+        dcs.put("wal_log_hints", "on");
+        dcs.put("hot_standby", "on");
+        dcs.put("password_encryption", r.get(Params.PG_PWD_ENC));
+
+        Map<String, String> local = new LinkedHashMap<>();
+        local.put("hba_file", "/pg/conf/pg_hba.conf");
+        local.put("unix_socket_directories", r.get(Params.PG_LOCALHOST));
+        local.put("shared_preload_libraries", r.get(Params.PG_LIBS).replace(" ", ""));
+        local.putAll(t.parameters());
+        local.put("wal_compression", "lz4");
+        local.put("checkpoint_timeout", "15min");
+        local.put("huge_pages", "try");
+        local.put("logging_collector", "on");
+        local.put("log_directory", "/pg/log/postgres");
+        local.put("log_filename", "postgresql-%a.log");
+        local.put("log_truncate_on_rotation", "on");
+        local.put("log_checkpoints", "on");
+        local.put("log_lock_waits", "on");
+        local.put("track_io_timing", "on");
+        local.put("track_functions", "all");
+        local.put("pg_stat_statements.max", "5000");
+        local.put("pg_stat_statements.track", "all");
+        if (tuning == PgTuning.CRIT) {
+            local.put("log_connections", "on");
+            local.put("log_disconnections", "on");
+        }
+        r.get(Params.PG_PARAMETERS).forEach((k, v) -> {
+            if (DCS_ONLY.contains(k)) {
+                dcs.put(k, v);
+            } else {
+                local.put(k, v);
+            }
+        });
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cls", c.name());
+        m.put("ins", Names.instance(c.name(), i.seq()));
+        m.put("ip", i.ip());
+        m.put("tuning", tuning.templateName());
+        m.put("rto_mode", r.get(Params.PG_RTO).value());
+        m.put("rto", Map.of("ttl", rto.ttl(), "loop_wait", rto.loopWait(), "retry_timeout", rto.retryTimeout(),
+                "primary_start_timeout", rto.primaryStartTimeout()));
+        m.put("rpo", rpo);
+        m.put("synchronous_mode", rpo == 0 || tuning == PgTuning.CRIT);
+        m.put("synchronous_mode_strict", tuning == PgTuning.CRIT);
+        m.put("namespace", r.get(Params.PG_NAMESPACE).replaceAll("/+$", ""));
+        m.put("patroni_port", r.get(Params.PATRONI_PORT));
+        m.put("patroni_username", r.get(Params.PATRONI_USERNAME));
+        m.put("patroni_password", yamlQuoted(r.get(Params.PATRONI_PASSWORD)));
+        m.put("etcd_hosts", etcdHosts(inv));
+        m.put("dcs_parameters", dcs);
+        m.put("local_parameters", local);
+        m.put("encoding", r.get(Params.PG_ENCODING));
+        m.put("locale", r.get(Params.PG_LOCALE));
+        m.put("checksum", r.get(Params.PG_CHECKSUM));
+        m.put("listen", r.get(Params.PG_LISTEN));
+        m.put("pg_port", r.get(Params.PG_PORT));
+        m.put("pg_data", r.get(Params.PG_DATA));
+        m.put("pg_bin_dir", r.get(Params.PG_BIN_DIR));
+        m.put("dbsu", r.get(Params.PG_DBSU));
+        m.put("dbsu_home", r.get(Params.PG_DBSU_HOME));
+        m.put("dbsu_password", yamlQuoted(r.get(Params.PG_DBSU_PASSWORD)));
+        m.put("repl_username", r.get(Params.PG_REPLICATION_USERNAME));
+        m.put("repl_password", yamlQuoted(r.get(Params.PG_REPLICATION_PASSWORD)));
+        m.put("admin_username", r.get(Params.PG_ADMIN_USERNAME));
+        m.put("admin_password", yamlQuoted(r.get(Params.PG_ADMIN_PASSWORD)));
+        m.put("upstream", r.find(Params.PG_UPSTREAM).orElse(""));
+        return m;
+    }
+
+    /** Single-quoted YAML scalars double their quotes; nothing else needs escaping there. */
+    private static String yamlQuoted(Secret s) {
+        return s.reveal().replace("'", "''");
+    }
+
+    /**
+     * One HAProxy server line.
+     *
+     * @param name   instance name
+     * @param ip     address
+     * @param weight pg_weight
+     * @param backup a backup server
+     */
+    public record Server(String name, String ip, int weight, boolean backup) {
+        /** @return name, for Freemarker */
+        public String getName() {
+            return name;
+        }
+
+        /** @return ip, for Freemarker */
+        public String getIp() {
+            return ip;
+        }
+
+        /** @return weight, for Freemarker */
+        public int getWeight() {
+            return weight;
+        }
+
+        /** @return backup, for Freemarker */
+        public boolean isBackup() {
+            return backup;
+        }
+    }
+
+    /**
+     * Evaluates a service's JMESPath selector and backup over the members' effective vars, the way
+     * Pigsty does: the expression receives the list of member var maps and returns the chosen ones.
+     *
+     * @param inv inventory
+     * @param c   cluster
+     * @param s   service
+     * @return servers in member order; backups are members chosen by {@code backup} but not by {@code selector}
+     */
+    public static List<Server> servers(Inventory inv, PgCluster c, PgService s) {
+        ArrayNode members = JSON.createArrayNode();
+        for (PgInstance i : c.instances()) {
+            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
+            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
+            members.add(JSON.valueToTree(vars));
+        }
+        Set<String> selected = select(s.selector(), members, c, s, "selector");
+        Set<String> backups = s.backup().map(b -> select(b, members, c, s, "backup")).orElse(Set.of());
+        List<Server> out = new ArrayList<>();
+        for (PgInstance i : c.instances()) {
+            String ins = Names.instance(c.name(), i.seq());
+            int weight = inv.resolve(c, i).get(Params.PG_WEIGHT);
+            if (selected.contains(ins)) {
+                out.add(new Server(ins, i.ip(), weight, false));
+            } else if (backups.contains(ins)) {
+                out.add(new Server(ins, i.ip(), weight, true));
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> select(String expr, ArrayNode members, PgCluster c, PgService s, String field) {
+        JsonNode result;
+        try {
+            Expression<JsonNode> e = JMES.compile(lenientLiterals(expr));
+            result = e.search(members);
+        } catch (RuntimeException e) {
+            throw new PigstyException(c.name() + " service " + s.name() + ": invalid JMESPath " + field + " '" + expr
+                    + "': " + e.getMessage(), e);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        if (result != null && result.isArray()) {
+            result.forEach(n -> names.add(n.path("pg_instance").asText()));
+        }
+        return names;
+    }
+
+    /**
+     * Pigsty's selectors are evaluated by Python's jmespath, which reads a backtick literal that is
+     * not JSON (such as {@code `primary`}) as a string, a leniency the specification deprecates.
+     * Java's implementation is strict, so such literals are turned into the JSON strings they mean.
+     *
+     * @param expr a JMESPath expression
+     * @return the same expression with every non-JSON literal quoted
+     */
+    public static String lenientLiterals(String expr) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([^`]*)`").matcher(expr);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String body = m.group(1);
+            String lit;
+            try {
+                JSON.readTree(body);
+                lit = body.isBlank() ? JSON.valueToTree(body).toString() : body;
+            } catch (java.io.IOException notJson) {
+                lit = JSON.valueToTree(body.strip()).toString();
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement("`" + lit + "`"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * @param inv inventory
+     * @param c   cluster
+     * @param s   service
+     * @return the destination port of a service: pgbouncer, postgres, or a number
+     */
+    public static int destPort(Inventory inv, PgCluster c, PgService s) {
+        Resolved r = inv.resolve(c);
+        String dest = s.dest().equals("default") ? r.get(Params.PG_DEFAULT_SERVICE_DEST) : s.dest();
+        return switch (dest) {
+            case "postgres" -> r.get(Params.PG_PORT);
+            case "pgbouncer" -> r.get(Params.PGBOUNCER_PORT);
+            default -> Integer.parseInt(dest);
+        };
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return a VRRP router id 1-254 derived from the name (stable, so every member agrees)
+     */
+    public static int vrid(String cluster) {
+        return Math.floorMod(cluster.hashCode(), 254) + 1;
+    }
+}

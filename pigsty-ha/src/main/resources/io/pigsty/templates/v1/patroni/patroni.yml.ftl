@@ -1,0 +1,92 @@
+#==============================================================#
+# File      :   patroni.yml
+# Desc      :   patroni config of ${ins} (tuning ${tuning}, pg_rto ${rto_mode}, pg_rpo ${rpo})
+# Note      :   rendered by pigsty-java; changes go through the inventory
+#==============================================================#
+scope: ${cls}
+namespace: ${namespace}/
+name: ${ins}
+
+log:
+  dir: /pg/log/patroni
+  level: INFO
+  file_num: 10
+  file_size: 67108864
+
+restapi:
+  listen: ${ip}:${patroni_port}
+  connect_address: ${ip}:${patroni_port}
+  authentication:
+    username: ${patroni_username}
+    password: '${patroni_password}'
+
+etcd3:
+  hosts: '${etcd_hosts}'
+
+bootstrap:
+  dcs:
+    ttl: ${rto.ttl}
+    loop_wait: ${rto.loop_wait}
+    retry_timeout: ${rto.retry_timeout}
+    primary_start_timeout: ${rto.primary_start_timeout}
+    primary_stop_timeout: 30
+    maximum_lag_on_failover: ${rpo}
+    maximum_lag_on_syncnode: -1
+    synchronous_mode: ${synchronous_mode?c}
+    synchronous_mode_strict: ${synchronous_mode_strict?c}
+    failsafe_mode: true
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+<#list dcs_parameters as k, v>
+        ${k}: '${v}'
+</#list>
+  initdb:
+    - encoding: ${encoding}
+    - locale: ${locale}
+<#if checksum>
+    - data-checksums
+</#if>
+
+postgresql:
+  listen: ${listen}:${pg_port}
+  connect_address: ${ip}:${pg_port}
+  data_dir: ${pg_data}
+  bin_dir: ${pg_bin_dir}
+  pgpass: ${dbsu_home}/.pgpass_patroni
+  use_unix_socket: true
+  use_unix_socket_repl: false
+  authentication:
+    superuser:
+      username: ${dbsu}
+<#if dbsu_password?has_content>
+      password: '${dbsu_password}'
+</#if>
+    replication:
+      username: ${repl_username}
+      password: '${repl_password}'
+    rewind:
+      username: ${admin_username}
+      password: '${admin_password}'
+  parameters:
+<#list local_parameters as k, v>
+    ${k}: '${v}'
+</#list>
+  create_replica_methods:
+    - basebackup
+  basebackup:
+    - checkpoint: fast
+    - max-rate: 1000M
+
+watchdog:
+  mode: off
+
+tags:
+  nofailover: false
+  noloadbalance: false
+  clonefrom: true
+  nosync: false
+<#if upstream?has_content>
+  replicatefrom: ${upstream}
+</#if>

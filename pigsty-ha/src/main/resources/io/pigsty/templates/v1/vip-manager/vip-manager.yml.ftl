@@ -1,0 +1,16 @@
+# vip-manager (>= 2) config of ${ins}: binds ${vip_ip} while ${ins} holds the Patroni leader key
+interval: 1000
+trigger-key: "${leader_key}"
+trigger-value: "${ins}"
+ip: ${vip_ip}
+netmask: ${netmask}
+interface: ${interface}
+hosting-type: basic
+dcs-type: etcd
+dcs-endpoints:
+<#list etcd_endpoints as e>
+  - ${e}
+</#list>
+retry-num: 2
+retry-after: 250
+verbose: false
