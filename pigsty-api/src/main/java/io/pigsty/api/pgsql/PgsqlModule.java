@@ -138,8 +138,9 @@ public final class PgsqlModule implements PigstyModule {
             PgsqlFileSet f = files(ctx, c, i);
             int port = f.spec().pgPort();
             // reload only a running server: in pg-config PostgreSQL has not been started yet
-            Command reload = Command.shell("if [ -S " + ShellQuote.quote("/var/run/postgresql/.s.PGSQL." + port) + " ]; then "
-                    + "psql -X -q -p " + port + " -d postgres -c 'SELECT pg_reload_conf()'; fi").user(f.spec().dbsu()).build();
+            Command reload = Command.shell("if [ -S " + ShellQuote.quote(f.spec().layout().pgLocalhost() + "/.s.PGSQL." + port) + " ]; then "
+                    + "psql -X -q -h " + ShellQuote.quote(f.spec().layout().pgLocalhost()) + " -p " + port
+                    + " -d postgres -c 'SELECT pg_reload_conf()'; fi").user(f.spec().dbsu()).build();
             plan.add(phase, ctx.host(c, i), Steps.file(file(HBA_FILE, f.pgHba(), "0640", f.spec().dbsu(), false), reload));
             if (!phase.equals("pg-config") && pgbouncerEnabled(ctx, c, i)) {
                 pgbouncerFile(ctx, plan, c, i, f, "pgb_hba.conf");

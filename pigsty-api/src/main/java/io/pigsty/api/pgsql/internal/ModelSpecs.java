@@ -81,7 +81,7 @@ public final class ModelSpecs {
                 privileges(vars), vars.get(Params.PG_DEFAULT_SCHEMAS), exts,
                 vars.get(Params.PGBOUNCER_PORT), listen, vars.get(Params.PGBOUNCER_POOLMODE).value(),
                 vars.get(Params.PGBOUNCER_SSLMODE), vars.get(Params.PGBOUNCER_IGNORE_PARAM),
-                vars.get(Params.PGBOUNCER_AUTH_QUERY), PgsqlFileSet.Layout.standard());
+                vars.get(Params.PGBOUNCER_AUTH_QUERY), layout(vars));
     }
 
     /**
@@ -145,6 +145,13 @@ public final class ModelSpecs {
             out = out.replace("${vip}", vip.contains("/") ? vip.substring(0, vip.indexOf('/')) : vip);
         }
         return out;
+    }
+
+    /** The standard layout with the inventory's socket directory and PgBouncer log dir. */
+    private static PgsqlFileSet.Layout layout(Resolved vars) {
+        PgsqlFileSet.Layout l = PgsqlFileSet.Layout.standard();
+        return new PgsqlFileSet.Layout(l.pgbConfDir(), l.pgbSocketDir(), l.pgbPidFile(), vars.get(Params.PGBOUNCER_LOG_DIR),
+                vars.get(Params.PG_LOCALHOST), l.hbaPath(), l.tmpDir());
     }
 
     static HbaRules.Rule rule(HbaRule r) {
