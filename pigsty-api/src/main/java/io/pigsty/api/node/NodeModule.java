@@ -1,0 +1,135 @@
+package io.pigsty.api.node;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.node.internal.NodeScripts;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Node;
+import io.pigsty.model.NodeGroup;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Resolved;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Module {@code NODE}: what a host needs before any service of ours runs on it, for the
+ * playbooks {@code node} (a PG cluster or any node group) and {@code pgsql} (the cluster's
+ * members), all in phase {@code node}:
+ * <ol>
+ *   <li>{@code node:packages} - the Debian packages its roles need (PG member: postgresql-15,
+ *       postgresql-contrib, patroni, pgbouncer, haproxy, python3-psycopg2, + keepalived with a VIP;
+ *       etcd member: etcd-server, etcd-client; plus {@code node_packages});</li>
+ *   <li>{@code node:debian-defaults} - once per host, {@code systemctl disable --now} the units
+ *       the packages enabled (postgresql etcd pgbouncer haproxy patroni keepalived, where
+ *       present) and {@code pg_dropcluster --stop 15 main}; a marker file keeps later runs from
+ *       stopping the units our modules enable afterwards;</li>
+ *   <li>{@code node:dbsu} - the dbsu OS user (normally created by postgresql-common);</li>
+ *   <li>directories: {@code /data}, {@code /data/postgres}, {@code /data/postgres/<cls>-15},
+ *       {@code /pg} symlink ({@code node:pg-link}), {@code /pg/{bin,log,log/postgres,log/patroni,
+ *       log/pgbouncer,tmp,conf,data}};</li>
+ *   <li>{@code /etc/sysctl.d/pigsty.conf} from {@code node_sysctl_params} and
+ *       {@code node:sysctl} applying it key by key (a key read-only on this host, as in a
+ *       container, is reported and skipped; anything else fails).</li>
+ * </ol>
+ */
+public final class NodeModule implements PigstyModule {
+    /** PostgreSQL major version the layout is built for. */
+    public static final int PG_VERSION = 15;
+
+    /** Creates the module (ServiceLoader needs a public no-arg constructor). */
+    public NodeModule() {
+    }
+
+    @Override
+    public String name() {
+        return "NODE";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        String pb = ctx.playbook().name();
+        if (!pb.equals("node") && !pb.equals("pgsql")) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        String target = ctx.playbook().cluster().orElseThrow(() -> new PigstyException("playbook " + pb + " needs a cluster or group"));
+        Optional<PgCluster> cluster = inv.cluster(target);
+        if (cluster.isPresent()) {
+            PgCluster c = cluster.get();
+            for (PgInstance i : c.instances()) {
+                Resolved vars = ctx.resolve(c, i);
+                steps(ctx, plan, ctx.host(c, i), vars, Optional.of(c.name()), isEtcd(inv, i.ip()));
+            }
+            return;
+        }
+        if (pb.equals("pgsql")) {
+            throw new PigstyException("pgsql: unknown cluster '" + target + "'");
+        }
+        List<NodeGroup> groups = new ArrayList<>();
+        inv.infra().ifPresent(groups::add);
+        inv.etcd().ifPresent(groups::add);
+        groups.addAll(inv.nodeGroups());
+        NodeGroup g = groups.stream().filter(x -> x.name().equals(target)).findFirst()
+                .orElseThrow(() -> new PigstyException("node: no cluster or group named '" + target + "'"));
+        for (Node n : g.nodes()) {
+            steps(ctx, plan, Host.of(n.ip()), inv.resolveNode(g, n), Optional.empty(), isEtcd(inv, n.ip()));
+        }
+    }
+
+    private static boolean isEtcd(Inventory inv, String ip) {
+        return inv.etcd().map(g -> g.nodes().stream().anyMatch(n -> n.ip().equals(ip))).orElse(false);
+    }
+
+    private static void steps(PlanContext ctx, PlanBuilder plan, Host h, Resolved vars, Optional<String> pgCluster, boolean etcd) {
+        boolean pg = pgCluster.isPresent();
+        List<String> pkgs = NodeScripts.packages(pg, pg && Boolean.TRUE.equals(vars.get(Params.PG_VIP_ENABLED)), etcd,
+                vars.get(Params.NODE_PACKAGES));
+        if (!pkgs.isEmpty()) {
+            plan.add("node", h, Steps.packages(pkgs));
+        }
+        if (pg || etcd) {
+            plan.add("node", h, Steps.command("node:debian-defaults",
+                    "disable the Debian packages' default units and drop cluster 15/main (once)",
+                    Command.shell(NodeScripts.defaultsCheck()).build(), Command.shell(NodeScripts.defaultsApply()).build()));
+        }
+        String data = vars.get(Params.NODE_DATA);
+        plan.add("node", h, Steps.directory(data, "0755", "root", "root"));
+        if (pg) {
+            String dbsu = vars.get(Params.PG_DBSU);
+            plan.add("node", h, Steps.command("node:dbsu", "OS user " + dbsu,
+                    Command.shell(NodeScripts.dbsuCheck(dbsu)).build(), Command.shell(NodeScripts.dbsuApply(dbsu)).build()));
+            String base = data + "/postgres";
+            String clusterDir = base + "/" + pgCluster.get() + "-" + PG_VERSION;
+            plan.add("node", h, Steps.directory(base, "0755", dbsu, dbsu));
+            plan.add("node", h, Steps.directory(clusterDir, "0700", dbsu, dbsu));
+            plan.add("node", h, Steps.command("node:pg-link", "/pg -> " + clusterDir,
+                    Command.shell(NodeScripts.pgLinkCheck(clusterDir)).build(), Command.shell(NodeScripts.pgLinkApply(clusterDir)).build()));
+            for (String d : List.of("/pg/bin", "/pg/log", "/pg/log/postgres", "/pg/log/patroni", "/pg/log/pgbouncer",
+                    "/pg/tmp", "/pg/conf")) {
+                plan.add("node", h, Steps.directory(d, "0750", dbsu, dbsu));
+            }
+            plan.add("node", h, Steps.directory("/pg/data", "0700", dbsu, dbsu));
+        }
+        Map<String, Object> params = new HashMap<>(vars.get(Params.NODE_SYSCTL_PARAMS));
+        if (!params.isEmpty()) {
+            var rows = NodeScripts.sysctlRows(params);
+            String conf = ctx.templates().render("node/sysctl.conf.ftl", Map.of("params", rows));
+            plan.add("node", h, Steps.file(new FileSpec(NodeScripts.SYSCTL_FILE, conf.getBytes(StandardCharsets.UTF_8),
+                    "0644", "root", "root", false)));
+            plan.add("node", h, Steps.command("node:sysctl", "apply node_sysctl_params",
+                    Command.shell(NodeScripts.sysctlCheck(rows)).build(), Command.shell(NodeScripts.sysctlApply(rows)).build()));
+        }
+    }
+}

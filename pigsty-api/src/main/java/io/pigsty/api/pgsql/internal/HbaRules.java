@@ -1,0 +1,245 @@
+package io.pigsty.api.pgsql.internal;
+
+import io.pigsty.model.PigstyException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Expands Pigsty's typed HBA rules into the lines of {@code pg_hba.conf} / {@code pgb_hba.conf}:
+ * address aliases, auth aliases, user placeholders, role filter and order (reference 1.7).
+ *
+ * <p>The result is a list of plain maps (title, role, enabled, raw lines, structured lines) that
+ * the Freemarker templates lay out; all decisions are taken here so that an overriding template
+ * cannot get them wrong.
+ */
+public final class HbaRules {
+    /** Roles a rule may be restricted to; {@code common}/{@code default} match every instance. */
+    static final Set<String> ROLES = Set.of("common", "default", "primary", "replica", "offline", "standby", "delayed");
+    private static final Pattern IPV4_CIDR = Pattern.compile(
+            "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/([0-9]|[12][0-9]|3[0-2]))?$");
+    private static final Pattern IPV6_CIDR = Pattern.compile("^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$");
+    /** Words that cannot split an HBA line: no whitespace, quotes, hash or control chars. */
+    private static final Pattern HBA_WORD = Pattern.compile("^[+]?[A-Za-z0-9_.$@-]+$");
+
+    private HbaRules() {
+    }
+
+    /**
+     * One rule as given by the inventory (the model's {@code HbaRule}, flattened).
+     *
+     * @param user  user name, {@code all}, {@code +group} or a placeholder such as {@code ${dbsu}}
+     * @param db    database name, {@code all} or {@code replication}
+     * @param addr  address alias or CIDR; empty when {@code rules} is used
+     * @param auth  auth alias
+     * @param title comment line
+     * @param role  instance role the rule applies to
+     * @param order sort key, lower first
+     * @param rules raw HBA lines (alternative to addr)
+     */
+    public record Rule(String user, String db, Optional<String> addr, String auth, Optional<String> title,
+                       String role, int order, List<String> rules) {
+        /** Canonical constructor: copies lists, rejects nulls. */
+        public Rule {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(db, "db");
+            Objects.requireNonNull(addr, "addr");
+            Objects.requireNonNull(auth, "auth");
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(role, "role");
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /**
+     * Where the rules are rendered.
+     *
+     * @param dbsu         {@code pg_dbsu}
+     * @param repl         {@code pg_replication_username}
+     * @param monitor      {@code pg_monitor_username}
+     * @param admin        {@code pg_admin_username}
+     * @param adminIp      {@code admin_ip}
+     * @param infraIps     IPs of the infra group
+     * @param clusterIps   IPs of this cluster's members
+     * @param intranet     {@code node_firewall_intranet}
+     * @param pwdEnc       {@code pg_pwd_enc}: scram-sha-256 or md5
+     * @param instanceRole this instance's {@code pg_role}
+     * @param offlineQuery this instance's {@code pg_offline_query}
+     * @param pgbouncer    true for {@code pgb_hba.conf} (no {@code replication} db, no ident)
+     */
+    public record Context(String dbsu, String repl, String monitor, String admin, String adminIp,
+                          List<String> infraIps, List<String> clusterIps, List<String> intranet,
+                          String pwdEnc, String instanceRole, boolean offlineQuery, boolean pgbouncer) {
+        /** Canonical constructor: copies lists. */
+        public Context {
+            infraIps = List.copyOf(infraIps);
+            clusterIps = List.copyOf(clusterIps);
+            intranet = List.copyOf(intranet);
+        }
+    }
+
+    /**
+     * @param rules   default rules followed by user rules (the stable sort keeps that order for equal {@code order})
+     * @param ctx     where they are rendered
+     * @param field   inventory key named in errors ({@code pg_hba_rules} or {@code pgb_hba_rules})
+     * @return one map per rule, sorted: {@code title role enabled raw lines}; each line
+     *         {@code type db user addr method}
+     * @throws PigstyException naming the rule and field when a rule is invalid
+     */
+    public static List<Map<String, Object>> expand(List<Rule> rules, Context ctx, String field) {
+        List<Rule> sorted = new ArrayList<>(rules);
+        sorted.sort(Comparator.comparingInt(Rule::order));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Rule r : sorted) {
+            String where = field + "[order " + r.order() + (r.title().map(t -> ", '" + t + "'").orElse("")) + "]";
+            String role = r.role().isBlank() ? "common" : r.role();
+            if (!ROLES.contains(role)) {
+                throw new PigstyException(where + ".role: unknown role '" + role + "', expected one of " + ROLES);
+            }
+            boolean enabled = role.equals("common") || role.equals("default") || role.equals(ctx.instanceRole())
+                    || (role.equals("offline") && ctx.offlineQuery());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("title", oneLine(r.title().orElse(describe(r))));
+            m.put("role", role);
+            m.put("enabled", enabled);
+            List<String> raw = new ArrayList<>();
+            List<Map<String, String>> lines = new ArrayList<>();
+            if (!r.rules().isEmpty()) {
+                for (String line : r.rules()) {
+                    if (line.contains("\n") || line.contains("\r")) {
+                        throw new PigstyException(where + ".rules: a raw rule must be one line: " + line.strip());
+                    }
+                    raw.add(line);
+                }
+            } else {
+                String addr = r.addr().filter(a -> !a.isBlank()).orElseThrow(() ->
+                        new PigstyException(where + ": a rule needs either 'addr' or 'rules'"));
+                lines.addAll(expandAddr(r, addr, ctx, where));
+            }
+            m.put("raw", List.copyOf(raw));
+            m.put("lines", List.copyOf(lines));
+            out.add(Map.copyOf(m));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String describe(Rule r) {
+        return r.user() + "@" + r.db() + " " + r.addr().orElse("raw") + " " + r.auth();
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static List<Map<String, String>> expandAddr(Rule r, String addr, Context ctx, String where) {
+        String user = placeholder(r.user().isBlank() ? "all" : r.user(), ctx);
+        String db = r.db().isBlank() ? "all" : r.db();
+        checkWord(user, where + ".user");
+        checkWord(db, where + ".db");
+        if (ctx.pgbouncer() && db.equals("replication")) {
+            throw new PigstyException(where + ".db: pgbouncer has no 'replication' database");
+        }
+        if (ctx.pgbouncer() && user.startsWith("+")) {
+            throw new PigstyException(where + ".user: pgbouncer's HBA does not support group names ('" + user + "')");
+        }
+        String auth = r.auth().isBlank() ? "pwd" : r.auth();
+        String pwd = ctx.pwdEnc().equals("md5") ? "md5" : "scram-sha-256";
+        String method;
+        boolean ssl = false;
+        switch (auth) {
+            case "pwd" -> method = pwd;
+            case "ssl" -> { method = pwd; ssl = true; }
+            case "ssl-sha" -> { method = "scram-sha-256"; ssl = true; }
+            case "ssl-md5" -> { method = "md5"; ssl = true; }
+            case "sha", "scram-sha-256" -> method = "scram-sha-256";
+            case "md5" -> method = "md5";
+            case "cert" -> { method = "cert"; ssl = true; }
+            case "trust" -> method = "trust";
+            case "deny", "reject" -> method = "reject";
+            case "ident", "os" -> method = ctx.pgbouncer() ? "peer" : "ident";
+            case "peer" -> method = "peer";
+            default -> throw new PigstyException(where + ".auth: unknown auth '" + auth
+                    + "', expected pwd, ssl, ssl-sha, ssl-md5, cert, trust, deny, reject, ident, peer (or use raw 'rules')");
+        }
+        String hostType = ssl ? "hostssl" : "host";
+        if (method.equals("peer") && !addr.equals("local")) {
+            throw new PigstyException(where + ".auth: peer/ident works on the unix socket only (addr: local), not '" + addr + "'");
+        }
+        List<Map<String, String>> lines = new ArrayList<>();
+        switch (addr) {
+            case "local" -> lines.add(line("local", db, user, "", localMethod(method)));
+            case "localhost" -> {
+                lines.add(line("local", db, user, "", localMethod(method)));
+                lines.add(line(hostType, db, user, "127.0.0.1/32", method));
+                lines.add(line(hostType, db, user, "::1/128", method));
+            }
+            case "admin" -> lines.add(line(hostType, db, user, cidr(ctx.adminIp(), where + " (admin_ip)"), method));
+            case "infra" -> ctx.infraIps().stream().sorted()
+                    .forEach(ip -> lines.add(line(hostType, db, user, cidr(ip, where + " (infra)"), method)));
+            case "cluster" -> ctx.clusterIps()
+                    .forEach(ip -> lines.add(line(hostType, db, user, cidr(ip, where + " (cluster)"), method)));
+            case "intra", "intranet" -> ctx.intranet()
+                    .forEach(c -> lines.add(line(hostType, db, user, cidr(c, where + " (node_firewall_intranet)"), method)));
+            case "world", "all" -> {
+                lines.add(line(hostType, db, user, "0.0.0.0/0", method));
+                lines.add(line(hostType, db, user, "::/0", method));
+            }
+            default -> lines.add(line(hostType, db, user, cidr(addr, where + ".addr"), method));
+        }
+        return lines;
+    }
+
+    /** peer is the socket's ident; TLS methods make no sense on a unix socket, the password check stays. */
+    private static String localMethod(String method) {
+        return method.equals("ident") ? "peer" : method.equals("cert") ? "reject" : method;
+    }
+
+    private static String placeholder(String user, Context ctx) {
+        return switch (user) {
+            case "${dbsu}" -> ctx.dbsu();
+            case "${repl}" -> ctx.repl();
+            case "${monitor}" -> ctx.monitor();
+            case "${admin}" -> ctx.admin();
+            default -> user;
+        };
+    }
+
+    private static void checkWord(String w, String where) {
+        if (!HBA_WORD.matcher(w).matches()) {
+            throw new PigstyException(where + ": '" + w + "' cannot be written as one HBA word");
+        }
+    }
+
+    /**
+     * @param addr an IPv4/IPv6 address or CIDR
+     * @param where field named in the error
+     * @return the CIDR, {@code /32} (or {@code /128}) added to a bare address
+     */
+    static String cidr(String addr, String where) {
+        String a = addr.strip();
+        if (IPV4_CIDR.matcher(a).matches()) {
+            return a.contains("/") ? a : a + "/32";
+        }
+        if (IPV6_CIDR.matcher(a).matches()) {
+            return a.contains("/") ? a : a + "/128";
+        }
+        throw new PigstyException(where + ": '" + addr + "' is neither an address alias (local, localhost, admin, "
+                + "infra, cluster, intra, intranet, world, all) nor an IPv4/IPv6 address or CIDR");
+    }
+
+    private static Map<String, String> line(String type, String db, String user, String addr, String method) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("db", db);
+        m.put("user", user);
+        m.put("addr", addr);
+        m.put("method", method);
+        return Map.copyOf(m);
+    }
+}

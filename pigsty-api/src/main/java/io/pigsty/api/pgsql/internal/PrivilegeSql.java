@@ -1,0 +1,131 @@
+package io.pigsty.api.pgsql.internal;
+
+import io.pigsty.model.PigstyException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Pigsty's {@code pg_default_privileges} entries ({@code GRANT SELECT ON TABLES TO
+ * dbrole_readonly}) into {@code ALTER DEFAULT PRIVILEGES FOR ROLE ...} statements with the role
+ * names quoted. Entries are parsed strictly rather than pasted: an inventory string never
+ * becomes SQL text as is.
+ */
+public final class PrivilegeSql {
+    private static final Pattern ENTRY = Pattern.compile(
+            "^\\s*(GRANT|REVOKE)\\s+([A-Za-z ,]+?)\\s+ON\\s+(TABLES|SEQUENCES|FUNCTIONS|ROUTINES|TYPES|SCHEMAS)"
+                    + "\\s+(TO|FROM)\\s+(\\S+)\\s*;?\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PRIV = Pattern.compile(
+            "SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|USAGE|EXECUTE|CREATE|ALL|ALL PRIVILEGES");
+
+    private PrivilegeSql() {
+    }
+
+    /**
+     * One parsed entry.
+     *
+     * @param grant      GRANT (true) or REVOKE
+     * @param privileges upper-case privilege keywords
+     * @param objects    TABLES, SEQUENCES, FUNCTIONS, ROUTINES, TYPES or SCHEMAS
+     * @param grantee    role name
+     */
+    public record Entry(boolean grant, List<String> privileges, String objects, String grantee) {
+    }
+
+    /**
+     * @param entry one {@code pg_default_privileges} string
+     * @return it parsed
+     * @throws PigstyException naming the entry when it is not of the supported form
+     */
+    public static Entry parse(String entry) {
+        Matcher m = ENTRY.matcher(entry);
+        if (!m.matches()) {
+            throw new PigstyException("pg_default_privileges: '" + entry
+                    + "' is not of the form 'GRANT <privileges> ON <TABLES|SEQUENCES|FUNCTIONS|TYPES|SCHEMAS> TO <role>'");
+        }
+        List<String> privs = new ArrayList<>();
+        for (String p : m.group(2).split(",")) {
+            String v = p.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+            if (!PRIV.matcher(v).matches()) {
+                throw new PigstyException("pg_default_privileges: '" + entry + "': unknown privilege '" + p.strip() + "'");
+            }
+            privs.add(v);
+        }
+        boolean grant = m.group(1).equalsIgnoreCase("GRANT");
+        if (grant != m.group(4).equalsIgnoreCase("TO")) {
+            throw new PigstyException("pg_default_privileges: '" + entry + "': GRANT ... TO or REVOKE ... FROM");
+        }
+        String grantee = m.group(5);
+        if (grantee.startsWith("\"") && grantee.endsWith("\"") && grantee.length() > 1) {
+            grantee = grantee.substring(1, grantee.length() - 1).replace("\"\"", "\"");
+        }
+        return new Entry(grant, List.copyOf(privs), m.group(3).toUpperCase(Locale.ROOT), grantee);
+    }
+
+    /**
+     * @param entries  {@code pg_default_privileges}
+     * @param forRoles roles whose future objects get these privileges (dbsu, admin user, dbrole_admin)
+     * @return one statement per role and entry
+     */
+    public static List<String> statements(List<String> entries, List<String> forRoles) {
+        List<String> out = new ArrayList<>();
+        for (String role : forRoles.stream().distinct().toList()) {
+            for (String e : entries) {
+                Entry p = parse(e);
+                out.add("ALTER DEFAULT PRIVILEGES FOR ROLE " + SqlQuote.identifier(role) + " "
+                        + (p.grant() ? "GRANT " : "REVOKE ") + String.join(", ", p.privileges()) + " ON " + p.objects()
+                        + (p.grant() ? " TO " : " FROM ") + SqlQuote.identifier(p.grantee()) + ";");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * @param entries  {@code pg_default_privileges}
+     * @param forRoles roles as in {@link #statements}
+     * @return a query printing {@code t} when every GRANT entry is present in the current
+     *         database's {@code pg_default_acl}
+     */
+    public static String convergedQuery(List<String> entries, List<String> forRoles) {
+        return "SELECT " + condition(entries, forRoles) + ";";
+    }
+
+    /**
+     * @param entries  {@code pg_default_privileges}
+     * @param forRoles roles as in {@link #statements}
+     * @return the boolean SQL expression behind {@link #convergedQuery}
+     */
+    public static String condition(List<String> entries, List<String> forRoles) {
+        StringBuilder q = new StringBuilder("true");
+        for (String role : forRoles.stream().distinct().toList()) {
+            for (String e : entries) {
+                Entry p = parse(e);
+                if (!p.grant()) {
+                    continue;
+                }
+                String type = switch (p.objects()) {
+                    case "TABLES" -> "r";
+                    case "SEQUENCES" -> "S";
+                    case "FUNCTIONS", "ROUTINES" -> "f";
+                    case "TYPES" -> "T";
+                    default -> "n";
+                };
+                for (String priv : p.privileges()) {
+                    if (priv.startsWith("ALL")) {
+                        continue;
+                    }
+                    q.append(" AND EXISTS (SELECT FROM pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) a")
+                            .append(" WHERE d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ")
+                            .append(SqlQuote.literal(role)).append(") AND d.defaclnamespace = 0 AND d.defaclobjtype = ")
+                            .append(SqlQuote.literal(type))
+                            .append(" AND a.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ")
+                            .append(SqlQuote.literal(p.grantee())).append(") AND a.privilege_type = ")
+                            .append(SqlQuote.literal(priv)).append(')');
+                }
+            }
+        }
+        return q.toString();
+    }
+}

@@ -1,0 +1,43 @@
+package io.pigsty.api.pgsql.internal;
+
+import java.util.Objects;
+
+/**
+ * SQL quoting for identifiers and literals, per the engine contract
+ * ({@code io.pigsty.api.quote.SqlQuote.identifier/literal}). The engine branch does not ship
+ * it yet, so the PGSQL-core code uses this one; when the engine's arrives, switching is an
+ * import change.
+ *
+ * <p>Both forms rely on {@code standard_conforming_strings = on} (PostgreSQL's default since
+ * 9.1): inside '...' only a quote is special, inside "..." only a double quote.
+ */
+public final class SqlQuote {
+    private SqlQuote() {
+    }
+
+    /**
+     * @param name any identifier text; must not contain NUL
+     * @return it double-quoted with embedded double quotes doubled: {@code my"t} -> {@code "my""t"}
+     * @throws IllegalArgumentException when empty or containing NUL
+     */
+    public static String identifier(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("an SQL identifier cannot be empty or contain NUL");
+        }
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /**
+     * @param text any text; must not contain NUL
+     * @return it single-quoted with embedded quotes doubled: {@code it's} -> {@code 'it''s'}
+     * @throws IllegalArgumentException when containing NUL
+     */
+    public static String literal(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("an SQL literal cannot contain NUL");
+        }
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,18 @@
+<#-- pgb_hba.conf: same expansion as pg_hba.conf (io.pigsty.api.pgsql.internal.HbaRules), pgbouncer dialect. -->
+#==============================================================#
+# File      :   pgb_hba.conf
+# Desc      :   PgBouncer HBA rules for ${instance} [${role}]
+# Path      :   ${path}
+# Note      :   MANAGED BY PIGSTY-JAVA, DO NOT EDIT: re-rendered and reloaded on every run
+#==============================================================#
+
+<#list rules as r>
+# ${r.title} [${r.role}]<#if !r.enabled> [DISABLED]</#if>
+<#list r.raw as line>
+<#if !r.enabled>#</#if>${line}
+</#list>
+<#list r.lines as l>
+<#if !r.enabled>#</#if>${l.type?right_pad(8)} ${l.db?right_pad(18)} ${l.user?right_pad(18)} <#if l.addr?has_content>${l.addr?right_pad(18)} <#else>${""?right_pad(18)} </#if>${l.method}
+</#list>
+
+</#list>
