@@ -176,6 +176,8 @@ public final class Pigsty {
             }
         }
         out.remove("");
+        // pg_etcd_password defaults to the cluster name: a name is not worth masking everywhere
+        inv.clusters().forEach(c -> out.remove(c.name()));
         return out;
     }
 

@@ -1,5 +1,7 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.api.quote.SqlQuote;
+
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.FileSpec;

@@ -1,5 +1,7 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.api.quote.SqlQuote;
+
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,10 @@
-package io.pigsty.api.pgsql.internal;
+package io.pigsty.api.quote;
 
 import java.util.Objects;
 
 /**
- * SQL quoting for identifiers and literals, per the engine contract
- * ({@code io.pigsty.api.quote.SqlQuote.identifier/literal}). The engine branch does not ship
- * it yet, so the PGSQL-core code uses this one; when the engine's arrives, switching is an
- * import change.
+ * The one place where SQL identifiers and literals are quoted. Nothing else in the SDK builds
+ * SQL by concatenating names or values.
  *
  * <p>Both forms rely on {@code standard_conforming_strings = on} (PostgreSQL's default since
  * 9.1): inside '...' only a quote is special, inside "..." only a double quote.
