@@ -1,4 +1,2 @@
-/**
- * SSH executor on JSch.
- */
+/** SSH executor on JSch. */
 package io.pigsty.ssh;
