@@ -58,6 +58,14 @@ public final class VipModule implements PigstyModule {
                         Command.of("systemctl", "try-reload-or-restart", "keepalived")));
                 plan.add("vip", h, Steps.service("keepalived", true, true));
             }
+            if (c.primary().filter(p -> p.seq() == i.seq()).isPresent()) {
+                Resolved r = inv.resolve(c, i);
+                String vip = r.get(Params.PG_VIP_ADDRESS);
+                plan.add("vip", h, Steps.waitFor("vip:bound", "VIP " + vip + " held by the primary",
+                        io.pigsty.api.exec.Command.shell("ip -o addr show dev " + io.pigsty.api.quote.ShellQuote.quote(
+                                r.get(Params.PG_VIP_INTERFACE)) + " | grep -qF ' " + vip.split("/")[0] + "/'").build(),
+                        java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(500)));
+            }
         }
     }
 

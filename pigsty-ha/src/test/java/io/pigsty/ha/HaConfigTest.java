@@ -29,7 +29,8 @@ class HaConfigTest {
     @Test
     void jmesPathSelectors_chooseThePigstyMembers() {
         assertThat(members("primary", false)).containsExactly("pg-test-1", "pg-test-2", "pg-test-3");
-        assertThat(members("replica", false)).containsExactly("pg-test-1", "pg-test-2", "pg-test-3");
+        assertThat(members("replica", false)).containsExactly("pg-test-2", "pg-test-3");
+        assertThat(members("replica", true)).containsExactly("pg-test-1");
         assertThat(members("offline", false)).containsExactly("pg-test-3");
         assertThat(members("offline", true)).containsExactly("pg-test-2");
         assertThat(members("default", false)).hasSize(3);

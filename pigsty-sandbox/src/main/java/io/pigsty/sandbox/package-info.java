@@ -1,4 +1,2 @@
-/**
- * Local multi-node sandbox built from Linux namespaces and systemd-nspawn, with a JUnit 5 extension.
- */
+/** Local multi-node sandbox built from Linux namespaces and systemd-nspawn. */
 package io.pigsty.sandbox;

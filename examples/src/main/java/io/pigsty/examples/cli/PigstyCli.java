@@ -19,7 +19,7 @@ import java.util.List;
  * validate [--inventory FILE]                    check an inventory, every problem with its path
  * plan PLAYBOOK [CLUSTER] [ARG] [--inventory FILE] [--json]
  *                                                render a plan offline: steps, files, commands
- * sandbox up | down                              the local sandbox (issue 4, not in this build)
+ * sandbox up | down                              local sandbox: nodes + node prep + etcd + every cluster
  * </pre>
  * Without {@code --inventory} the shipped {@code sandbox} sample is used.
  */
@@ -79,9 +79,16 @@ public final class PigstyCli {
                     return 0;
                 }
                 case "sandbox" -> {
-                    err.println("pigsty: the local sandbox ('sandbox up' / 'sandbox down') is not in this build yet "
-                            + "(issue 4); 'plan' renders what it would apply");
-                    return 2;
+                    String sub = words.size() > 1 ? words.get(1) : "";
+                    inv.validate().orThrow();
+                    return switch (sub) {
+                        case "up" -> SandboxCommand.up(inv, out, err);
+                        case "down" -> SandboxCommand.down(inv, out);
+                        default -> {
+                            err.println("pigsty: sandbox up | sandbox down");
+                            yield 2;
+                        }
+                    };
                 }
                 default -> {
                     err.println("pigsty: unknown command '" + words.get(0) + "'\n" + usage());
@@ -134,6 +141,7 @@ public final class PigstyCli {
                 "  plan PLAYBOOK [CLUSTER] [USER|DB] [--json]",
                 "                                         render a plan offline (node etcd pgsql pgsql-rm",
                 "                                         pgsql-user pgsql-db pgsql-hba pgsql-svc)",
-                "  sandbox up|down                        local sandbox (not in this build yet)");
+                "  sandbox up|down                        local sandbox (root): nodes, then node, etcd and pgsql",
+                "                                         for every cluster of the inventory; down removes all");
     }
 }

@@ -144,9 +144,11 @@ public final class Plan {
         try {
             live = gather(executor, notes);
         } catch (ExecException e) {
-            ApplyResult r = new ApplyResult(playbook, List.of(new StepResult("facts", e.host().address(), "facts",
-                    StepStatus.FAILED, Duration.ZERO, Optional.of(e.getMessage()))), elapsed(t0), notes);
-            listener.hostFailed(e.host().address(), e.getMessage());
+            StepResult failedFacts = new StepResult("facts", e.host().address(), "facts", StepStatus.FAILED,
+                    Duration.ZERO, Optional.of(maskAll(e.getMessage())));
+            ApplyResult r = new ApplyResult(playbook, List.of(failedFacts), elapsed(t0), notes);
+            listener.hostFailed(e.host().address(), maskAll(e.getMessage()));
+            listener.stepFinished(failedFacts);
             listener.planFinished(r);
             return r;
         }

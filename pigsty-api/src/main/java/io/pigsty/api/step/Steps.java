@@ -93,6 +93,8 @@ public final class Steps {
         String check = (enabled ? "" : "! ") + "systemctl is-enabled --quiet " + u + " && "
                 + (running ? "" : "! ") + "systemctl is-active --quiet " + u;
         List<String> cmds = new ArrayList<>();
+        // a unit that failed before may sit in its start limit; converging starts from a clean slate
+        cmds.add("{ systemctl reset-failed " + u + " 2>/dev/null || true; }");
         cmds.add("systemctl " + (enabled ? "enable" : "disable") + " --quiet " + u);
         cmds.add("systemctl " + (running ? "start" : "stop") + " " + u);
         return command("service:" + unit, "service " + unit + (enabled ? " enabled" : " disabled")

@@ -24,7 +24,7 @@ class NodeScriptsTest {
     @Test
     void packagesFollowRoles() {
         assertThat(NodeScripts.packages(true, false, false, List.of()))
-                .containsExactly("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2");
+                .containsExactly("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2", "python3-etcd");
         assertThat(NodeScripts.packages(false, false, true, List.of("openssh-server")))
                 .containsExactly("etcd-server", "etcd-client", "openssh-server");
         assertThat(NodeScripts.packages(true, true, false, List.of())).contains("keepalived");

@@ -215,7 +215,7 @@ public final class HaSupport {
      * @param inv inventory
      * @param c   cluster
      * @param s   service
-     * @return servers in member order; backups are members chosen by {@code backup} but not by {@code selector}
+     * @return servers in member order; members chosen by {@code backup} are backups, whatever the selector says
      */
     public static List<Server> servers(Inventory inv, PgCluster c, PgService s) {
         ArrayNode members = JSON.createArrayNode();
@@ -230,10 +230,12 @@ public final class HaSupport {
         for (PgInstance i : c.instances()) {
             String ins = Names.instance(c.name(), i.seq());
             int weight = inv.resolve(c, i).get(Params.PG_WEIGHT);
-            if (selected.contains(ins)) {
-                out.add(new Server(ins, i.ip(), weight, false));
-            } else if (backups.contains(ins)) {
+            // like Pigsty's template: a member chosen by backup is a backup even when the selector chose it too
+            // (the replica service selects every member and keeps the primary as its backup)
+            if (backups.contains(ins)) {
                 out.add(new Server(ins, i.ip(), weight, true));
+            } else if (selected.contains(ins)) {
+                out.add(new Server(ins, i.ip(), weight, false));
             }
         }
         return out;

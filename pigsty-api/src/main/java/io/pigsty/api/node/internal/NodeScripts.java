@@ -41,7 +41,8 @@ public final class NodeScripts {
     public static List<String> packages(boolean pgMember, boolean pgVip, boolean etcdMember, List<String> extra) {
         Set<String> out = new LinkedHashSet<>();
         if (pgMember) {
-            out.addAll(List.of("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2"));
+            out.addAll(List.of("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2",
+                    "python3-etcd")); // patroni prefers python3-consul among its DCS alternatives; etcd3 needs this
             if (pgVip) {
                 out.add("keepalived");
             }

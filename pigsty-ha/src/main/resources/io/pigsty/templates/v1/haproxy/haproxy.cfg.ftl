@@ -3,7 +3,7 @@
 # Desc      :   haproxy global config on ${ip}; services are in conf.d/
 #==============================================================#
 global
-    maxconn 65535
+    # no global maxconn: HAProxy derives it from the open-files limit it gets (hosts and containers differ)
     stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners
     stats timeout 30s
 

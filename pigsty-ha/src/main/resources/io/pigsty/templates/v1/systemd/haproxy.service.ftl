@@ -15,6 +15,7 @@ ExecReload=/bin/kill -USR2 $MAINPID
 KillMode=mixed
 Restart=always
 Type=notify
+LimitNOFILE=65536
 
 [Install]
 WantedBy=multi-user.target

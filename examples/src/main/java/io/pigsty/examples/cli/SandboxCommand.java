@@ -1,0 +1,70 @@
+package io.pigsty.examples.cli;
+
+import io.pigsty.api.Pigsty;
+import io.pigsty.api.Playbook;
+import io.pigsty.api.plan.ApplyResult;
+import io.pigsty.api.plan.ConsoleProgressListener;
+import io.pigsty.ha.ops.ClusterStatus;
+import io.pigsty.ha.ops.PatroniClient;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.sandbox.Sandbox;
+import io.pigsty.ssh.SshExecutor;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code sandbox up}: nodes, then node prep, etcd and every cluster; {@code sandbox down}: remove all. */
+final class SandboxCommand {
+    private SandboxCommand() {
+    }
+
+    static int up(Inventory inv, PrintStream out, PrintStream err) {
+        long t0 = System.nanoTime();
+        int nodes = inv.hosts().size();
+        Sandbox sandbox = Sandbox.builder().nodes(nodes).progress(out::println).build().up();
+        Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+        List<Playbook> books = new ArrayList<>();
+        inv.clusters().forEach(c -> books.add(Playbook.node(c.name())));
+        books.add(Playbook.etcd());
+        inv.clusters().forEach(c -> books.add(Playbook.pgsqlCreate(c.name())));
+        try (SshExecutor ex = sandbox.executor()) {
+            for (Playbook b : books) {
+                ApplyResult r = pigsty.plan(b).apply(ex, new ConsoleProgressListener(out));
+                if (!r.ok()) {
+                    r.steps().stream().filter(x -> x.error().isPresent())
+                            .forEach(x -> err.println("  " + x.host() + " " + x.stepId() + ": " + x.error().get()));
+                    err.println("pigsty: " + r.summary() + "; stopped. Node journals: ssh -i " + sandbox.clientKey()
+                            + " root@<node> journalctl -u patroni");
+                    return 1;
+                }
+            }
+        }
+        PatroniClient patroni = PatroniClient.builder().credentials(inv.resolveGlobal().get(Params.PATRONI_USERNAME),
+                inv.resolveGlobal().get(Params.PATRONI_PASSWORD)).build();
+        for (PgCluster c : inv.clusters()) {
+            List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":8008").toList();
+            ClusterStatus s = patroni.cluster(urls);
+            out.println("\n" + c.name() + ":");
+            out.print(s.toTable());
+            PgInstance any = c.instances().get(0);
+            out.println("  primary (any member): postgres://" + inv.resolveGlobal().get(Params.PG_ADMIN_USERNAME) + ":***@"
+                    + any.ip() + ":5433/postgres");
+            out.println("  replica (any member): postgres://...@" + any.ip() + ":5434/postgres");
+            if (inv.resolve(c).get(Params.PG_VIP_ENABLED)) {
+                out.println("  vip: " + inv.resolve(c).get(Params.PG_VIP_ADDRESS).split("/")[0] + ":5432");
+            }
+        }
+        out.printf("%nsandbox up and deployed in %.1f s; 'sandbox down' removes it%n", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    static int down(Inventory inv, PrintStream out) {
+        long t0 = System.nanoTime();
+        Sandbox.builder().nodes(Math.max(4, inv.hosts().size())).progress(out::println).build().down();
+        out.printf("sandbox down in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+}

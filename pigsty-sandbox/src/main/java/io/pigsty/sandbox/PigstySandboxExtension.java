@@ -1,0 +1,60 @@
+package io.pigsty.sandbox;
+
+import io.pigsty.api.exec.Executor;
+import io.pigsty.ssh.SshExecutor;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.opentest4j.TestAbortedException;
+
+/** The JUnit 5 extension behind {@link PigstySandbox}. */
+public final class PigstySandboxExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PigstySandboxExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext ctx) {
+        String why = null;
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            why = "the sandbox needs Linux";
+        } else if (!"root".equals(System.getProperty("user.name"))) {
+            why = "the sandbox needs root (network namespaces, bridges, systemd-nspawn)";
+        }
+        if (why != null) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException("CI=true but " + why);
+            }
+            throw new TestAbortedException("SKIPPED, " + why);
+        }
+        int nodes = ctx.getRequiredTestClass().getAnnotation(PigstySandbox.class).nodes();
+        Sandbox sandbox = Sandbox.builder().nodes(nodes).progress(System.out::println).build().up();
+        ctx.getStore(NS).put("sandbox", sandbox);
+        ctx.getStore(NS).put("executor", sandbox.executor());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext ctx) {
+        SshExecutor ex = ctx.getStore(NS).remove("executor", SshExecutor.class);
+        if (ex != null) {
+            ex.close();
+        }
+        Sandbox s = ctx.getStore(NS).remove("sandbox", Sandbox.class);
+        if (s != null && !Boolean.getBoolean("pigsty.sandbox.keep")) {
+            s.down();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        Class<?> t = p.getParameter().getType();
+        return t == Sandbox.class || t == Executor.class || t == SshExecutor.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        Class<?> t = p.getParameter().getType();
+        // stores are hierarchical: a method's store sees what beforeAll put in its class's store
+        return e.getStore(NS).get(t == Sandbox.class ? "sandbox" : "executor");
+    }
+}
