@@ -102,7 +102,12 @@ public final class SandboxNode {
                 + pidFile(), Duration.ofSeconds(30));
     }
 
-    void awaitReady(Duration timeout) {
+    /**
+     * Waits until sshd answers and systemd finished booting.
+     *
+     * @param timeout how long to wait
+     */
+    public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Sandbox.tcpOpen(ip(), 22, 300)) {
             if (System.nanoTime() > deadline || pid() == 0) {
@@ -119,7 +124,7 @@ public final class SandboxNode {
         }
     }
 
-    long pid() {
+    long pid() { // package-private: tests compare it across up() calls
         try {
             long p = Long.parseLong(Files.readString(pidFile()).strip());
             return ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false) ? p : 0;
