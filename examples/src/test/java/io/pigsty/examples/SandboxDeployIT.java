@@ -130,6 +130,24 @@ class SandboxDeployIT {
 
     @Test
     @Order(5)
+    void userChange_changesExactlyThatUser(Executor ex) throws Exception {
+        PgCluster c = INV.requireCluster("pg-test");
+        PgCluster changed = c.toBuilder().build();
+        java.util.List<io.pigsty.model.PgUser> users = new java.util.ArrayList<>(changed.users());
+        users.replaceAll(u -> u.name().equals("test") ? u.toBuilder().password("Test.Pass.2").connlimit(50).build() : u);
+        Inventory inv = io.pigsty.examples.Inventories.replace(INV, new PgCluster(c.name(),
+                c.vars().with(io.pigsty.model.Params.PG_USERS, java.util.List.copyOf(users)), c.instances()));
+        ApplyResult r = apply(Pigsty.builder().inventory(inv).build(), Playbook.pgsqlCreate("pg-test"), ex);
+        assertThat(r.changedSteps()).isNotEmpty().allMatch(s -> s.contains("pgsql:user:test")
+                || s.contains("/etc/pgbouncer/userlist.txt"));
+        try (Connection conn = connect("10.213.0.11", 5432, "test", "Test.Pass.2", "test")) {
+            assertThat(one(conn, "select rolconnlimit from pg_roles where rolname = 'test'")).isEqualTo("50");
+        }
+        PlanAssert.assertThat(apply(PIGSTY, Playbook.pgsqlCreate("pg-test"), ex)).hasNoFailures();
+    }
+
+    @Test
+    @Order(6)
     void pgsqlRm_refusesALiveCluster_thenRemovesAndRecreates(Executor ex) throws Exception {
         ApplyResult refused = PIGSTY.plan(Playbook.pgsqlRemove("pg-test")).apply(ex, new ConsoleProgressListener(System.out));
         assertThat(refused.ok()).isFalse();
