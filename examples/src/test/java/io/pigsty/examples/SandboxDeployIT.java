@@ -117,7 +117,7 @@ class SandboxDeployIT {
         }
         PgCluster c = INV.requireCluster("pg-test").toBuilder()
                 .hbaRule(HbaRule.of("test", "test", "10.213.0.1/32", "pwd").title("sandbox host").order(900).build()).build();
-        Inventory changed = io.pigsty.examples.Inventories.replace(INV, c);
+        Inventory changed = INV.withCluster(c);
         ApplyResult r = apply(Pigsty.builder().inventory(changed).build(), Playbook.pgsqlHba("pg-test"), ex);
         assertThat(r.changedSteps()).isNotEmpty().allMatch(s -> s.endsWith("file:/pg/conf/pg_hba.conf"));
         assertThat(r.changedCount()).isEqualTo(3);
@@ -135,7 +135,7 @@ class SandboxDeployIT {
         PgCluster changed = c.toBuilder().build();
         java.util.List<io.pigsty.model.PgUser> users = new java.util.ArrayList<>(changed.users());
         users.replaceAll(u -> u.name().equals("test") ? u.toBuilder().password("Test.Pass.2").connlimit(50).build() : u);
-        Inventory inv = io.pigsty.examples.Inventories.replace(INV, new PgCluster(c.name(),
+        Inventory inv = INV.withCluster(new PgCluster(c.name(),
                 c.vars().with(io.pigsty.model.Params.PG_USERS, java.util.List.copyOf(users)), c.instances()));
         ApplyResult r = apply(Pigsty.builder().inventory(inv).build(), Playbook.pgsqlCreate("pg-test"), ex);
         assertThat(r.changedSteps()).isNotEmpty().allMatch(s -> s.contains("pgsql:user:test")

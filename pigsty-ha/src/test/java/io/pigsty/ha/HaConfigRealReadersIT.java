@@ -64,7 +64,7 @@ class HaConfigRealReadersIT {
     void patroniValidatesEveryTuningAndRtoMode(PgTuning tuning, @TempDir Path dir) throws Exception {
         for (RtoMode rto : RtoMode.values()) {
             PgCluster c = SANDBOX.requireCluster("pg-test").toBuilder().tuning(tuning).rto(rto).build();
-            Plan plan = HaFiles.plan(HaConfigTest.replace(SANDBOX, c), Playbook.pgsqlCreate("pg-test"));
+            Plan plan = HaFiles.plan(SANDBOX.withCluster(c), Playbook.pgsqlCreate("pg-test"));
             for (String host : List.of("10.213.0.11", "10.213.0.13")) {
                 FileSpec f = HaFiles.files(plan, host).get("/etc/patroni/patroni.yml");
                 // Patroni's validator binds the REST listen address: only that is made local

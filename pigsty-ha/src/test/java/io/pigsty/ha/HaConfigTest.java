@@ -77,18 +77,18 @@ class HaConfigTest {
 
         Inventory sync = sandbox.toBuilder().build();
         PgCluster c = sync.requireCluster("pg-test").toBuilder().rpo(0).build();
-        Inventory rpo0 = replace(sync, c);
+        Inventory rpo0 = sync.withCluster(c);
         PlanAssert.assertThat(HaFiles.plan(rpo0, Playbook.pgsqlCreate("pg-test"))).onHost("10.213.0.11")
                 .writesFile("/etc/patroni/patroni.yml").containing("synchronous_mode: true")
                 .containing("synchronous_mode_strict: false");
-        Inventory crit = replace(sync, sync.requireCluster("pg-test").toBuilder().tuning(PgTuning.CRIT).build());
+        Inventory crit = sync.withCluster(sync.requireCluster("pg-test").toBuilder().tuning(PgTuning.CRIT).build());
         PlanAssert.assertThat(HaFiles.plan(crit, Playbook.pgsqlCreate("pg-test"))).onHost("10.213.0.11")
                 .writesFile("/etc/patroni/patroni.yml").containing("synchronous_mode_strict: true");
     }
 
     @Test
     void pgsqlRm_isGuarded_andRemovesReplicasBeforePrimary() {
-        Inventory guarded = replace(sandbox, sandbox.requireCluster("pg-test").toBuilder().set(Params.PG_SAFEGUARD, true).build());
+        Inventory guarded = sandbox.withCluster(sandbox.requireCluster("pg-test").toBuilder().set(Params.PG_SAFEGUARD, true).build());
         assertThatThrownBy(() -> HaFiles.plan(guarded, Playbook.pgsqlRemove("pg-test")))
                 .isInstanceOf(PigstyException.class).hasMessageContaining("pg_safeguard");
         Plan rm = HaFiles.plan(sandbox, Playbook.pgsqlRemove("pg-test"));
@@ -98,14 +98,5 @@ class HaConfigTest {
         assertThat(order).containsExactly("10.213.0.12", "10.213.0.13", "10.213.0.11");
         Plan live = HaFiles.plan(sandbox, Playbook.pgsqlRemove("pg-test").allowLive());
         assertThat(live.phases()).noneMatch(p -> p.name().equals("preflight"));
-    }
-
-    static Inventory replace(Inventory inv, PgCluster c) {
-        Inventory.Builder b = Inventory.builder().vars(inv.vars());
-        inv.infra().ifPresent(b::infra);
-        inv.etcd().ifPresent(b::etcd);
-        inv.clusters().forEach(x -> b.cluster(x.name().equals(c.name()) ? c : x));
-        inv.nodeGroups().forEach(b::nodeGroup);
-        return b.build();
     }
 }

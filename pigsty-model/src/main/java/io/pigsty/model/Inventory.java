@@ -182,6 +182,21 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
         return new Resolved(List.of(vars), Map.of());
     }
 
+    /**
+     * @param cluster a cluster to put in place of the one with the same name (or to add)
+     * @return a copy of this inventory with that cluster
+     */
+    public Inventory withCluster(PgCluster cluster) {
+        List<PgCluster> cs = new ArrayList<>(clusters);
+        int i = cs.indexOf(cluster(cluster.name()).orElse(null));
+        if (i >= 0) {
+            cs.set(i, cluster);
+        } else {
+            cs.add(cluster);
+        }
+        return new Inventory(vars, infra, etcd, cs, nodeGroups);
+    }
+
     /** @return every distinct host address in the inventory, in order of first appearance */
     public List<String> hosts() {
         List<String> out = new ArrayList<>();

@@ -60,6 +60,18 @@ class ModelBasicsTest {
     }
 
     @Test
+    void withCluster_replacesByNameOrAdds() {
+        Inventory inv = Inventory.sample("sandbox");
+        PgCluster test = inv.requireCluster("pg-test").toBuilder().rto(RtoMode.WIDE).build();
+        Inventory replaced = inv.withCluster(test);
+        assertThat(replaced.clusters()).extracting(PgCluster::name).containsExactly("pg-meta", "pg-test");
+        assertThat(replaced.resolve(replaced.requireCluster("pg-test")).get(Params.PG_RTO)).isEqualTo(RtoMode.WIDE);
+        Inventory added = inv.withCluster(PgCluster.named("pg-new").instance(1, "10.213.0.20", Role.PRIMARY).build());
+        assertThat(added.clusters()).hasSize(3);
+        assertThat(inv.clusters()).hasSize(2);
+    }
+
+    @Test
     void derivedNames_comeFromOnePlace() {
         assertThat(Names.instance("pg-test", 1)).isEqualTo("pg-test-1");
         assertThat(Names.service("pg-test", "primary")).isEqualTo("pg-test-primary");
