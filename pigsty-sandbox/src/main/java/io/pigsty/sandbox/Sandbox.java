@@ -1,6 +1,5 @@
 package io.pigsty.sandbox;
 
-import io.pigsty.api.exec.ExecResult;
 import io.pigsty.model.PigstyException;
 import io.pigsty.sandbox.internal.Sh;
 import io.pigsty.ssh.HostKeyPolicy;
@@ -275,9 +274,5 @@ public final class Sandbox implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    static ExecResult sh(String s) {
-        return Sh.run(s, Duration.ofSeconds(60));
     }
 }

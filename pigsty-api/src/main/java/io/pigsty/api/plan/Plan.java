@@ -13,7 +13,6 @@ import io.pigsty.model.PigstyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -311,9 +310,5 @@ public final class Plan {
     @Override
     public String toString() {
         return "Plan[" + playbook + ", " + phases.size() + " phases, " + stepCount() + " steps]";
-    }
-
-    static Set<String> none() {
-        return new HashSet<>();
     }
 }
