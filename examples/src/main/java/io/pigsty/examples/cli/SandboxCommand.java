@@ -50,9 +50,12 @@ final class SandboxCommand {
             out.println("\n" + c.name() + ":");
             out.print(s.toTable());
             PgInstance any = c.instances().get(0);
-            out.println("  primary (any member): postgres://" + inv.resolveGlobal().get(Params.PG_ADMIN_USERNAME) + ":***@"
-                    + any.ip() + ":5433/postgres");
-            out.println("  replica (any member): postgres://...@" + any.ip() + ":5434/postgres");
+            // services 5433/5434 go through PgBouncer, which serves the cluster's databases, not "postgres"
+            String db = c.databases().isEmpty() ? "postgres" : c.databases().get(0).name();
+            String admin = inv.resolveGlobal().get(Params.PG_ADMIN_USERNAME);
+            out.println("  primary (any member): postgres://" + admin + ":***@" + any.ip() + ":5433/" + db);
+            out.println("  replica (any member): postgres://" + admin + ":***@" + any.ip() + ":5434/" + db);
+            out.println("  direct primary:       postgres://" + admin + ":***@" + any.ip() + ":5436/postgres");
             if (inv.resolve(c).get(Params.PG_VIP_ENABLED)) {
                 out.println("  vip: " + inv.resolve(c).get(Params.PG_VIP_ADDRESS).split("/")[0] + ":5432");
             }
