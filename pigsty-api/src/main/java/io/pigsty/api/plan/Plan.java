@@ -275,6 +275,15 @@ public final class Plan {
     }
 
     private String maskAll(String text) {
+        return mask(secrets, text);
+    }
+
+    /**
+     * @param secrets secret values
+     * @param text    any text
+     * @return the text with every secret of at least {@link #MASK_MIN} characters replaced
+     */
+    static String mask(Set<String> secrets, String text) {
         String out = text;
         for (String s : secrets) {
             if (s.length() >= MASK_MIN) {

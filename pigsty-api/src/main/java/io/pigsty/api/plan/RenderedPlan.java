@@ -112,13 +112,7 @@ public final class RenderedPlan {
     }
 
     private String mask(String text) {
-        String out = text;
-        for (String s : secrets) {
-            if (s.length() >= Plan.MASK_MIN) {
-                out = out.replace(s, "******");
-            }
-        }
-        return out;
+        return Plan.mask(secrets, text);
     }
 
     private static String sha256(byte[] b) {

@@ -160,14 +160,7 @@ public final class DatabaseSql {
                 .append(" AND pg_catalog.has_database_privilege('public', d.oid, 'CONNECT') = ").append(!d.revokeconn());
         String cfg = "coalesce((SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s WHERE s.setdatabase = d.oid"
                 + " AND s.setrole = 0), '{}'::text[])";
-        d.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            if (e.getValue().equalsIgnoreCase("DEFAULT")) {
-                q.append(" AND NOT EXISTS (SELECT FROM unnest(").append(cfg).append(") c WHERE c LIKE ")
-                        .append(SqlQuote.literal(e.getKey().replace("_", "\\_").replace("%", "\\%") + "=%")).append(')');
-            } else {
-                q.append(" AND ").append(SqlQuote.literal(e.getKey() + "=" + e.getValue())).append(" = ANY(").append(cfg).append(')');
-            }
-        });
+        SettingProbe.append(q, cfg, d.parameters());
         return q.append(");").toString();
     }
 

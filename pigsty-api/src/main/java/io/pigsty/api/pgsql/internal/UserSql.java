@@ -134,14 +134,7 @@ public final class UserSql {
         u.expireAt().ifPresent(d -> q.append(" AND r.rolvaliduntil = ").append(SqlQuote.literal(d)).append("::timestamptz"));
         String cfg = "coalesce((SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s WHERE s.setrole = r.oid"
                 + " AND s.setdatabase = 0), '{}'::text[])";
-        u.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            if (e.getValue().equalsIgnoreCase("DEFAULT")) {
-                q.append(" AND NOT EXISTS (SELECT FROM unnest(").append(cfg).append(") c WHERE c LIKE ")
-                        .append(SqlQuote.literal(e.getKey().replace("_", "\\_").replace("%", "\\%") + "=%")).append(')');
-            } else {
-                q.append(" AND ").append(SqlQuote.literal(e.getKey() + "=" + e.getValue())).append(" = ANY(").append(cfg).append(')');
-            }
-        });
+        SettingProbe.append(q, cfg, u.parameters());
         return q.append(");").toString();
     }
 
