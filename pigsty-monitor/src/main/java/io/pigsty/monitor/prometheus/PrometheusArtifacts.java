@@ -1,0 +1,479 @@
+package io.pigsty.monitor.prometheus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Names;
+import io.pigsty.model.Node;
+import io.pigsty.model.NodeGroup;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Resolved;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Prometheus side of a Pigsty deployment, generated from an {@link Inventory}: the main
+ * {@code prometheus.yml}, one file_sd target file per instance and job, and the bundled
+ * recording/alert rules. Immutable; rendering is pure and deterministic (same inventory and
+ * options, same bytes).
+ *
+ * <p>Layout of {@link #files()} and {@link #writeTo(Path)} (paths relative to the Prometheus
+ * configuration directory, {@code /etc/prometheus} in Pigsty):
+ * <pre>
+ * prometheus.yml
+ * rules/pgsql.yml
+ * targets/pgsql/pg-test-1.yml        pg_exporter       ip:pg_exporter_port (9630)
+ * targets/pgbouncer/pg-test-1.yml    pgbouncer export. ip:pgbouncer_exporter_port (9631)
+ * targets/patroni/pg-test-1.yml      Patroni REST      ip:patroni_port (8008)
+ * targets/haproxy/pg-test-1.yml      HAProxy admin     ip:haproxy_exporter_port (9101)
+ * targets/node/pg-test-1.yml         node_exporter     ip:node_exporter_port (9100)
+ * </pre>
+ * {@code prometheus.yml} refers to the rules and targets through {@link Builder#rulesDir} and
+ * {@link Builder#targetsDir}; they default to Pigsty's absolute paths and may be relative
+ * ({@code rules}, {@code targets}), which Prometheus resolves against the config file's
+ * directory — that is how a written directory is self-contained for {@code promtool check config}.
+ *
+ * <p>Target labels follow Pigsty: {@code cls}, {@code ins}, {@code ip}, plus {@code job}. There is
+ * deliberately no {@code role} label: the inventory's role is only the initial one and goes stale
+ * after a switchover; dashboards and rules read the live role from {@code pg_in_recovery}.
+ */
+public final class PrometheusArtifacts {
+    /** Classpath directory of the bundled rule files (relative to this class' package). */
+    static final String RULES_RESOURCE = "rules/";
+    /** The bundled rule files, by file name. */
+    public static final List<String> RULE_FILES = List.of("pgsql.yml");
+
+    private static final Pattern DURATION = Pattern.compile(
+            "^(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?$");
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build());
+
+    private final String scrapeInterval;
+    private final String scrapeTimeout;
+    private final String evaluationInterval;
+    private final String sdRefreshInterval;
+    private final String targetsDir;
+    private final String rulesDir;
+    private final List<String> alertmanagers;
+    private final List<ScrapeTarget> targets;
+
+    private PrometheusArtifacts(Builder b) {
+        Resolved g = b.inventory.resolveGlobal();
+        scrapeInterval = duration("scrape interval", b.scrapeInterval != null ? b.scrapeInterval
+                : g.get(Params.PROMETHEUS_SCRAPE_INTERVAL));
+        scrapeTimeout = duration("scrape timeout", b.scrapeTimeout != null ? b.scrapeTimeout
+                : g.get(Params.PROMETHEUS_SCRAPE_TIMEOUT));
+        evaluationInterval = duration("evaluation interval", b.evaluationInterval != null ? b.evaluationInterval
+                : scrapeInterval);
+        sdRefreshInterval = duration("file_sd refresh interval", b.sdRefreshInterval != null ? b.sdRefreshInterval
+                : g.raw("prometheus_sd_interval").map(String::valueOf).orElse("5s"));
+        // promtool check config rejects a timeout longer than the interval; say so up front
+        if (millis(scrapeTimeout) > millis(scrapeInterval)) {
+            throw new IllegalArgumentException("scrape timeout " + scrapeTimeout + " is longer than the scrape interval "
+                    + scrapeInterval);
+        }
+        targetsDir = dir("targets dir", b.targetsDir != null ? b.targetsDir : g.get(Params.PROMETHEUS_SD_DIR));
+        rulesDir = dir("rules dir", b.rulesDir != null ? b.rulesDir : "/etc/prometheus/rules");
+        alertmanagers = b.alertmanagers != null ? List.copyOf(b.alertmanagers) : defaultAlertmanagers(b.inventory);
+        for (String a : alertmanagers) {
+            if (!a.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d+")) {
+                throw new IllegalArgumentException("alertmanager must be host:port, got '" + a + "'");
+            }
+        }
+        targets = collectTargets(b.inventory);
+    }
+
+    /**
+     * @param inventory the deployment
+     * @return artifacts with Pigsty's defaults
+     */
+    public static PrometheusArtifacts of(Inventory inventory) {
+        return builder(inventory).build();
+    }
+
+    /**
+     * @param inventory the deployment
+     * @return a builder; every option defaults to the inventory's parameters or Pigsty's default
+     */
+    public static Builder builder(Inventory inventory) {
+        return new Builder(inventory);
+    }
+
+    private static List<String> defaultAlertmanagers(Inventory inv) {
+        List<String> out = new ArrayList<>();
+        inv.infra().ifPresent(grp -> grp.nodes().forEach(n ->
+                out.add(n.ip() + ":" + inv.resolveNode(grp, n).get(Params.ALERTMANAGER_PORT))));
+        return List.copyOf(out);
+    }
+
+    private List<ScrapeTarget> collectTargets(Inventory inv) {
+        List<ScrapeTarget> out = new ArrayList<>();
+        Set<String> nodeIps = new LinkedHashSet<>();
+        for (PgCluster c : inv.clusters()) {
+            for (PgInstance i : c.instances()) {
+                Resolved r = inv.resolve(c, i);
+                String ins = Names.instance(c.name(), i.seq());
+                if (r.get(Params.PG_EXPORTER_ENABLED)) {
+                    out.add(target(ScrapeJob.PGSQL, c.name(), ins, i.ip(), r.get(Params.PG_EXPORTER_PORT)));
+                }
+                if (r.get(Params.PGBOUNCER_ENABLED) && r.get(Params.PGBOUNCER_EXPORTER_ENABLED)) {
+                    out.add(target(ScrapeJob.PGBOUNCER, c.name(), ins, i.ip(), r.get(Params.PGBOUNCER_EXPORTER_PORT)));
+                }
+                // Patroni over TLS would need a job of its own with a CA; Pigsty-java's sandbox has no
+                // TLS REST API, so such members are left out rather than scraped wrongly
+                if (r.get(Params.PATRONI_ENABLED) && !"remove".equals(r.get(Params.PATRONI_MODE))
+                        && !r.get(Params.PATRONI_SSL_ENABLED)) {
+                    out.add(target(ScrapeJob.PATRONI, c.name(), ins, i.ip(), r.get(Params.PATRONI_PORT)));
+                }
+                if (r.get(Params.HAPROXY_ENABLED)) {
+                    out.add(target(ScrapeJob.HAPROXY, c.name(), ins, i.ip(), r.get(Params.HAPROXY_EXPORTER_PORT)));
+                }
+                if (nodeExporterEnabled(r) && nodeIps.add(i.ip())) {
+                    // node identity: Pigsty names the node after the instance (node_id_from_pg)
+                    String nodeCls = r.get(Params.NODE_ID_FROM_PG) ? c.name() : r.get(Params.NODE_CLUSTER);
+                    String nodeIns = r.find(Params.NODENAME).orElse(ins);
+                    out.add(target(ScrapeJob.NODE, nodeCls, nodeIns, i.ip(), nodeExporterPort(r)));
+                }
+            }
+        }
+        // hosts outside any PostgreSQL cluster (infra, etcd, plain groups) still run node_exporter
+        List<NodeGroup> groups = new ArrayList<>();
+        inv.infra().ifPresent(groups::add);
+        inv.etcd().ifPresent(groups::add);
+        groups.addAll(inv.nodeGroups());
+        for (NodeGroup grp : groups) {
+            for (Node n : grp.nodes()) {
+                Resolved r = inv.resolveNode(grp, n);
+                if (nodeExporterEnabled(r) && nodeIps.add(n.ip())) {
+                    String nodeIns = r.find(Params.NODENAME).orElse(n.ip());
+                    out.add(target(ScrapeJob.NODE, r.get(Params.NODE_CLUSTER), nodeIns, n.ip(), nodeExporterPort(r)));
+                }
+            }
+        }
+        out.sort(Comparator.comparing((ScrapeTarget t) -> t.job().ordinal()).thenComparing(ScrapeTarget::ins));
+        Set<String> files = new LinkedHashSet<>();
+        for (ScrapeTarget t : out) {
+            if (!files.add(t.fileName())) {
+                throw new PigstyException("two targets would share the file " + t.fileName()
+                        + " (instance or node names must be unique)");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    // node_exporter_* are Pigsty NODE_EXPORTER parameters the model does not type (yet): read raw
+    private static boolean nodeExporterEnabled(Resolved r) {
+        return r.raw("node_exporter_enabled").map(v -> !"false".equalsIgnoreCase(String.valueOf(v))).orElse(true);
+    }
+
+    private static int nodeExporterPort(Resolved r) {
+        Object v = r.raw("node_exporter_port").orElse(9100);
+        try {
+            return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new PigstyException("node_exporter_port must be a port number, got '" + v + "'");
+        }
+    }
+
+    private static ScrapeTarget target(ScrapeJob job, String cls, String ins, String ip, int port) {
+        SortedMap<String, String> labels = new TreeMap<>();
+        labels.put("cls", cls);
+        labels.put("ins", ins);
+        labels.put("ip", ip);
+        labels.put("job", job.jobName());
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
+        return new ScrapeTarget(job, ins, host + ":" + port, labels);
+    }
+
+    private static String duration(String what, String v) {
+        Objects.requireNonNull(v, what);
+        if (v.isEmpty() || !DURATION.matcher(v).matches()) {
+            throw new IllegalArgumentException(what + " must be a Prometheus duration such as 10s or 1m30s, got '"
+                    + v + "'");
+        }
+        return v;
+    }
+
+    private static long millis(String d) {
+        Matcher m = DURATION.matcher(d);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(d);
+        }
+        long[] unit = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000, 1};
+        long total = 0;
+        for (int i = 0; i < unit.length; i++) {
+            if (m.group(i + 1) != null) {
+                total += Long.parseLong(m.group(i + 1)) * unit[i];
+            }
+        }
+        return total;
+    }
+
+    private static String dir(String what, String v) {
+        Objects.requireNonNull(v, what);
+        String d = v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
+        if (d.isBlank() || d.contains("*")) {
+            throw new IllegalArgumentException(what + " must be a directory path without globs, got '" + v + "'");
+        }
+        return d;
+    }
+
+    /** @return global scrape interval, e.g. {@code 10s} */
+    public String scrapeInterval() {
+        return scrapeInterval;
+    }
+
+    /** @return global scrape timeout, e.g. {@code 8s} */
+    public String scrapeTimeout() {
+        return scrapeTimeout;
+    }
+
+    /** @return global rule evaluation interval */
+    public String evaluationInterval() {
+        return evaluationInterval;
+    }
+
+    /** @return file_sd {@code refresh_interval} */
+    public String sdRefreshInterval() {
+        return sdRefreshInterval;
+    }
+
+    /** @return the targets directory {@code prometheus.yml} refers to */
+    public String targetsDir() {
+        return targetsDir;
+    }
+
+    /** @return the rules directory {@code prometheus.yml} refers to */
+    public String rulesDir() {
+        return rulesDir;
+    }
+
+    /** @return Alertmanager {@code host:port}s, empty for none */
+    public List<String> alertmanagers() {
+        return alertmanagers;
+    }
+
+    /** @return every target, ordered by job then instance name */
+    public List<ScrapeTarget> targets() {
+        return targets;
+    }
+
+    /**
+     * @param job a job
+     * @return the file_sd glob of that job, e.g. {@code /etc/prometheus/targets/pgsql/*.yml}
+     */
+    public String targetGlob(ScrapeJob job) {
+        return targetsDir + "/" + job.jobName() + "/*.yml";
+    }
+
+    /** @return the text of {@code prometheus.yml} */
+    public String prometheusYml() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> global = new LinkedHashMap<>();
+        global.put("scrape_interval", scrapeInterval);
+        global.put("scrape_timeout", scrapeTimeout);
+        global.put("evaluation_interval", evaluationInterval);
+        root.put("global", global);
+        if (!alertmanagers.isEmpty()) {
+            root.put("alerting", Map.of("alertmanagers", List.of(Map.of(
+                    "static_configs", List.of(Map.of("targets", alertmanagers))))));
+        }
+        root.put("rule_files", List.of(rulesDir + "/*.yml"));
+        List<Object> jobs = new ArrayList<>();
+        for (ScrapeJob job : ScrapeJob.values()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("job_name", job.jobName());
+            j.put("metrics_path", "/metrics");
+            Map<String, Object> sd = new LinkedHashMap<>();
+            sd.put("files", List.of(targetGlob(job)));
+            sd.put("refresh_interval", sdRefreshInterval);
+            j.put("file_sd_configs", List.of(sd));
+            jobs.add(j);
+        }
+        root.put("scrape_configs", jobs);
+        return "# prometheus.yml generated by pigsty-java from the inventory: do not edit, regenerate\n"
+                + yaml(root);
+    }
+
+    /**
+     * @param target one of {@link #targets()}
+     * @return the text of its file_sd file: one target group with Pigsty's labels
+     */
+    public String targetFile(ScrapeTarget target) {
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("labels", target.labels());
+        group.put("targets", List.of(target.address()));
+        return "# " + target.ins() + " " + target.job().jobName() + " @ " + target.labels().get("ip")
+                + ", generated by pigsty-java\n" + yaml(List.of(group));
+    }
+
+    /**
+     * @param job a job
+     * @param ins an instance name
+     * @return that instance's target for that job, empty when the job is disabled for it
+     */
+    public Optional<ScrapeTarget> target(ScrapeJob job, String ins) {
+        return targets.stream().filter(t -> t.job() == job && t.ins().equals(ins)).findFirst();
+    }
+
+    /** @return the bundled rule files as {@code rules/<name>} to content */
+    public static SortedMap<String, String> ruleFiles() {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String f : RULE_FILES) {
+            out.put("rules/" + f, resource(RULES_RESOURCE + f));
+        }
+        return out;
+    }
+
+    static String resource(String relative) {
+        try (InputStream in = PrometheusArtifacts.class.getResourceAsStream(relative)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled resource missing: " + relative);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return every file: {@code prometheus.yml}, {@code rules/*}, {@code targets/<job>/<ins>.yml} */
+    public ArtifactFiles artifacts() {
+        Map<String, String> out = new TreeMap<>();
+        out.put("prometheus.yml", prometheusYml());
+        out.putAll(ruleFiles());
+        for (ScrapeTarget t : targets) {
+            out.put("targets/" + t.fileName(), targetFile(t));
+        }
+        return ArtifactFiles.of(out);
+    }
+
+    /** @return relative path to content, sorted: the dry run of {@link #writeTo(Path)} */
+    public SortedMap<String, String> files() {
+        return artifacts().asMap();
+    }
+
+    /**
+     * Writes {@link #files()} below {@code dir}, each file atomically (see
+     * {@link ArtifactFiles#writeTo(Path)}). Target files of instances no longer in the inventory
+     * are not deleted: the directory may hold targets managed by someone else.
+     *
+     * @param dir the Prometheus configuration directory
+     * @return relative paths of the files created or changed
+     */
+    public List<String> writeTo(Path dir) {
+        return artifacts().writeTo(dir);
+    }
+
+    private static String yaml(Object value) {
+        try {
+            return YAML.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write YAML", e);
+        }
+    }
+
+    /** Builder of {@link PrometheusArtifacts}; unset options take the inventory's or Pigsty's defaults. */
+    public static final class Builder {
+        private final Inventory inventory;
+        private String scrapeInterval;
+        private String scrapeTimeout;
+        private String evaluationInterval;
+        private String sdRefreshInterval;
+        private String targetsDir;
+        private String rulesDir;
+        private List<String> alertmanagers;
+
+        private Builder(Inventory inventory) {
+            this.inventory = Objects.requireNonNull(inventory, "inventory");
+        }
+
+        /** @param v global scrape interval (default {@code prometheus_scrape_interval}, 10s) @return this */
+        public Builder scrapeInterval(String v) {
+            scrapeInterval = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v global scrape timeout (default {@code prometheus_scrape_timeout}, 8s) @return this */
+        public Builder scrapeTimeout(String v) {
+            scrapeTimeout = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v rule evaluation interval (default: the scrape interval, as Pigsty) @return this */
+        public Builder evaluationInterval(String v) {
+            evaluationInterval = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v file_sd refresh interval (default {@code prometheus_sd_interval}, 5s) @return this */
+        public Builder sdRefreshInterval(String v) {
+            sdRefreshInterval = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * @param v directory of the target files as {@code prometheus.yml} names it (default
+         *          {@code prometheus_sd_dir}, {@code /etc/prometheus/targets}); relative paths are
+         *          resolved by Prometheus against the config file's directory
+         * @return this
+         */
+        public Builder targetsDir(String v) {
+            targetsDir = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * @param v directory of the rule files as {@code prometheus.yml} names it (default
+         *          {@code /etc/prometheus/rules}); may be relative like {@link #targetsDir}
+         * @return this
+         */
+        public Builder rulesDir(String v) {
+            rulesDir = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * @param hostPorts Alertmanager addresses (default: every infra node on
+         *                  {@code alertmanager_port}); empty for no {@code alerting} section
+         * @return this
+         */
+        public Builder alertmanagers(List<String> hostPorts) {
+            alertmanagers = List.copyOf(hostPorts);
+            return this;
+        }
+
+        /**
+         * @return the artifacts
+         * @throws IllegalArgumentException when an option is malformed (durations, timeout longer
+         *                                  than the interval, globs in directories)
+         */
+        public PrometheusArtifacts build() {
+            return new PrometheusArtifacts(this);
+        }
+    }
+}

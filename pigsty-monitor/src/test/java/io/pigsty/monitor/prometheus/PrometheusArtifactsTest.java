@@ -1,0 +1,212 @@
+package io.pigsty.monitor.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrometheusArtifactsTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    final Inventory sandbox = Inventory.sample("sandbox");
+
+    @Test
+    void pgTest1PgsqlTargetHasExactlyPigstysLabelsAndAddress() throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        String text = p.files().get("targets/pgsql/pg-test-1.yml");
+        assertThat(text).isNotNull();
+        JsonNode groups = YAML.readTree(text);
+        assertThat(groups.isArray()).isTrue();
+        assertThat(groups).hasSize(1);
+        JsonNode g = groups.get(0);
+        assertThat(fieldNames(g)).containsExactlyInAnyOrder("labels", "targets");
+        Map<String, String> labels = YAML.convertValue(g.get("labels"), Map.class);
+        assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "cls", "pg-test", "ins", "pg-test-1", "ip", "10.213.0.11", "job", "pgsql"));
+        assertThat(g.get("targets")).hasSize(1);
+        assertThat(g.get("targets").get(0).asText()).isEqualTo("10.213.0.11:9630");
+    }
+
+    @Test
+    void everyInstanceGetsOneFilePerJobWithItsPort() throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        Map<String, String> expectedPorts = Map.of("pgsql", "9630", "pgbouncer", "9631", "patroni", "8008",
+                "haproxy", "9101", "node", "9100");
+        Map<String, String> ips = Map.of("pg-meta-1", "10.213.0.10", "pg-test-1", "10.213.0.11",
+                "pg-test-2", "10.213.0.12", "pg-test-3", "10.213.0.13");
+        List<String> expectedFiles = new ArrayList<>();
+        for (String job : expectedPorts.keySet()) {
+            for (String ins : ips.keySet()) {
+                expectedFiles.add("targets/" + job + "/" + ins + ".yml");
+            }
+        }
+        expectedFiles.add("prometheus.yml");
+        expectedFiles.add("rules/pgsql.yml");
+        assertThat(p.files().keySet()).containsExactlyInAnyOrderElementsOf(expectedFiles);
+        for (String job : expectedPorts.keySet()) {
+            for (String ins : ips.keySet()) {
+                JsonNode g = YAML.readTree(p.files().get("targets/" + job + "/" + ins + ".yml")).get(0);
+                assertThat(g.get("targets").get(0).asText()).isEqualTo(ips.get(ins) + ":" + expectedPorts.get(job));
+                assertThat(g.get("labels").get("job").asText()).isEqualTo(job);
+                assertThat(g.get("labels").get("ins").asText()).isEqualTo(ins);
+                assertThat(g.get("labels").get("cls").asText()).isEqualTo(ins.substring(0, ins.lastIndexOf('-')));
+            }
+        }
+        assertThat(new ArrayList<>(p.files().keySet())).isSorted();
+    }
+
+    @Test
+    void prometheusYmlHasGlobalsRulesAndOneFileSdJobPerExporter() throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        JsonNode root = YAML.readTree(p.prometheusYml());
+        assertThat(root.at("/global/scrape_interval").asText()).isEqualTo("10s");
+        assertThat(root.at("/global/scrape_timeout").asText()).isEqualTo("8s");
+        assertThat(root.at("/global/evaluation_interval").asText()).isEqualTo("10s");
+        assertThat(root.at("/rule_files/0").asText()).isEqualTo("/etc/prometheus/rules/*.yml");
+        assertThat(root.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
+                .isEqualTo("10.213.0.10:9093");
+        JsonNode jobs = root.get("scrape_configs");
+        assertThat(jobs).hasSize(5);
+        List<String> names = new ArrayList<>();
+        for (JsonNode j : jobs) {
+            names.add(j.get("job_name").asText());
+            assertThat(j.at("/file_sd_configs/0/files/0").asText())
+                    .isEqualTo("/etc/prometheus/targets/" + j.get("job_name").asText() + "/*.yml");
+            assertThat(j.at("/file_sd_configs/0/refresh_interval").asText()).isEqualTo("5s");
+            assertThat(j.get("metrics_path").asText()).isEqualTo("/metrics");
+        }
+        assertThat(names).containsExactly("pgsql", "pgbouncer", "patroni", "haproxy", "node");
+    }
+
+    @Test
+    void renderingIsDeterministic() {
+        assertThat(PrometheusArtifacts.of(sandbox).files()).isEqualTo(PrometheusArtifacts.of(sandbox).files());
+        assertThat(PrometheusArtifacts.of(Inventory.sample("sandbox")).artifacts())
+                .isEqualTo(PrometheusArtifacts.of(sandbox).artifacts());
+    }
+
+    @Test
+    void inventoryParametersDriveJobsPortsAndIntervals() throws Exception {
+        PgCluster test = sandbox.requireCluster("pg-test").toBuilder()
+                .set(Params.PG_EXPORTER_PORT, 19630)
+                .set(Params.PGBOUNCER_EXPORTER_ENABLED, false)
+                .set(Params.HAPROXY_ENABLED, false)
+                .var("node_exporter_port", 19100)
+                .build();
+        Inventory inv = sandbox.withCluster(test).toBuilder()
+                .set(Params.PROMETHEUS_SCRAPE_INTERVAL, "15s")
+                .set(Params.PROMETHEUS_SCRAPE_TIMEOUT, "10s")
+                .set(Params.PROMETHEUS_SD_DIR, "/srv/targets")
+                .var("prometheus_sd_interval", "30s")
+                .build();
+        PrometheusArtifacts p = PrometheusArtifacts.of(inv);
+        assertThat(p.target(ScrapeJob.PGSQL, "pg-test-2").orElseThrow().address()).isEqualTo("10.213.0.12:19630");
+        assertThat(p.target(ScrapeJob.PGSQL, "pg-meta-1").orElseThrow().address()).isEqualTo("10.213.0.10:9630");
+        assertThat(p.target(ScrapeJob.NODE, "pg-test-3").orElseThrow().address()).isEqualTo("10.213.0.13:19100");
+        assertThat(p.target(ScrapeJob.PGBOUNCER, "pg-test-1")).isEmpty();
+        assertThat(p.target(ScrapeJob.HAPROXY, "pg-test-1")).isEmpty();
+        assertThat(p.target(ScrapeJob.PGBOUNCER, "pg-meta-1")).isPresent();
+        assertThat(p.files()).doesNotContainKey("targets/pgbouncer/pg-test-1.yml");
+        JsonNode root = YAML.readTree(p.prometheusYml());
+        assertThat(root.at("/global/scrape_interval").asText()).isEqualTo("15s");
+        assertThat(root.at("/global/scrape_timeout").asText()).isEqualTo("10s");
+        assertThat(root.at("/scrape_configs/0/file_sd_configs/0/files/0").asText()).isEqualTo("/srv/targets/pgsql/*.yml");
+        assertThat(root.at("/scrape_configs/0/file_sd_configs/0/refresh_interval").asText()).isEqualTo("30s");
+    }
+
+    @Test
+    void builderOptionsOverrideAndNoAlertmanagerMeansNoAlertingSection() throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.builder(sandbox).targetsDir("targets/").rulesDir("rules")
+                .alertmanagers(List.of()).evaluationInterval("30s").build();
+        JsonNode root = YAML.readTree(p.prometheusYml());
+        assertThat(root.has("alerting")).isFalse();
+        assertThat(root.at("/rule_files/0").asText()).isEqualTo("rules/*.yml");
+        assertThat(root.at("/scrape_configs/4/file_sd_configs/0/files/0").asText()).isEqualTo("targets/node/*.yml");
+        assertThat(root.at("/global/evaluation_interval").asText()).isEqualTo("30s");
+    }
+
+    @Test
+    void malformedOptionsAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).scrapeInterval("10 seconds").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scrape interval");
+        assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).scrapeInterval("5s").scrapeTimeout("8s").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the scrape interval");
+        assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).targetsDir("/x/*").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targets dir");
+        assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).alertmanagers(List.of("nohost")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
+        assertThat(PrometheusArtifacts.builder(sandbox).scrapeInterval("1m30s").scrapeTimeout("90s").build()
+                .scrapeTimeout()).isEqualTo("90s");
+    }
+
+    @Test
+    void publicCollectionsAreUnmodifiable() {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        assertThatThrownBy(() -> p.files().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> p.targets().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> p.targets().get(0).labels().put("role", "primary"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void writeToWritesEveryFileReadableAndLeavesNoTemporaryFiles(@TempDir Path dir) throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        List<String> changed = p.writeTo(dir);
+        assertThat(changed).containsExactlyElementsOf(p.files().keySet());
+        for (Map.Entry<String, String> e : p.files().entrySet()) {
+            Path f = dir.resolve(e.getKey());
+            assertThat(f).hasContent(e.getValue());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.filter(Files::isRegularFile).map(x -> x.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".") || n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void writeToLeavesUnchangedFilesAloneAndReplacesChangedOnes(@TempDir Path dir) throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.of(sandbox);
+        p.writeTo(dir);
+        Path yml = dir.resolve("prometheus.yml");
+        Path target = dir.resolve("targets/pgsql/pg-test-1.yml");
+        FileTime old = FileTime.fromMillis(1_000_000L);
+        Files.setLastModifiedTime(yml, old);
+        Files.writeString(target, "stale");
+        List<String> changed = p.writeTo(dir);
+        assertThat(changed).containsExactly("targets/pgsql/pg-test-1.yml");
+        assertThat(Files.getLastModifiedTime(yml)).isEqualTo(old);
+        assertThat(target).hasContent(p.files().get("targets/pgsql/pg-test-1.yml"));
+        assertThat(p.writeTo(dir)).isEmpty();
+    }
+
+    @Test
+    void artifactPathsMustStayInsideTheDirectory() {
+        for (String bad : List.of("/etc/passwd", "../x.yml", "a/../b.yml", "a//b.yml", "", "a/", "./a.yml")) {
+            assertThatThrownBy(() -> ArtifactFiles.of(Map.of(bad, "x"))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> ArtifactFiles.of(Map.of("a.yml", "1")).plus(ArtifactFiles.of(Map.of("a.yml", "2"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,145 @@
+package io.pigsty.monitor.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.model.Inventory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated files, checked by the program that reads them: Prometheus' promtool. */
+class PromtoolTest {
+    static final String RULE_TEST = "rules-test/pgsql-test.yml";
+
+    @Test
+    void checkConfigAcceptsTheWrittenDirectoryWithRelativePaths(@TempDir Path dir) throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
+                .targetsDir("targets").rulesDir("rules").build();
+        p.writeTo(dir);
+        Promtool.Result r = Promtool.run(dir, "check", "config", "prometheus.yml");
+        assertThat(r.exit()).as(r.output()).isZero();
+        // promtool found and checked the rule file through the relative glob
+        assertThat(r.output()).contains("SUCCESS").contains("rules/pgsql.yml");
+    }
+
+    @Test
+    void checkConfigAcceptsAbsolutePaths(@TempDir Path dir) throws Exception {
+        PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
+                .targetsDir(dir.resolve("targets").toString()).rulesDir(dir.resolve("rules").toString()).build();
+        p.writeTo(dir);
+        Promtool.Result r = Promtool.run(dir, "check", "config", dir.resolve("prometheus.yml").toString());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains(dir.resolve("rules/pgsql.yml").toString());
+    }
+
+    @Test
+    void checkConfigRejectsABrokenConfig(@TempDir Path dir) throws Exception {
+        // proves the check above can fail: a timeout longer than the interval is refused
+        PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
+                .targetsDir("targets").rulesDir("rules").build();
+        p.writeTo(dir);
+        Path yml = dir.resolve("prometheus.yml");
+        Files.writeString(yml, Files.readString(yml).replace("scrape_timeout: 8s", "scrape_timeout: 80s"));
+        Promtool.Result r = Promtool.run(dir, "check", "config", "prometheus.yml");
+        assertThat(r.exit()).as(r.output()).isNotZero();
+    }
+
+    @Test
+    void checkRulesAcceptsEveryBundledRuleFile(@TempDir Path dir) throws Exception {
+        for (Map.Entry<String, String> e : PrometheusArtifacts.ruleFiles().entrySet()) {
+            Path f = dir.resolve(e.getKey().replace('/', '_'));
+            Files.writeString(f, e.getValue());
+            Promtool.Result r = Promtool.run(dir, "check", "rules", f.toString());
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.output()).contains("SUCCESS");
+        }
+    }
+
+    @Test
+    void unitTestsMakeEveryAlertFireAndResolve(@TempDir Path dir) throws Exception {
+        writeRuleTest(dir, rules());
+        Promtool.Result r = Promtool.run(dir, "test", "rules", "pgsql-test.yml");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void unitTestsFailWhenAnAlertThresholdIsBroken(@TempDir Path dir) throws Exception {
+        // mutation check: the unit tests must notice a rule that can no longer fire
+        String broken = rules().replace("expr: pg_up < 1", "expr: pg_up < 0");
+        assertThat(broken).isNotEqualTo(rules());
+        writeRuleTest(dir, broken);
+        Promtool.Result r = Promtool.run(dir, "test", "rules", "pgsql-test.yml");
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("PostgresDown");
+    }
+
+    @Test
+    void everyAlertHasAFiringAndALaterResolvedCase() throws Exception {
+        List<String> alerts = new ArrayList<>();
+        for (JsonNode g : PrometheusArtifactsTest.YAML.readTree(rules()).get("groups")) {
+            for (JsonNode rule : g.get("rules")) {
+                if (rule.has("alert")) {
+                    alerts.add(rule.get("alert").asText());
+                    assertThat(rule.at("/labels/severity").asText()).as(rule.toString()).isIn("CRIT", "WARN", "INFO");
+                    assertThat(rule.at("/annotations/summary").asText()).isNotBlank();
+                    assertThat(rule.at("/annotations/description").asText()).isNotBlank();
+                }
+            }
+        }
+        assertThat(alerts).contains("PostgresDown", "PatroniDown", "PgbouncerDown", "PgExporterDown",
+                "PostgresReplicationLag", "PostgresReplicationBreak", "PostgresXidWraparound",
+                "PostgresConnUsageHigh", "PostgresIdleInXact", "PostgresRestart");
+        Map<String, List<long[]>> cases = new LinkedHashMap<>(); // alert -> [eval seconds, firing count]
+        for (JsonNode t : PrometheusArtifactsTest.YAML.readTree(resource(RULE_TEST)).get("tests")) {
+            for (JsonNode c : t.path("alert_rule_test")) {
+                long at = seconds(c.get("eval_time").asText());
+                cases.computeIfAbsent(c.get("alertname").asText(), k -> new ArrayList<>())
+                        .add(new long[] {at, c.get("exp_alerts").size(), System.identityHashCode(t)});
+            }
+        }
+        for (String a : alerts) {
+            List<long[]> cs = cases.getOrDefault(a, List.of());
+            boolean firesThenResolves = cs.stream().anyMatch(fire -> fire[1] > 0 && cs.stream().anyMatch(
+                    res -> res[2] == fire[2] && res[1] == 0 && res[0] > fire[0]));
+            assertThat(firesThenResolves).as(a + " needs a firing case and a later empty case in one test").isTrue();
+        }
+        assertThat(new TreeSet<>(cases.keySet())).isSubsetOf(alerts);
+    }
+
+    private static long seconds(String d) {
+        if (d.endsWith("m")) {
+            return Long.parseLong(d.substring(0, d.length() - 1)) * 60;
+        }
+        if (d.endsWith("s")) {
+            return Long.parseLong(d.substring(0, d.length() - 1));
+        }
+        throw new IllegalArgumentException("eval_time " + d + ": use m or s in the test file");
+    }
+
+    private static void writeRuleTest(Path dir, String rules) throws IOException {
+        Files.writeString(dir.resolve("pgsql.yml"), rules);
+        Files.writeString(dir.resolve("pgsql-test.yml"), resource(RULE_TEST));
+    }
+
+    static String rules() {
+        return PrometheusArtifacts.ruleFiles().get("rules/pgsql.yml");
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = PromtoolTest.class.getResourceAsStream(name)) {
+            assertThat(in).as("test resource " + name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
