@@ -2,7 +2,6 @@ package io.pigsty.monitor.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GrafanaArtifactsTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    // variables Grafana itself defines
-    static final Set<String> GLOBAL_VARS = Set.of("__rate_interval", "__interval", "__range", "__interval_ms",
-            "__range_s", "__dashboard", "__from", "__to");
 
     static List<JsonNode> dashboards() throws Exception {
         List<JsonNode> out = new ArrayList<>();
@@ -75,91 +71,43 @@ class GrafanaArtifactsTest {
     }
 
     @Test
-    void panelIdsAreUniqueAndGridPositionsFitAndDoNotOverlap() throws Exception {
-        for (JsonNode d : dashboards()) {
-            String uid = d.get("uid").asText();
-            Set<Integer> ids = new HashSet<>();
-            List<int[]> boxes = new ArrayList<>();
-            for (JsonNode p : d.get("panels")) {
-                assertThat(ids.add(p.get("id").asInt())).as(uid + ": duplicate panel id " + p.get("id")).isTrue();
-                JsonNode g = p.get("gridPos");
-                int x = g.get("x").asInt();
-                int y = g.get("y").asInt();
-                int w = g.get("w").asInt();
-                int h = g.get("h").asInt();
-                assertThat(x).as(uid + " " + p.get("title")).isBetween(0, 23);
-                assertThat(w).isPositive();
-                assertThat(h).isPositive();
-                assertThat(y).isNotNegative();
-                assertThat(x + w).as(uid + " " + p.get("title") + " exceeds 24 columns").isLessThanOrEqualTo(24);
-                for (int[] b : boxes) {
-                    boolean overlap = x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h;
-                    assertThat(overlap).as(uid + ": " + p.get("title") + " overlaps another panel").isFalse();
-                }
-                boxes.add(new int[] {x, y, w, h});
-            }
-        }
-    }
-
-    @Test
-    void everyPanelButRowsQueriesPrometheusWithRefIdsAndExpressions() throws Exception {
-        for (JsonNode d : dashboards()) {
-            for (JsonNode p : d.get("panels")) {
-                if (p.get("type").asText().equals("row")) {
-                    assertThat(p.has("targets")).isFalse();
-                    continue;
-                }
-                String where = d.get("uid").asText() + " / " + p.get("title").asText();
-                assertThat(p.get("type").asText()).as(where).isIn("timeseries", "stat", "gauge", "table", "bargauge");
-                assertThat(p.at("/datasource/uid").asText()).as(where).isEqualTo("${datasource}");
-                JsonNode targets = p.get("targets");
-                assertThat(targets).as(where).isNotNull();
-                assertThat(targets.size()).as(where).isPositive();
-                Set<String> refIds = new HashSet<>();
-                for (JsonNode t : targets) {
-                    assertThat(t.path("expr").asText()).as(where).isNotBlank();
-                    assertThat(refIds.add(t.path("refId").asText())).as(where + " refIds unique").isTrue();
-                    assertThat(t.path("refId").asText()).as(where).matches("[A-Z]");
-                }
-            }
-        }
-    }
-
-    @Test
-    void everyExpressionUsesKnownMetricsAndDefinedVariables() throws Exception {
+    void bundledDashboardsPassEveryStructuralCheck() throws Exception {
         Set<String> allowed = MetricContract.allowed();
         Set<String> used = new TreeSet<>();
         for (JsonNode d : dashboards()) {
-            String uid = d.get("uid").asText();
-            Set<String> defined = new TreeSet<>(GLOBAL_VARS);
-            List<String> exprs = new ArrayList<>();
-            for (JsonNode v : d.at("/templating/list")) {
-                defined.add(v.get("name").asText());
-                if (v.get("type").asText().equals("query")) {
-                    String q = v.at("/query/query").asText();
-                    // label_values(<selector>, label): only the selector is PromQL
-                    exprs.add(q.substring("label_values(".length(), q.lastIndexOf(',')));
-                }
-            }
+            assertThat(DashboardLint.problems(d, allowed)).as(d.get("uid").asText()).isEmpty();
             for (JsonNode p : d.get("panels")) {
                 for (JsonNode t : p.path("targets")) {
-                    exprs.add(t.get("expr").asText());
+                    used.addAll(PromqlNames.parse(t.get("expr").asText()).metrics());
                 }
-            }
-            for (String e : exprs) {
-                PromqlNames.Refs r;
-                try {
-                    r = PromqlNames.parse(e);
-                } catch (IllegalArgumentException ex) {
-                    fail(uid + ": cannot read " + e + ": " + ex.getMessage());
-                    return;
-                }
-                assertThat(r.metrics()).as(uid + ": " + e).isNotEmpty().isSubsetOf(allowed);
-                assertThat(r.variables()).as(uid + ": " + e + " uses an undefined variable").isSubsetOf(defined);
-                used.addAll(r.metrics());
             }
         }
-        assertThat(used).contains("pg_up", "pg:ins:lag_bytes", "node_cpu_seconds_total", "patroni_postgres_running");
+        // the dashboards read all four sources: pg_exporter, recording rules, node_exporter, Patroni
+        assertThat(used).contains("pg_up", "pg:ins:lag_bytes", "node_cpu_seconds_total", "patroni_postgres_running",
+                "pgbouncer_pool_cl_waiting", "haproxy_server_status");
+    }
+
+    @Test
+    void lintCatchesEachKindOfMistake() throws Exception {
+        JsonNode broken = JSON.readTree(PromtoolTest.resource("broken-dashboard.json"));
+        List<String> problems = DashboardLint.problems(broken, MetricContract.allowed());
+        assertThat(problems).anyMatch(s -> s.contains("not a stable short slug"))
+                .anyMatch(s -> s.contains("id must be null"))
+                .anyMatch(s -> s.contains("schemaVersion must be 39"))
+                .anyMatch(s -> s.contains("no 'datasource' variable"))
+                .anyMatch(s -> s.contains("variable datname is not label_values"))
+                .anyMatch(s -> s.contains("variable datname must query ${datasource}"))
+                .anyMatch(s -> s.contains("variable ins: undefined variable $cls"))
+                .anyMatch(s -> s.contains("duplicate id and overlap: panel id 1 missing or not unique"))
+                .anyMatch(s -> s.contains("duplicate id and overlap: overlaps fine"))
+                .anyMatch(s -> s.contains("too wide: gridPos"))
+                .anyMatch(s -> s.contains("no refId: refId '' missing"))
+                .anyMatch(s -> s.contains("empty expr: empty expr"))
+                .anyMatch(s -> s.contains("unknown metric: unknown metric pg_made_up_total"))
+                .anyMatch(s -> s.contains("undefined variable: undefined variable $nope"))
+                .anyMatch(s -> s.contains("no targets: no targets"));
+        // and nothing about the one correct panel
+        assertThat(problems).noneMatch(s -> s.contains("/ fine:"));
     }
 
     @Test

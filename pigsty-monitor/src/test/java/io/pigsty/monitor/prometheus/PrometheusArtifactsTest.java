@@ -3,6 +3,7 @@ package io.pigsty.monitor.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -34,7 +35,7 @@ class PrometheusArtifactsTest {
         assertThat(groups).hasSize(1);
         JsonNode g = groups.get(0);
         assertThat(fieldNames(g)).containsExactlyInAnyOrder("labels", "targets");
-        Map<String, String> labels = YAML.convertValue(g.get("labels"), Map.class);
+        Map<String, String> labels = YAML.convertValue(g.get("labels"), new TypeReference<Map<String, String>>() { });
         assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "cls", "pg-test", "ins", "pg-test-1", "ip", "10.213.0.11", "job", "pgsql"));
         assertThat(g.get("targets")).hasSize(1);
