@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The Prometheus side of a Pigsty deployment, generated from an {@link Inventory}: the main
@@ -387,6 +389,38 @@ public final class PrometheusArtifacts {
      */
     public List<String> writeTo(Path dir) {
         return artifacts().writeTo(dir);
+    }
+
+    /**
+     * Target files below {@code dir/targets/<job>/} that this inventory does not generate: the
+     * members removed from the inventory since the last write. Deregistering them is deleting
+     * them; that is left to the caller because the directory may be shared with other tools.
+     *
+     * @param dir the directory previously given to {@link #writeTo(Path)}
+     * @return relative paths such as {@code targets/pgsql/pg-test-3.yml}, sorted; empty when
+     *         there is no targets directory
+     * @throws UncheckedIOException when a directory cannot be listed
+     */
+    public List<String> staleTargetFiles(Path dir) {
+        Set<String> current = files().keySet();
+        List<String> out = new ArrayList<>();
+        for (ScrapeJob job : ScrapeJob.values()) {
+            Path jobDir = dir.resolve("targets").resolve(job.jobName());
+            if (!Files.isDirectory(jobDir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(jobDir)) {
+                s.map(f -> f.getFileName().toString())
+                        .filter(n -> n.endsWith(".yml") && !n.startsWith("."))
+                        .map(n -> "targets/" + job.jobName() + "/" + n)
+                        .filter(rel -> !current.contains(rel))
+                        .forEach(out::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + jobDir + ": " + e.getMessage(), e);
+            }
+        }
+        out.sort(null);
+        return List.copyOf(out);
     }
 
     private static String yaml(Object value) {

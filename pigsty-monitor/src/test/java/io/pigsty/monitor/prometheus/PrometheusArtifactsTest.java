@@ -196,6 +196,20 @@ class PrometheusArtifactsTest {
     }
 
     @Test
+    void staleTargetFilesAreTheRemovedMembersOnly(@TempDir Path dir) throws Exception {
+        PrometheusArtifacts.of(sandbox).writeTo(dir);
+        Files.writeString(dir.resolve("targets/pgsql/.pg-x-1.yml.123.tmp"), "in flight");
+        PgCluster two = sandbox.requireCluster("pg-test").toBuilder().build();
+        two = new PgCluster(two.name(), two.vars(), two.instances().subList(0, 2));
+        PrometheusArtifacts shrunk = PrometheusArtifacts.of(sandbox.withCluster(two));
+        assertThat(shrunk.staleTargetFiles(dir)).containsExactly("targets/haproxy/pg-test-3.yml",
+                "targets/node/pg-test-3.yml", "targets/patroni/pg-test-3.yml", "targets/pgbouncer/pg-test-3.yml",
+                "targets/pgsql/pg-test-3.yml");
+        assertThat(PrometheusArtifacts.of(sandbox).staleTargetFiles(dir)).isEmpty();
+        assertThat(shrunk.staleTargetFiles(dir.resolve("nowhere"))).isEmpty();
+    }
+
+    @Test
     void artifactPathsMustStayInsideTheDirectory() {
         for (String bad : List.of("/etc/passwd", "../x.yml", "a/../b.yml", "a//b.yml", "", "a/", "./a.yml")) {
             assertThatThrownBy(() -> ArtifactFiles.of(Map.of(bad, "x"))).as(bad)
