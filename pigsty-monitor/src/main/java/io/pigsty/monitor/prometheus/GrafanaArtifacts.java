@@ -162,25 +162,37 @@ public final class GrafanaArtifacts {
             this.inventory = Objects.requireNonNull(inventory, "inventory");
         }
 
-        /** @param v Prometheus URL (default {@code http://<admin_ip>:<prometheus_port>}) @return this */
+        /**
+         * @param v Prometheus URL (default {@code http://<admin_ip>:<prometheus_port>})
+         * @return this
+         */
         public Builder prometheusUrl(String v) {
             prometheusUrl = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @param v absolute directory of the dashboard files on the Grafana host @return this */
+        /**
+         * @param v absolute directory of the dashboard files on the Grafana host
+         * @return this
+         */
         public Builder dashboardsPath(String v) {
             dashboardsPath = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @param v Grafana folder of the dashboards (default {@code PGSQL}) @return this */
+        /**
+         * @param v Grafana folder of the dashboards (default {@code PGSQL})
+         * @return this
+         */
         public Builder folder(String v) {
             folder = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @return the artifacts @throws IllegalArgumentException for a malformed option */
+        /**
+         * @return the artifacts
+         * @throws IllegalArgumentException for a malformed option
+         */
         public GrafanaArtifacts build() {
             return new GrafanaArtifacts(this);
         }

@@ -446,25 +446,37 @@ public final class PrometheusArtifacts {
             this.inventory = Objects.requireNonNull(inventory, "inventory");
         }
 
-        /** @param v global scrape interval (default {@code prometheus_scrape_interval}, 10s) @return this */
+        /**
+         * @param v global scrape interval (default {@code prometheus_scrape_interval}, 10s)
+         * @return this
+         */
         public Builder scrapeInterval(String v) {
             scrapeInterval = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @param v global scrape timeout (default {@code prometheus_scrape_timeout}, 8s) @return this */
+        /**
+         * @param v global scrape timeout (default {@code prometheus_scrape_timeout}, 8s)
+         * @return this
+         */
         public Builder scrapeTimeout(String v) {
             scrapeTimeout = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @param v rule evaluation interval (default: the scrape interval, as Pigsty) @return this */
+        /**
+         * @param v rule evaluation interval (default: the scrape interval, as Pigsty)
+         * @return this
+         */
         public Builder evaluationInterval(String v) {
             evaluationInterval = Objects.requireNonNull(v);
             return this;
         }
 
-        /** @param v file_sd refresh interval (default {@code prometheus_sd_interval}, 5s) @return this */
+        /**
+         * @param v file_sd refresh interval (default {@code prometheus_sd_interval}, 5s)
+         * @return this
+         */
         public Builder sdRefreshInterval(String v) {
             sdRefreshInterval = Objects.requireNonNull(v);
             return this;

@@ -15,7 +15,14 @@ import java.util.TreeMap;
  * @param labels  target labels, sorted, unmodifiable
  */
 public record ScrapeTarget(ScrapeJob job, String ins, String address, SortedMap<String, String> labels) {
-    /** Canonical constructor: rejects nulls and blanks, copies the labels. */
+    /**
+     * Canonical constructor: rejects nulls and blanks, copies the labels.
+     *
+     * @param job     the scrape job
+     * @param ins     the instance name
+     * @param address {@code host:port}
+     * @param labels  target labels
+     */
     public ScrapeTarget {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(ins, "ins");
