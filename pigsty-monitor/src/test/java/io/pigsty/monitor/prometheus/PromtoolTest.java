@@ -3,6 +3,7 @@ package io.pigsty.monitor.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pigsty.model.Inventory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The generated files, checked by the program that reads them: Prometheus' promtool. */
 class PromtoolTest {
@@ -73,15 +76,40 @@ class PromtoolTest {
         assertThat(r.output()).contains("SUCCESS");
     }
 
+    @ParameterizedTest
+    @MethodSource("alertNames")
+    void unitTestsFailWhenAnyAlertCanNoLongerFire(String alert, @TempDir Path dir) throws Exception {
+        // mutation check: with this one alert's expression replaced by one that never matches,
+        // the unit tests must fail and name it, so each alert's test really depends on its rule
+        JsonNode tree = PrometheusArtifactsTest.YAML.readTree(rules());
+        int replaced = 0;
+        for (JsonNode g : tree.get("groups")) {
+            for (JsonNode r : g.get("rules")) {
+                if (alert.equals(r.path("alert").asText())) {
+                    ((ObjectNode) r).put("expr", "vector(1) < 0");
+                    replaced++;
+                }
+            }
+        }
+        assertThat(replaced).isEqualTo(1);
+        writeRuleTest(dir, PrometheusArtifactsTest.YAML.writeValueAsString(tree));
+        Promtool.Result r = Promtool.run(dir, "test", "rules", "pgsql-test.yml");
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("alertname: " + alert);
+    }
+
+    static List<String> alertNames() throws IOException {
+        return new ArrayList<>(MetricContract.alertRules().keySet());
+    }
+
     @Test
-    void unitTestsFailWhenAnAlertThresholdIsBroken(@TempDir Path dir) throws Exception {
-        // mutation check: the unit tests must notice a rule that can no longer fire
-        String broken = rules().replace("expr: pg_up < 1", "expr: pg_up < 0");
+    void unitTestsFailWhenAnAlertNeverResolves(@TempDir Path dir) throws Exception {
+        String broken = rules().replace("expr: pg_uptime < 300", "expr: pg_uptime < 3000000");
         assertThat(broken).isNotEqualTo(rules());
         writeRuleTest(dir, broken);
         Promtool.Result r = Promtool.run(dir, "test", "rules", "pgsql-test.yml");
         assertThat(r.exit()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("PostgresDown");
+        assertThat(r.output()).contains("PostgresRestart");
     }
 
     @Test
