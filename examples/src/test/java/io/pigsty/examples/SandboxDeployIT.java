@@ -161,4 +161,22 @@ class SandboxDeployIT {
             assertThat(one(c, "select count(*) from pg_tables where tablename = 'deploy_it'")).as("fresh cluster").isEqualTo("0");
         }
     }
+
+    @Test
+    @Order(7)
+    void vendorSwitchover_movesThePrimary_andShowsBeforeAfter() throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int rc = VendorSwitchover.run(INV, "pg-test", java.util.Optional.of("pg-test-2"),
+                new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(out);
+        assertThat(rc).as(out).isZero();
+        assertThat(out).contains("before:").contains("after (");
+        try (Connection c = connect("10.213.0.12", 5432, "dbuser_dba", "DBUser.DBA", "postgres")) {
+            assertThat(one(c, "select pg_is_in_recovery()")).as("pg-test-2 is the primary now").isEqualTo("f");
+        }
+        try (Connection c = connect("10.213.0.13", 5433, "dbuser_dba", "DBUser.DBA", "test")) {
+            assertThat(one(c, "select pg_is_in_recovery()")).isEqualTo("f");
+        }
+    }
 }

@@ -58,6 +58,21 @@ public final class Pigsty {
         this.parallelism = b.parallelism;
     }
 
+    private Pigsty(Pigsty base, Inventory inventory) {
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.modules = base.modules;
+        this.templates = base.templates;
+        this.parallelism = base.parallelism;
+    }
+
+    /**
+     * @param changed another inventory, e.g. this one with an instance added or removed
+     * @return a facade with the same modules, templates and parallelism over {@code changed}
+     */
+    public Pigsty withInventory(Inventory changed) {
+        return new Pigsty(this, changed);
+    }
+
     /** @return a builder */
     public static Builder builder() {
         return new Builder();

@@ -52,6 +52,19 @@ public record Playbook(String name, Optional<String> cluster, Map<String, String
     }
 
     /**
+     * Scale-in: removes one member (Patroni, PostgreSQL, its data when {@code pg_rm_data}) from a
+     * live cluster. Refused while that member is the primary: switch over first. The cluster's DCS
+     * keys stay. Follow with {@link #pgsqlSvc(String)} on the inventory without the member.
+     *
+     * @param cluster  cluster name
+     * @param instance the member's address or name ({@code pg-test-3})
+     * @return the playbook
+     */
+    public static Playbook pgsqlRemoveInstance(String cluster, String instance) {
+        return new Playbook("pgsql-rm", Optional.of(cluster), Map.of("instance", instance));
+    }
+
+    /**
      * @param cluster cluster name
      * @param user    user name (must be in the cluster's pg_users)
      * @return create or alter one user

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -72,13 +73,22 @@ public final class PatroniModule implements PigstyModule {
             plan.add(phase, h, Steps.service("patroni", true, true));
             String url = "http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT);
             if (phase.equals("pg-primary")) {
-                plan.add(phase, h, Steps.waitFor("patroni:primary", "Patroni reports " + m.get("ins") + " primary",
-                        probe(url + "/primary"), Duration.ofSeconds(180), Duration.ofSeconds(1)));
+                // after a switchover or failover the inventory's primary runs as a replica: a re-run must
+                // converge, not wait for a role the cluster gave to another member
+                plan.add(phase, h, Steps.waitFor("patroni:primary", "Patroni reports " + m.get("ins")
+                                + " primary (or a streaming replica after a failover)",
+                        probeEither(url + "/primary", url + "/replica?replication_state=streaming"),
+                        Duration.ofSeconds(180), Duration.ofSeconds(1)));
             } else {
                 plan.add(phase, h, Steps.waitFor("patroni:replica", "Patroni reports " + m.get("ins") + " streaming",
                         probe(url + "/replica?replication_state=streaming"), Duration.ofSeconds(300), Duration.ofSeconds(1)));
             }
         }
+    }
+
+    private static Command probeEither(String first, String second) {
+        return Command.shell("curl -sf -o /dev/null -m 2 '" + first + "' || curl -sf -o /dev/null -m 2 '" + second + "'")
+                .timeout(Duration.ofSeconds(10)).build();
     }
 
     private static Command probe(String url) {
@@ -91,13 +101,22 @@ public final class PatroniModule implements PigstyModule {
             throw new PigstyException("pg_safeguard is set for " + c.name() + ": pgsql-rm refuses to remove it");
         }
         boolean allowLive = ctx.playbook().arg("allow_live").map(Boolean::parseBoolean).orElse(false);
-        List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":"
-                + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/health").collect(Collectors.toList());
+        Optional<String> only = ctx.playbook().arg("instance");
         List<PgInstance> order = new ArrayList<>(c.replicas());
         c.primary().ifPresent(order::add); // replicas before the primary
-        for (PgInstance i : c.instances()) {
-            if (!allowLive) {
-                plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name(), urls));
+        if (only.isPresent()) {
+            // scale-in: one member leaves a live cluster; it must not be the leader at that moment
+            PgInstance i = c.instances().stream().filter(x -> x.ip().equals(only.get())
+                            || (c.name() + "-" + x.seq()).equals(only.get())).findFirst()
+                    .orElseThrow(() -> new PigstyException("pgsql-rm: " + only.get() + " is not an instance of " + c.name()));
+            String url = "http://" + i.ip() + ":" + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/primary";
+            plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name() + "-" + i.seq(), List.of(url), true));
+            order = List.of(i);
+        } else if (!allowLive) {
+            List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":"
+                    + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/health").collect(Collectors.toList());
+            for (PgInstance i : c.instances()) {
+                plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name(), urls, false));
             }
         }
         for (PgInstance i : order) {
@@ -119,6 +138,19 @@ public final class PatroniModule implements PigstyModule {
                         Command.shell("[ ! -e " + data + "/PG_VERSION ]").build(),
                         Command.shell("rm -rf " + data + " && install -d -m 0700 -o postgres -g postgres " + data).build()));
             }
+        }
+        if (only.isPresent()) {
+            // the cluster lives on; only the member's key goes, so status shows it gone at once
+            PgInstance i = order.get(0);
+            String key = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/members/"
+                    + c.name() + "-" + i.seq();
+            String etcd = HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
+                    .collect(Collectors.joining(","));
+            plan.add("pg-remove", ctx.host(c, i), Steps.command("patroni:member-rm", "remove " + key + " from etcd",
+                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --keys-only " + key + ")\" ]")
+                            .build(),
+                    Command.shell("ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " del " + key).build()));
+            return;
         }
         // the cluster's keys in the DCS go last, once no member can write them again
         c.primary().ifPresent(p -> {
@@ -191,14 +223,19 @@ public final class PatroniModule implements PigstyModule {
         }
     }
 
-    /** Refuses to remove a cluster any member of which still answers Patroni's /health. */
+    /**
+     * Refuses to remove a cluster any member of which still answers Patroni's /health, or (scale-in)
+     * one member while it answers /primary.
+     */
     static final class LiveGuard implements Step {
         private final String cluster;
         private final List<String> urls;
+        private final boolean member;
 
-        LiveGuard(String cluster, List<String> urls) {
-            this.cluster = cluster;
+        LiveGuard(String clusterOrMember, List<String> urls, boolean member) {
+            this.cluster = clusterOrMember;
             this.urls = List.copyOf(urls);
+            this.member = member;
         }
 
         @Override
@@ -208,7 +245,8 @@ public final class PatroniModule implements PigstyModule {
 
         @Override
         public String description() {
-            return "refuse to remove " + cluster + " while any member is running (Playbook.allowLive() overrides)";
+            return member ? "refuse to remove " + cluster + " while it is the primary (switch over first)"
+                    : "refuse to remove " + cluster + " while any member is running (Playbook.allowLive() overrides)";
         }
 
         @Override
@@ -237,7 +275,10 @@ public final class PatroniModule implements PigstyModule {
         public Outcome apply(StepContext ctx) {
             List<String> l = live(ctx);
             if (!l.isEmpty()) {
-                throw new PigstyException("refusing to remove live cluster " + cluster + ": " + l
+                throw new PigstyException(member
+                        ? "refusing to remove " + cluster + " while it is the primary: " + l
+                        + " answers; switch over to another member first"
+                        : "refusing to remove live cluster " + cluster + ": " + l
                         + " answer; stop it first or use Playbook.pgsqlRemove(...).allowLive()");
             }
             return Outcome.OK;

@@ -199,6 +199,18 @@ public final class SandboxNode {
     }
 
     /**
+     * Runs a host command inside the node's network namespace only: it sees what the node sees on
+     * the network (its own address, loopback) even while the node is partitioned off the bridge.
+     *
+     * @param script  a {@code /bin/sh} script run with the host's binaries
+     * @param timeout how long it may run
+     * @return its result
+     */
+    public io.pigsty.api.exec.ExecResult runInNetwork(String script, Duration timeout) {
+        return Sh.run("ip netns exec " + ns() + " sh -c " + io.pigsty.api.quote.ShellQuote.quote(script), timeout);
+    }
+
+    /**
      * @param unit  systemd unit
      * @param lines last lines to show
      * @return the unit's journal inside the node

@@ -90,6 +90,11 @@ public final class PigstyCli {
                         }
                     };
                 }
+                case "switchover" -> {
+                    inv.validate().orThrow();
+                    return io.pigsty.examples.VendorSwitchover.run(inv, need(words.size() > 1 ? words.get(1) : null,
+                            "switchover CLUSTER"), java.util.Optional.ofNullable(words.size() > 2 ? words.get(2) : null), out);
+                }
                 default -> {
                     err.println("pigsty: unknown command '" + words.get(0) + "'\n" + usage());
                     return 2;
@@ -142,6 +147,8 @@ public final class PigstyCli {
                 "                                         render a plan offline (node etcd pgsql pgsql-rm",
                 "                                         pgsql-user pgsql-db pgsql-hba pgsql-svc)",
                 "  sandbox up|down                        local sandbox (root): nodes, then node, etcd and pgsql",
-                "                                         for every cluster of the inventory; down removes all");
+                "                                         for every cluster of the inventory; down removes all",
+                "  switchover CLUSTER [MEMBER]            move the primary (to MEMBER, or Patroni's choice) and",
+                "                                         print the cluster before and after");
     }
 }

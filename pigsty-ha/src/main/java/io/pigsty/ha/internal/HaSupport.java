@@ -41,6 +41,19 @@ public final class HaSupport {
     }
 
     /**
+     * Patroni's {@code maximum_lag_on_failover} for a {@code pg_rpo}. With {@code pg_rpo: 0} the
+     * synchronous standby is the only candidate and holds every acknowledged commit; a zero lag
+     * bound would compare it with the primary's last sampled position and could block every
+     * failover (seen on the sandbox: a crashed primary was never replaced), so the default 1 MiB stays.
+     *
+     * @param rpo pg_rpo in bytes
+     * @return the lag bound in bytes
+     */
+    public static long maxLagOnFailover(long rpo) {
+        return rpo == 0 ? 1048576L : rpo;
+    }
+
+    /**
      * @param inv inventory
      * @return etcd members as (seq, ip), in seq order
      * @throws PigstyException when the inventory has no etcd group
@@ -146,6 +159,7 @@ public final class HaSupport {
         m.put("rto", Map.of("ttl", rto.ttl(), "loop_wait", rto.loopWait(), "retry_timeout", rto.retryTimeout(),
                 "primary_start_timeout", rto.primaryStartTimeout()));
         m.put("rpo", rpo);
+        m.put("max_lag_on_failover", maxLagOnFailover(rpo));
         m.put("synchronous_mode", rpo == 0 || tuning == PgTuning.CRIT);
         m.put("synchronous_mode_strict", tuning == PgTuning.CRIT);
         m.put("namespace", r.get(Params.PG_NAMESPACE).replaceAll("/+$", ""));

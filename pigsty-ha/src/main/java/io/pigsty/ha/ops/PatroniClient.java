@@ -37,9 +37,11 @@ public final class PatroniClient {
     private final String username;
     private final Secret password;
     private final Duration timeout;
+    private final Duration operationTimeout;
 
     private PatroniClient(Builder b) {
         this.timeout = b.timeout;
+        this.operationTimeout = b.operationTimeout;
         this.username = b.username;
         this.password = b.password;
         this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
@@ -89,6 +91,16 @@ public final class PatroniClient {
     }
 
     /**
+     * @param memberBaseUrl {@code http://ip:8008}
+     * @return that member's own view ({@code GET /patroni}): role, state, timeline,
+     *         {@code postmaster_start_time}, {@code pending_restart}, xlog positions
+     * @throws PatroniException when it does not answer
+     */
+    public JsonNode member(String memberBaseUrl) {
+        return getJson(memberBaseUrl + "/patroni");
+    }
+
+    /**
      * Asks a member a health question the way HAProxy does ({@code OPTIONS /primary}).
      *
      * @param memberBaseUrl {@code http://ip:8008}
@@ -122,7 +134,7 @@ public final class PatroniClient {
         ObjectNode body = JSON.createObjectNode().put("leader", leader);
         candidate.ifPresent(c -> body.put("candidate", c));
         scheduledAt.ifPresent(t -> body.put("scheduled_at", t));
-        return send("POST", memberBaseUrl + "/switchover", body, true);
+        return send("POST", memberBaseUrl + "/switchover", body, true, operationTimeout);
     }
 
     /**
@@ -133,7 +145,7 @@ public final class PatroniClient {
      * @return Patroni's answer
      */
     public String failover(String memberBaseUrl, String candidate) {
-        return send("POST", memberBaseUrl + "/failover", JSON.createObjectNode().put("candidate", candidate), true);
+        return send("POST", memberBaseUrl + "/failover", JSON.createObjectNode().put("candidate", candidate), true, operationTimeout);
     }
 
     /**
@@ -143,7 +155,7 @@ public final class PatroniClient {
      * @return Patroni's answer
      */
     public String restart(String memberBaseUrl) {
-        return send("POST", memberBaseUrl + "/restart", JSON.createObjectNode(), true);
+        return send("POST", memberBaseUrl + "/restart", JSON.createObjectNode(), true, operationTimeout);
     }
 
     /**
@@ -163,7 +175,7 @@ public final class PatroniClient {
      * @return Patroni's answer
      */
     public String reinitialize(String replicaBaseUrl) {
-        return send("POST", replicaBaseUrl + "/reinitialize", JSON.createObjectNode().put("force", true), true);
+        return send("POST", replicaBaseUrl + "/reinitialize", JSON.createObjectNode().put("force", true), true, operationTimeout);
     }
 
     /**
@@ -210,7 +222,11 @@ public final class PatroniClient {
     }
 
     private String send(String method, String url, JsonNode body, boolean auth) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return send(method, url, body, auth, timeout);
+    }
+
+    private String send(String method, String url, JsonNode body, boolean auth, Duration limit) {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(limit);
         HttpRequest.BodyPublisher pub = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body.toString());
         rb.method(method, pub);
@@ -245,6 +261,7 @@ public final class PatroniClient {
         private Secret password;
         private Duration timeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration operationTimeout = Duration.ofSeconds(90);
 
         private Builder() {
         }
@@ -266,6 +283,16 @@ public final class PatroniClient {
          */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * @param operationTimeout limit of requests Patroni answers only when done (switchover,
+         *                         failover, restart, reinitialize); default 90 s
+         * @return this
+         */
+        public Builder operationTimeout(Duration operationTimeout) {
+            this.operationTimeout = Objects.requireNonNull(operationTimeout);
             return this;
         }
 

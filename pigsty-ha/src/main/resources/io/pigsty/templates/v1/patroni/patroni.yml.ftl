@@ -30,7 +30,7 @@ bootstrap:
     retry_timeout: ${rto.retry_timeout}
     primary_start_timeout: ${rto.primary_start_timeout}
     primary_stop_timeout: 30
-    maximum_lag_on_failover: ${rpo}
+    maximum_lag_on_failover: ${max_lag_on_failover?c}
     maximum_lag_on_syncnode: -1
     synchronous_mode: ${synchronous_mode?c}
     synchronous_mode_strict: ${synchronous_mode_strict?c}
