@@ -128,7 +128,9 @@ public final class Plan {
     }
 
     /**
-     * Converges the hosts.
+     * Converges the hosts, phase by phase. A host whose step fails skips its remaining steps; a
+     * failure in the {@code preflight} phase stops every host, so a refused precondition never
+     * leaves the plan applied on some hosts only.
      *
      * @param executor how to reach hosts
      * @param listener progress events
@@ -184,6 +186,11 @@ public final class Plan {
                     listener.stepFinished(r);
                 }
             });
+            if (phase.name().equals("preflight") && !failed.isEmpty()) {
+                // a refused precondition stops the whole plan: no other host may go ahead half-way
+                notes.add("preflight failed on " + new java.util.TreeSet<>(failed) + ": no host was changed");
+                live.forEach(p -> p.steps().keySet().forEach(h -> failed.add(h.address())));
+            }
         }
         ApplyResult result = new ApplyResult(playbook, sort(results, live), elapsed(t0), notes);
         listener.planFinished(result);

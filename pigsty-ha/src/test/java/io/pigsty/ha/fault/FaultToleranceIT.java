@@ -329,7 +329,11 @@ class FaultToleranceIT {
                         if (w.ok() && !lastWrite.contains("ERROR")) {
                             acceptedAfterCut++; // the insert committed on the cut-off side
                         }
-                        if (lastWrite.contains("read-only") || lastWrite.contains("recovery")) {
+                        // Patroni demotes a primary that lost the DCS either to a read-only replica or, in
+                        // failsafe's offline mode, by stopping PostgreSQL: both refuse writes
+                        if (lastWrite.contains("read-only") || lastWrite.contains("recovery")
+                                || lastWrite.contains("Connection refused") || lastWrite.contains("shutting down")
+                                || lastWrite.contains("starting up")) {
                             refused = (System.nanoTime() - t0) / 1_000_000;
                         }
                         WriteProbe.pause(200);
@@ -367,6 +371,10 @@ class FaultToleranceIT {
                     EtcdClient etcd = new EtcdClient(List.of("http://10.213.0.11:2379", "http://10.213.0.12:2379"),
                             Duration.ofSeconds(3));
                     assertThat(etcd.healthy("http://10.213.0.10:2379")).isFalse();
+                    long until = System.nanoTime() + 15_000_000_000L; // a new raft leader may need an election
+                    while (!etcd.healthy("http://10.213.0.11:2379") && System.nanoTime() < until) {
+                        WriteProbe.pause(200);
+                    }
                     assertThat(etcd.healthy("http://10.213.0.11:2379")).as("2 of 3 members keep quorum").isTrue();
                     WriteProbe.pause(5000); // a few HA loops without that member
                 }
