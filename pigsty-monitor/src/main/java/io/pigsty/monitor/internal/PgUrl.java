@@ -203,6 +203,9 @@ public record PgUrl(String host, int port, String database, String user, String 
         if (isPgbouncer()) {
             // PgBouncer's admin console speaks only the simple query protocol
             p.setProperty("preferQueryMode", "simple");
+            // its version is not a PostgreSQL version, so pgjdbc would follow up with SET commands the
+            // console rejects; assuming 9.0 moves those settings into the startup packet instead
+            p.setProperty("assumeMinServerVersion", "9.0");
         }
         return p;
     }
