@@ -4,13 +4,7 @@ import io.pigsty.monitor.Collector;
 import io.pigsty.monitor.Column;
 import io.pigsty.monitor.ColumnUsage;
 import io.pigsty.monitor.PredicateQuery;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +37,7 @@ public final class DbServer implements AutoCloseable {
     private final PgUrl url;
     private final boolean main;
     private final int connectTimeoutSeconds;
-    private Connection conn;
-    private long timeoutSetMs = Long.MIN_VALUE;
+    private Session conn;
     private ServerInfo info;
     private Planner.Plan plan;
     private Object plannedFor;
@@ -115,18 +108,12 @@ public final class DbServer implements AutoCloseable {
         if (conn != null) {
             return;
         }
-        conn = DriverManager.getConnection(url.jdbcUrl(), url.properties(connectTimeoutSeconds));
-        conn.setAutoCommit(true);
-        timeoutSetMs = Long.MIN_VALUE;
+        conn = url.isPgbouncer() ? new BouncerSession(url, connectTimeoutSeconds) : new JdbcSession(url, connectTimeoutSeconds);
     }
 
     private void disconnect() {
         if (conn != null) {
-            try {
-                conn.close();
-            } catch (SQLException ignored) {
-                // the connection is being discarded because it is broken
-            }
+            conn.close();
             conn = null;
         }
     }
@@ -148,18 +135,20 @@ public final class DbServer implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private ServerInfo pgPrecheck() throws SQLException {
-        setTimeout(PRECHECK_TIMEOUT_MS);
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PRECHECK)) {
-            rs.next();
-            return new ServerInfo(rs.getInt(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
-                    strings(rs.getArray(5)), Set.copyOf(strings(rs.getArray(6))), Set.copyOf(strings(rs.getArray(7))), false);
-        }
+        return conn.query(PRECHECK, PRECHECK_TIMEOUT_MS, rs -> {
+            if (!rs.next()) {
+                throw new SQLException("precheck returned no row");
+            }
+            return new ServerInfo(((Number) rs.get(0)).intValue(), (Boolean) rs.get(1), (String) rs.get(2), (String) rs.get(3),
+                    (List<String>) rs.get(4), Set.copyOf((List<String>) rs.get(5)), Set.copyOf((List<String>) rs.get(6)), false);
+        });
     }
 
     private ServerInfo bouncerPrecheck() throws SQLException {
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW VERSION")) {
-            String v = rs.next() ? rs.getString(1) : "";
+        return conn.query("SHOW VERSION", -1, rs -> {
+            String v = rs.next() ? String.valueOf(rs.get(0)) : "";
             Matcher m = BOUNCER_VERSION.matcher(v);
             int num = 0;
             if (m.find()) {
@@ -167,31 +156,7 @@ public final class DbServer implements AutoCloseable {
                         + (m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
             }
             return new ServerInfo(num, false, "pgbouncer", url.user(), List.of(), Set.of(), Set.of(), true);
-        }
-    }
-
-    private static List<String> strings(Array a) throws SQLException {
-        if (a == null) {
-            return List.of();
-        }
-        Object[] arr = (Object[]) a.getArray();
-        List<String> out = new ArrayList<>(arr.length);
-        for (Object o : arr) {
-            if (o != null) {
-                out.add(o.toString());
-            }
-        }
-        return out;
-    }
-
-    private void setTimeout(long ms) throws SQLException {
-        if (url.isPgbouncer() || ms == timeoutSetMs) {
-            return;
-        }
-        try (Statement st = conn.createStatement()) {
-            st.execute("SET statement_timeout = " + ms);
-        }
-        timeoutSetMs = ms;
+        });
     }
 
     /**
@@ -276,11 +241,7 @@ public final class DbServer implements AutoCloseable {
     }
 
     private boolean isBroken() {
-        try {
-            return conn == null || conn.isClosed() || !conn.isValid(1);
-        } catch (SQLException e) {
-            return true;
-        }
+        return conn == null || !conn.isValid();
     }
 
     private void finish(long t0) {
@@ -308,15 +269,16 @@ public final class DbServer implements AutoCloseable {
             if (url.isPgbouncer()) {
                 return bouncerPrecheck();
             }
-            setTimeout(PRECHECK_TIMEOUT_MS);
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), current_setting('server_version_num')::int")) {
-                rs.next();
-                ServerInfo i = info;
-                return new ServerInfo(rs.getInt(2), rs.getBoolean(1), url.database(), url.user(),
-                        i == null ? List.of() : i.databases(), i == null ? Set.of() : i.extensions(),
-                        i == null ? Set.of() : i.schemas(), false);
-            }
+            ServerInfo i = info;
+            return conn.query("SELECT pg_is_in_recovery(), current_setting('server_version_num')::int", PRECHECK_TIMEOUT_MS,
+                    rs -> {
+                        if (!rs.next()) {
+                            throw new SQLException("probe returned no row");
+                        }
+                        return new ServerInfo(((Number) rs.get(1)).intValue(), (Boolean) rs.get(0), url.database(), url.user(),
+                                i == null ? List.of() : i.databases(), i == null ? Set.of() : i.extensions(),
+                                i == null ? Set.of() : i.schemas(), false);
+                    });
         } catch (SQLException e) {
             disconnect();
             return null;
@@ -332,19 +294,20 @@ public final class DbServer implements AutoCloseable {
             if (useCache && p.ttlSeconds() > 0 && hit != null && (t - hit.atNanos) < p.ttlSeconds() * 1e9) {
                 value = hit.value;
             } else {
-                setTimeout(PRECHECK_TIMEOUT_MS);
-                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(p.query())) {
+                value = conn.query(p.query(), PRECHECK_TIMEOUT_MS, rs -> {
                     if (!rs.next()) {
-                        value = false;
-                    } else {
-                        Object o = rs.getObject(1);
-                        if (o != null && !(o instanceof Boolean)) {
-                            throw new SQLException("predicate " + p.name() + " returned " + o.getClass().getSimpleName()
-                                    + ", expected boolean");
-                        }
-                        value = Boolean.TRUE.equals(o);
+                        return false;
                     }
-                }
+                    Object o = rs.get(0);
+                    if (o instanceof String str && (str.equals("t") || str.equals("f"))) {
+                        return str.equals("t"); // PgBouncer's text results
+                    }
+                    if (o != null && !(o instanceof Boolean)) {
+                        throw new SQLException("predicate " + p.name() + " returned " + o.getClass().getSimpleName()
+                                + ", expected boolean");
+                    }
+                    return Boolean.TRUE.equals(o);
+                });
                 predicateCache.put(key, new Cached(t, List.of(), value));
             }
             if (!value) {
@@ -355,12 +318,15 @@ public final class DbServer implements AutoCloseable {
     }
 
     private List<Emit> run(Collector c) throws SQLException {
-        setTimeout(Math.round(Math.ceil(c.timeoutSeconds() * 1000)));
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(c.query())) {
-            ResultSetMetaData md = rs.getMetaData();
+        return conn.query(c.query(), Math.round(Math.ceil(c.timeoutSeconds() * 1000)), rs -> convert(c, rs));
+    }
+
+    private List<Emit> convert(Collector c, Session.Rows rs) throws SQLException {
+        {
             Map<String, Integer> index = new HashMap<>();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                index.putIfAbsent(md.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
+            List<String> cols = rs.columns();
+            for (int i = 0; i < cols.size(); i++) {
+                index.putIfAbsent(cols.get(i).toLowerCase(Locale.ROOT), i);
             }
             List<Column> labels = new ArrayList<>();
             List<Column> metrics = new ArrayList<>();
@@ -387,13 +353,13 @@ public final class DbServer implements AutoCloseable {
             while (rs.next()) {
                 List<Map.Entry<String, String>> lv = new ArrayList<>(labels.size());
                 for (int i = 0; i < labelIdx.length; i++) {
-                    String v = rs.getString(labelIdx[i]);
-                    lv.add(Map.entry(labels.get(i).exportedName(), v == null ? "" : v));
+                    Object v = rs.get(labelIdx[i]);
+                    lv.add(Map.entry(labels.get(i).exportedName(), v == null ? "" : v.toString()));
                 }
                 lv = List.copyOf(lv);
                 for (int i = 0; i < metricIdx.length; i++) {
                     Column col = metrics.get(i);
-                    Double v = toDouble(rs.getObject(metricIdx[i]), col.column());
+                    Double v = toDouble(rs.get(metricIdx[i]), col.column());
                     if (v == null) {
                         if (col.defaultValue().isEmpty()) {
                             continue; // NULL without default: no sample rather than a made-up value
