@@ -13,14 +13,47 @@ public sealed interface Emit {
     String name();
 
     /**
-     * A counter or gauge sample.
-     * @param name metric name @param type its type @param help help text @param labels labels @param value value
+     * A counter or gauge sample. Its rendered text is kept after the first use: a cached collector
+     * result is replayed on every scrape within its ttl, and re-rendering thousands of unchanged
+     * series was most of the CPU of a cached scrape.
      */
-    record Sample(String name, MetricWriter.Type type, String help, List<Map.Entry<String, String>> labels, double value)
-            implements Emit {
+    final class Sample implements Emit {
+        private final String name;
+        private final MetricWriter.Type type;
+        private final String help;
+        private final List<Map.Entry<String, String>> labels;
+        private final double value;
+        private List<Map.Entry<String, String>> renderedFor;
+        private String key;
+        private String line;
+
+        /** @param name metric name @param type its type @param help help text @param labels labels @param value value */
+        public Sample(String name, MetricWriter.Type type, String help, List<Map.Entry<String, String>> labels, double value) {
+            this.name = name;
+            this.type = type;
+            this.help = help;
+            this.labels = labels;
+            this.value = value;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** @return the value */
+        public double value() {
+            return value;
+        }
+
         @Override
         public void to(MetricWriter w, List<Map.Entry<String, String>> constLabels) {
-            w.add(name, type, help, merge(labels, constLabels), value);
+            if (renderedFor != constLabels) {
+                key = MetricWriter.labelText(merge(labels, constLabels));
+                line = name + key + " " + MetricWriter.formatValue(value) + "\n";
+                renderedFor = constLabels;
+            }
+            w.addRendered(name, type, help, key, line);
         }
     }
 

@@ -16,6 +16,7 @@ public final class MetricWriter {
 
     private final Map<String, Family> families = new TreeMap<>();
     private int dropped;
+    private int chars;
 
     /** Metric types of the 0.0.4 format. */
     public enum Type {
@@ -50,17 +51,36 @@ public final class MetricWriter {
      * @return false when the sample was dropped (duplicate series, or type clash with an earlier family)
      */
     public boolean add(String name, Type type, String help, List<Map.Entry<String, String>> labels, double value) {
+        String key = labels(labels, null, null);
+        return addRendered(name, type, help, key, name + key + " " + formatValue(value) + "\n");
+    }
+
+    /**
+     * Adds a sample already rendered by {@link #labelText(List)} and {@link #formatValue(double)}.
+     *
+     * @param name metric name
+     * @param type COUNTER or GAUGE
+     * @param help help text
+     * @param key  the label part, e.g. {@code {datname="app"}} (empty without labels)
+     * @param line the whole sample line incl. the trailing newline
+     * @return false when dropped as a duplicate or type clash
+     */
+    public boolean addRendered(String name, Type type, String help, String key, String line) {
         Family f = family(name, type, help);
         if (f == null) {
             return false;
         }
-        String key = labels(labels, null, null);
-        if (f.series.containsKey(key)) {
+        if (f.series.putIfAbsent(key, line) != null) {
             dropped++;
             return false;
         }
-        f.series.put(key, name + key + " " + formatValue(value) + "\n");
+        chars += line.length();
         return true;
+    }
+
+    /** @param labels label pairs @return their text form {@code {a="x",b="y"}}, escaped; empty for none */
+    public static String labelText(List<Map.Entry<String, String>> labels) {
+        return labels(labels, null, null);
     }
 
     /**
@@ -95,6 +115,7 @@ public final class MetricWriter {
         sb.append(name).append("_sum").append(key).append(' ').append(formatValue(sum)).append('\n');
         sb.append(name).append("_count").append(key).append(' ').append(count).append('\n');
         f.series.put(key, sb.toString());
+        chars += sb.length();
         return true;
     }
 
@@ -119,7 +140,7 @@ public final class MetricWriter {
 
     /** @return the exposition text; ends with a newline */
     public String render() {
-        StringBuilder sb = new StringBuilder(families.size() * 256);
+        StringBuilder sb = new StringBuilder(chars + families.size() * 160);
         for (Map.Entry<String, Family> e : families.entrySet()) {
             Family f = e.getValue();
             if (f.series.isEmpty()) {

@@ -49,7 +49,9 @@ public final class Planner {
                 installed.add(c);
             }
         }
-        installed.sort(Comparator.comparingInt(Collector::priority).thenComparing(Collector::branch));
+        // equal timeouts adjacent: the statement_timeout is only re-SET when it changes
+        installed.sort(Comparator.comparingInt(Collector::priority).thenComparingDouble(Collector::timeoutSeconds)
+                .thenComparing(Collector::branch));
         return new Plan(installed, decisions);
     }
 
