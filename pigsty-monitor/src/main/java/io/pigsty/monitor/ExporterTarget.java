@@ -108,8 +108,8 @@ public final class ExporterTarget implements AutoCloseable {
         scrapeCount++;
         CollectorSet set = collectors;
         List<Collector> all = set.collectors();
-        DbServer.Result r = main.scrape(all, set, tags, useCache);
-        List<Emit> emits = new ArrayList<>(r.emits());
+        DbServer.Result r = main.scrape(all, set, tags, useCache, constLabels);
+        List<MetricWriter.Block> blocks = new ArrayList<>(r.blocks());
         boolean bouncer = url.isPgbouncer();
         String ns = bouncer ? "pgbouncer" : "pg";
         if (!r.up()) {
@@ -120,11 +120,11 @@ public final class ExporterTarget implements AutoCloseable {
             Map<String, Future<DbServer.Result>> futures = new LinkedHashMap<>();
             for (Map.Entry<String, DbServer> e : discovered.entrySet()) {
                 DbServer s = e.getValue();
-                futures.put(e.getKey(), pool.submit(() -> s.scrape(all, set, tags, useCache)));
+                futures.put(e.getKey(), pool.submit(() -> s.scrape(all, set, tags, useCache, constLabels)));
             }
             for (Future<DbServer.Result> f : futures.values()) {
                 try {
-                    emits.addAll(f.get().emits());
+                    blocks.addAll(f.get().blocks());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -145,8 +145,8 @@ public final class ExporterTarget implements AutoCloseable {
             }
         }
         if (r.up()) {
-            for (Emit e : emits) {
-                e.to(w, constLabels);
+            for (MetricWriter.Block b : blocks) {
+                w.addBlock(b);
             }
         }
         lastScrapeDuration = (System.nanoTime() - t0) / 1e9;

@@ -50,7 +50,7 @@ public final class DbServer implements AutoCloseable {
     private double lastDuration;
     private double totalSeconds;
 
-    private record Cached(long atNanos, List<Emit> emits, boolean value) {
+    private record Cached(long atNanos, MetricWriter.Block block, boolean value) {
     }
 
     /** Per-collector counters exported as {@code pg_exporter_query_*}. */
@@ -72,10 +72,10 @@ public final class DbServer implements AutoCloseable {
      * The outcome of scraping one database.
      * @param up          precheck succeeded (and no fatal collector failed)
      * @param info        what the precheck found; null when down
-     * @param emits       the series produced
+     * @param blocks      the rendered collector results
      * @param fatalError  the fatal collector's error, empty when none
      */
-    public record Result(boolean up, ServerInfo info, List<Emit> emits, String fatalError) {
+    public record Result(boolean up, ServerInfo info, List<MetricWriter.Block> blocks, String fatalError) {
     }
 
     /**
@@ -167,9 +167,11 @@ public final class DbServer implements AutoCloseable {
      * @param configToken identity of the config; a new token forces a re-plan
      * @param tags        exporter tags
      * @param useCache    false disables the ttl cache
+     * @param constLabels labels added to every series
      * @return the outcome
      */
-    public Result scrape(List<Collector> collectors, Object configToken, Set<String> tags, boolean useCache) {
+    public Result scrape(List<Collector> collectors, Object configToken, Set<String> tags, boolean useCache,
+                         List<Map.Entry<String, String>> constLabels) {
         long t0 = System.nanoTime();
         scrapeCount++;
         ServerInfo prev = info;
@@ -191,7 +193,7 @@ public final class DbServer implements AutoCloseable {
                 || !prev.extensions().equals(now.extensions()) || !prev.schemas().equals(now.schemas())) {
             replan(collectors, configToken, now, tags);
         }
-        List<Emit> out = new ArrayList<>();
+        List<MetricWriter.Block> out = new ArrayList<>();
         for (Collector c : plan.installed()) {
             QueryStat st = stats.computeIfAbsent(c.branch(), k -> new QueryStat(c));
             long q0 = System.nanoTime();
@@ -199,7 +201,7 @@ public final class DbServer implements AutoCloseable {
             Cached hit = cache.get(c.branch());
             if (useCache && c.ttlSeconds() > 0 && hit != null && (q0 - hit.atNanos) < c.ttlSeconds() * 1e9) {
                 st.hits++;
-                out.addAll(hit.emits);
+                out.add(hit.block);
                 continue;
             }
             try {
@@ -210,8 +212,9 @@ public final class DbServer implements AutoCloseable {
                 }
                 List<Emit> emits = run(c);
                 st.metricCount = emits.size();
-                cache.put(c.branch(), new Cached(q0, emits, true));
-                out.addAll(emits);
+                MetricWriter.Block block = MetricWriter.block(emits, constLabels);
+                cache.put(c.branch(), new Cached(q0, block, true));
+                out.add(block);
                 lastError.remove(c.branch());
             } catch (SQLException | RuntimeException e) {
                 st.errors++;
@@ -308,7 +311,7 @@ public final class DbServer implements AutoCloseable {
                     }
                     return Boolean.TRUE.equals(o);
                 });
-                predicateCache.put(key, new Cached(t, List.of(), value));
+                predicateCache.put(key, new Cached(t, null, value));
             }
             if (!value) {
                 return false;

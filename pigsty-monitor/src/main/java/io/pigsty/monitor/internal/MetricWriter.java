@@ -32,12 +32,87 @@ public final class MetricWriter {
     private static final class Family {
         final Type type;
         final String help;
-        final Map<String, String> series = new TreeMap<>();
+        /** Sorted series maps: this writer's own (mutable) and those of added blocks (shared, read-only). */
+        final List<Map<String, String>> chunks = new java.util.ArrayList<>(1);
+        Map<String, String> own;
 
         Family(Type type, String help) {
             this.type = type;
             this.help = help;
         }
+
+        Map<String, String> own() {
+            if (own == null) {
+                own = new TreeMap<>();
+                chunks.add(own);
+            }
+            return own;
+        }
+
+        boolean contains(String key) {
+            for (Map<String, String> c : chunks) {
+                if (c.containsKey(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Rendered, sorted, de-duplicated families of one collector result. Built once when the
+     * collector runs and replayed while its result is cached, so a cached scrape only copies text.
+     */
+    public static final class Block {
+        private final Map<String, Family> families;
+        private final int chars;
+
+        private Block(Map<String, Family> families, int chars) {
+            this.families = families;
+            this.chars = chars;
+        }
+
+        /** @return the number of series in the block */
+        public int size() {
+            int n = 0;
+            for (Family f : families.values()) {
+                n += f.own == null ? 0 : f.own.size();
+            }
+            return n;
+        }
+    }
+
+    /**
+     * @param emits       series of one collector result
+     * @param constLabels labels added to every series
+     * @return the block
+     */
+    public static Block block(List<Emit> emits, List<Map.Entry<String, String>> constLabels) {
+        MetricWriter w = new MetricWriter();
+        for (Emit e : emits) {
+            e.to(w, constLabels);
+        }
+        return new Block(w.families, w.chars);
+    }
+
+    /**
+     * Adds a block; its series are not copied, so this is cheap however large the block is.
+     * @param b the block
+     */
+    public void addBlock(Block b) {
+        for (Map.Entry<String, Family> e : b.families.entrySet()) {
+            Family src = e.getValue();
+            if (src.own == null) {
+                continue;
+            }
+            Family f = family(e.getKey(), src.type, src.help);
+            if (f == null) {
+                dropped += src.own.size();
+                continue;
+            }
+            f.chunks.add(java.util.Collections.unmodifiableMap(src.own));
+        }
+        chars += b.chars;
     }
 
     /**
@@ -70,10 +145,11 @@ public final class MetricWriter {
         if (f == null) {
             return false;
         }
-        if (f.series.putIfAbsent(key, line) != null) {
+        if (f.contains(key)) {
             dropped++;
             return false;
         }
+        f.own().put(key, line);
         chars += line.length();
         return true;
     }
@@ -102,7 +178,7 @@ public final class MetricWriter {
             return false;
         }
         String key = labels(labels, null, null);
-        if (f.series.containsKey(key)) {
+        if (f.contains(key)) {
             dropped++;
             return false;
         }
@@ -114,7 +190,7 @@ public final class MetricWriter {
         sb.append(name).append("_bucket").append(labels(labels, "le", "+Inf")).append(' ').append(count).append('\n');
         sb.append(name).append("_sum").append(key).append(' ').append(formatValue(sum)).append('\n');
         sb.append(name).append("_count").append(key).append(' ').append(count).append('\n');
-        f.series.put(key, sb.toString());
+        f.own().put(key, sb.toString());
         chars += sb.length();
         return true;
     }
@@ -143,12 +219,28 @@ public final class MetricWriter {
         StringBuilder sb = new StringBuilder(chars + families.size() * 160);
         for (Map.Entry<String, Family> e : families.entrySet()) {
             Family f = e.getValue();
-            if (f.series.isEmpty()) {
+            Map<String, String> series;
+            if (f.chunks.size() == 1) {
+                series = f.chunks.get(0);
+            } else {
+                // several writers of one family: merge in order, the first writer of a series wins
+                series = new TreeMap<>();
+                for (Map<String, String> c : f.chunks) {
+                    for (Map.Entry<String, String> s : c.entrySet()) {
+                        if (series.putIfAbsent(s.getKey(), s.getValue()) != null) {
+                            dropped++;
+                        }
+                    }
+                }
+            }
+            if (series.isEmpty()) {
                 continue;
             }
             sb.append("# HELP ").append(e.getKey()).append(' ').append(escapeHelp(f.help)).append('\n');
             sb.append("# TYPE ").append(e.getKey()).append(' ').append(f.type.text()).append('\n');
-            f.series.values().forEach(sb::append);
+            for (String line : series.values()) {
+                sb.append(line);
+            }
         }
         return sb.toString();
     }

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public final class ExporterBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int WARMUP = 10;
+    private static final int WARMUP = 30; // JIT: the JVM needs a few dozen scrapes to reach steady state
     private static final int SCRAPES = 100;
     private static final long CLK_TCK = 100; // Linux USER_HZ
 
@@ -55,6 +55,7 @@ public final class ExporterBenchmark {
             throw new IllegalStateException("build the jar first: mvn -pl pigsty-monitor -am package -DskipTests");
         }
         List<Row> rows = new ArrayList<>();
+        String load0 = Files.readString(Path.of("/proc/loadavg")).strip();
         try (PgFixture fx = PgFixture.create()) {
             PgFixture.Instance pg = fx.primary(Map.of("pg_stat_statements.max", "1000"));
             pg.psql("CREATE DATABASE bench", "postgres");
@@ -114,8 +115,10 @@ public final class ExporterBenchmark {
             }
         }
         System.out.println();
+        System.out.printf("host: %d cpus, /proc/loadavg before %s, after %s%n", Runtime.getRuntime().availableProcessors(), load0,
+                Files.readString(Path.of("/proc/loadavg")).strip());
         System.out.printf("PostgreSQL 15, database 'bench' with 50 tables + pg_stat_statements; %d warm-up + %d measured"
-                + " sequential scrapes each%n", WARMUP, SCRAPES);
+                + " interleaved scrapes each%n", WARMUP, SCRAPES);
         System.out.printf("%-46s %6s %6s %7s %8s %10s %8s %11s%n", "exporter", "names", "core*", "series", "bytes", "median ms",
                 "p99 ms", "CPU ms/100");
         for (Row r : rows) {

@@ -96,4 +96,33 @@ class MetricWriterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DbServer.toDouble("abc", "n"))
                 .hasMessage("column n value 'abc' is not a number");
     }
+
+    @Test
+    void blocksAreSortedDedupedAndMergedFirstWriterWins() {
+        MetricWriter.Block a = MetricWriter.block(List.of(
+                new Emit.Sample("pg_t", MetricWriter.Type.GAUGE, "t", List.of(Map.entry("rel", "b")), 2),
+                new Emit.Sample("pg_t", MetricWriter.Type.GAUGE, "t", List.of(Map.entry("rel", "a")), 1),
+                new Emit.Sample("pg_t", MetricWriter.Type.GAUGE, "t", List.of(Map.entry("rel", "a")), 9)), List.of());
+        assertThat(a.size()).as("duplicate inside a block dropped").isEqualTo(2);
+        MetricWriter.Block b = MetricWriter.block(List.of(
+                new Emit.Sample("pg_t", MetricWriter.Type.GAUGE, "t", List.of(Map.entry("rel", "a")), 7),
+                new Emit.Sample("pg_t", MetricWriter.Type.GAUGE, "t", List.of(Map.entry("rel", "c")), 3),
+                new Emit.Sample("pg_u", MetricWriter.Type.COUNTER, "u", List.of(), 5)), List.of(Map.entry("cls", "x")));
+        MetricWriter w = new MetricWriter();
+        w.add("pg_u", MetricWriter.Type.GAUGE, "clash", List.of(), 1);
+        w.addBlock(a);
+        w.addBlock(b);
+        w.addBlock(a); // a cached block replayed twice must not change the output
+        assertThat(w.render()).isEqualTo("""
+                # HELP pg_t t
+                # TYPE pg_t gauge
+                pg_t{rel="a"} 1
+                pg_t{rel="a",cls="x"} 7
+                pg_t{rel="b"} 2
+                pg_t{rel="c",cls="x"} 3
+                # HELP pg_u clash
+                # TYPE pg_u gauge
+                pg_u 1
+                """);
+    }
 }
