@@ -116,8 +116,8 @@ class MetricWriterTest {
         assertThat(w.render()).isEqualTo("""
                 # HELP pg_t t
                 # TYPE pg_t gauge
-                pg_t{rel="a"} 1
                 pg_t{rel="a",cls="x"} 7
+                pg_t{rel="a"} 1
                 pg_t{rel="b"} 2
                 pg_t{rel="c",cls="x"} 3
                 # HELP pg_u clash
