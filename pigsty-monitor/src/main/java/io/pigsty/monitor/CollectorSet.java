@@ -116,7 +116,10 @@ public final class CollectorSet {
         return List.copyOf(byBranch.values());
     }
 
-    /** @param branch a branch key @return the collector, if present */
+    /**
+     * @param branch a branch key
+     * @return the collector, if present
+     */
     public Optional<Collector> get(String branch) {
         return Optional.ofNullable(byBranch.get(branch));
     }

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** A collector configuration that cannot be used; lists every problem found, one per line. */
 public final class ConfigException extends RuntimeException {
+    /** Version of the serialized form. */
     private static final long serialVersionUID = 1L;
     private final List<String> problems;
 

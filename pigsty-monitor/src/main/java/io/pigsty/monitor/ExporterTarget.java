@@ -279,19 +279,28 @@ public final class ExporterTarget implements AutoCloseable {
             this.url = Objects.requireNonNull(url, "url");
         }
 
-        /** @param set the collectors to use (default: {@link CollectorSet#defaults()}) @return this */
+        /**
+         * @param set the collectors to use (default: {@link CollectorSet#defaults()})
+         * @return this
+         */
         public Builder collectors(CollectorSet set) {
             this.collectors = Objects.requireNonNull(set, "set");
             return this;
         }
 
-        /** @param tags exporter tags matched against collector tags @return this */
+        /**
+         * @param tags exporter tags matched against collector tags
+         * @return this
+         */
         public Builder tags(Collection<String> tags) {
             this.tags.addAll(tags);
             return this;
         }
 
-        /** @param labels constant labels added to every series @return this */
+        /**
+         * @param labels constant labels added to every series
+         * @return this
+         */
         public Builder constantLabels(Map<String, String> labels) {
             labels.forEach((k, v) -> {
                 if (!k.matches("[a-zA-Z_][a-zA-Z0-9_]*") || k.startsWith("__")) {
@@ -302,39 +311,57 @@ public final class ExporterTarget implements AutoCloseable {
             return this;
         }
 
-        /** @param on discover the server's databases and run per-database collectors in each @return this */
+        /**
+         * @param on discover the server's databases and run per-database collectors in each
+         * @return this
+         */
         public Builder autoDiscovery(boolean on) {
             this.autoDiscovery = on;
             return this;
         }
 
-        /** @param dbs databases never discovered (replaces the default template0, template1, postgres) @return this */
+        /**
+         * @param dbs databases never discovered (replaces the default template0, template1, postgres)
+         * @return this
+         */
         public Builder excludeDatabases(Collection<String> dbs) {
             this.exclude.clear();
             this.exclude.addAll(dbs);
             return this;
         }
 
-        /** @param dbs when non-empty, only these databases are discovered @return this */
+        /**
+         * @param dbs when non-empty, only these databases are discovered
+         * @return this
+         */
         public Builder includeDatabases(Collection<String> dbs) {
             this.include.clear();
             this.include.addAll(dbs);
             return this;
         }
 
-        /** @param timeout connect timeout (whole seconds, rounded up; pgjdbc's granularity) @return this */
+        /**
+         * @param timeout connect timeout (whole seconds, rounded up; pgjdbc's granularity)
+         * @return this
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** @param on false disables the per-collector ttl cache (every scrape runs every query) @return this */
+        /**
+         * @param on false disables the per-collector ttl cache (every scrape runs every query)
+         * @return this
+         */
         public Builder cache(boolean on) {
             this.useCache = on;
             return this;
         }
 
-        /** @param threads how many discovered databases are scraped at once (default 4) @return this */
+        /**
+         * @param threads how many discovered databases are scraped at once (default 4)
+         * @return this
+         */
         public Builder parallelism(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("parallelism must be >= 1");

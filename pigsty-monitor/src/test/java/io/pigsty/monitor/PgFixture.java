@@ -56,7 +56,10 @@ public final class PgFixture implements AutoCloseable {
         return null;
     }
 
-    /** @return a fixture owning a fresh temp directory @throws IOException on I/O failure */
+    /**
+     * @return a fixture owning a fresh temp directory
+     * @throws IOException on I/O failure
+     */
     public static PgFixture create() throws IOException {
         Path dir = Files.createTempDirectory("pigsty-mon-");
         chown(dir);
@@ -76,7 +79,10 @@ public final class PgFixture implements AutoCloseable {
             this.port = port;
         }
 
-        /** @param db database @return libpq URL with the superuser password */
+        /**
+         * @param db database
+         * @return libpq URL with the superuser password
+         */
         public String url(String db) {
             return "postgres://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/" + db;
         }
@@ -251,7 +257,10 @@ public final class PgFixture implements AutoCloseable {
         throw new AssertionError(what + " did not listen on " + port + " within 30 s");
     }
 
-    /** @return a free loopback port @throws IOException on failure */
+    /**
+     * @return a free loopback port
+     * @throws IOException on failure
+     */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -325,66 +325,64 @@ public final class DbServer implements AutoCloseable {
     }
 
     private List<Emit> convert(Collector c, Session.Rows rs) throws SQLException {
-        {
-            Map<String, Integer> index = new HashMap<>();
-            List<String> cols = rs.columns();
-            for (int i = 0; i < cols.size(); i++) {
-                index.putIfAbsent(cols.get(i).toLowerCase(Locale.ROOT), i);
-            }
-            List<Column> labels = new ArrayList<>();
-            List<Column> metrics = new ArrayList<>();
-            int[] labelIdx;
-            int[] metricIdx;
-            List<String> missing = new ArrayList<>();
-            for (Column col : c.columns()) {
-                if (col.usage() == ColumnUsage.LABEL) {
-                    labels.add(col);
-                } else if (col.usage().isMetric()) {
-                    metrics.add(col);
-                }
-                if (col.usage() != ColumnUsage.DISCARD && !index.containsKey(col.column().toLowerCase(Locale.ROOT))) {
-                    missing.add(col.column());
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("result lacks column(s) " + missing);
-            }
-            labelIdx = labels.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
-            metricIdx = metrics.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
-            List<Emit> out = new ArrayList<>();
-            Map<String, HistAcc> hists = new LinkedHashMap<>();
-            while (rs.next()) {
-                List<Map.Entry<String, String>> lv = new ArrayList<>(labels.size());
-                for (int i = 0; i < labelIdx.length; i++) {
-                    Object v = rs.get(labelIdx[i]);
-                    lv.add(Map.entry(labels.get(i).exportedName(), v == null ? "" : v.toString()));
-                }
-                lv = List.copyOf(lv);
-                for (int i = 0; i < metricIdx.length; i++) {
-                    Column col = metrics.get(i);
-                    Double v = toDouble(rs.get(metricIdx[i]), col.column());
-                    if (v == null) {
-                        if (col.defaultValue().isEmpty()) {
-                            continue; // NULL without default: no sample rather than a made-up value
-                        }
-                        v = col.defaultValue().getAsDouble();
-                    } else {
-                        v = v * col.scale();
-                    }
-                    String name = col.metricName(c.name());
-                    String help = col.description().isEmpty() ? (c.desc().isEmpty() ? name : c.desc()) : col.description();
-                    if (col.usage() == ColumnUsage.HISTOGRAM) {
-                        List<Map.Entry<String, String>> key = lv;
-                        hists.computeIfAbsent(name + key, k -> new HistAcc(name, help, key, col.buckets())).observe(v);
-                    } else {
-                        out.add(new Emit.Sample(name, col.usage() == ColumnUsage.COUNTER ? MetricWriter.Type.COUNTER
-                                : MetricWriter.Type.GAUGE, help, lv, v));
-                    }
-                }
-            }
-            hists.values().forEach(h -> out.add(h.emit()));
-            return List.copyOf(out);
+        Map<String, Integer> index = new HashMap<>();
+        List<String> cols = rs.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            index.putIfAbsent(cols.get(i).toLowerCase(Locale.ROOT), i);
         }
+        List<Column> labels = new ArrayList<>();
+        List<Column> metrics = new ArrayList<>();
+        int[] labelIdx;
+        int[] metricIdx;
+        List<String> missing = new ArrayList<>();
+        for (Column col : c.columns()) {
+            if (col.usage() == ColumnUsage.LABEL) {
+                labels.add(col);
+            } else if (col.usage().isMetric()) {
+                metrics.add(col);
+            }
+            if (col.usage() != ColumnUsage.DISCARD && !index.containsKey(col.column().toLowerCase(Locale.ROOT))) {
+                missing.add(col.column());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("result lacks column(s) " + missing);
+        }
+        labelIdx = labels.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
+        metricIdx = metrics.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
+        List<Emit> out = new ArrayList<>();
+        Map<String, HistAcc> hists = new LinkedHashMap<>();
+        while (rs.next()) {
+            List<Map.Entry<String, String>> lv = new ArrayList<>(labels.size());
+            for (int i = 0; i < labelIdx.length; i++) {
+                Object v = rs.get(labelIdx[i]);
+                lv.add(Map.entry(labels.get(i).exportedName(), v == null ? "" : v.toString()));
+            }
+            lv = List.copyOf(lv);
+            for (int i = 0; i < metricIdx.length; i++) {
+                Column col = metrics.get(i);
+                Double v = toDouble(rs.get(metricIdx[i]), col.column());
+                if (v == null) {
+                    if (col.defaultValue().isEmpty()) {
+                        continue; // NULL without default: no sample rather than a made-up value
+                    }
+                    v = col.defaultValue().getAsDouble();
+                } else {
+                    v = v * col.scale();
+                }
+                String name = col.metricName(c.name());
+                String help = col.description().isEmpty() ? (c.desc().isEmpty() ? name : c.desc()) : col.description();
+                if (col.usage() == ColumnUsage.HISTOGRAM) {
+                    List<Map.Entry<String, String>> key = lv;
+                    hists.computeIfAbsent(name + key, k -> new HistAcc(name, help, key, col.buckets())).observe(v);
+                } else {
+                    out.add(new Emit.Sample(name, col.usage() == ColumnUsage.COUNTER ? MetricWriter.Type.COUNTER
+                            : MetricWriter.Type.GAUGE, help, lv, v));
+                }
+            }
+        }
+        hists.values().forEach(h -> out.add(h.emit()));
+        return List.copyOf(out);
     }
 
     private static final class HistAcc {

@@ -6,7 +6,10 @@ import java.util.Map;
 
 /** One produced series, kept as a value so a collector's result can be cached and replayed. */
 public sealed interface Emit {
-    /** @param w the writer @param constLabels labels added to every series (a label of the series wins) */
+    /**
+     * @param w the writer
+     * @param constLabels labels added to every series (a label of the series wins)
+     */
     void to(MetricWriter w, List<Map.Entry<String, String>> constLabels);
 
     /** @return the metric (family) name */
@@ -27,7 +30,13 @@ public sealed interface Emit {
         private String key;
         private String line;
 
-        /** @param name metric name @param type its type @param help help text @param labels labels @param value value */
+        /**
+         * @param name metric name
+         * @param type its type
+         * @param help help text
+         * @param labels labels
+         * @param value value
+         */
         public Sample(String name, MetricWriter.Type type, String help, List<Map.Entry<String, String>> labels, double value) {
             this.name = name;
             this.type = type;

@@ -154,7 +154,10 @@ public final class MetricWriter {
         return true;
     }
 
-    /** @param labels label pairs @return their text form {@code {a="x",b="y"}}, escaped; empty for none */
+    /**
+     * @param labels label pairs
+     * @return their text form {@code {a="x",b="y"}}, escaped; empty for none
+     */
     public static String labelText(List<Map.Entry<String, String>> labels) {
         return labels(labels, null, null);
     }
@@ -267,7 +270,10 @@ public final class MetricWriter {
         return sb.append('}').toString();
     }
 
-    /** @param v a label value @return it with backslash, double quote and newline escaped */
+    /**
+     * @param v a label value
+     * @return it with backslash, double quote and newline escaped
+     */
     public static String escapeLabel(String v) {
         if (v.indexOf('\\') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) {
             return v;
@@ -285,12 +291,18 @@ public final class MetricWriter {
         return sb.toString();
     }
 
-    /** @param v help text @return it with backslash and newline escaped */
+    /**
+     * @param v help text
+     * @return it with backslash and newline escaped
+     */
     public static String escapeHelp(String v) {
         return v.replace("\\", "\\\\").replace("\n", "\\n");
     }
 
-    /** @param v a sample value @return Go-compatible float text: integers without exponent, NaN, +Inf, -Inf */
+    /**
+     * @param v a sample value
+     * @return Go-compatible float text: integers without exponent, NaN, +Inf, -Inf
+     */
     public static String formatValue(double v) {
         if (Double.isNaN(v)) {
             return "NaN";

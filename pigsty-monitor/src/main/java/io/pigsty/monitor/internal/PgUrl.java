@@ -155,7 +155,10 @@ public record PgUrl(String host, int port, String database, String user, String 
         }
     }
 
-    /** @param url any string that may be a URL with a password @return it with the password replaced by {@code ******} */
+    /**
+     * @param url any string that may be a URL with a password
+     * @return it with the password replaced by {@code ******}
+     */
     public static String maskRaw(String url) {
         return url.replaceAll("(://[^:/?#@]*:)[^@/?#]*@", "$1******@")
                 .replaceAll("(?i)(password=)[^&\\s]*", "$1******");
@@ -166,7 +169,10 @@ public record PgUrl(String host, int port, String database, String user, String 
         return "pgbouncer".equals(database);
     }
 
-    /** @param db the database @return the same server, another database */
+    /**
+     * @param db the database
+     * @return the same server, another database
+     */
     public PgUrl withDatabase(String db) {
         return new PgUrl(host, port, db, user, password, params);
     }

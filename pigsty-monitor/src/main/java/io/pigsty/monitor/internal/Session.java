@@ -14,16 +14,27 @@ interface Session extends AutoCloseable {
         /** @return column labels in order */
         java.util.List<String> columns();
 
-        /** @return true when positioned on a row @throws SQLException on a protocol failure */
+        /**
+         * @return true when positioned on a row
+         * @throws SQLException on a protocol failure
+         */
         boolean next() throws SQLException;
 
-        /** @param index 0-based column @return the value (text for PgBouncer) or null @throws SQLException on failure */
+        /**
+         * @param index 0-based column
+         * @return the value (text for PgBouncer) or null
+         * @throws SQLException on failure
+         */
         Object get(int index) throws SQLException;
     }
 
     /** Receives a result. */
     interface RowsHandler<T> {
-        /** @param rows the rows @return anything @throws SQLException on failure */
+        /**
+         * @param rows the rows
+         * @return anything
+         * @throws SQLException on failure
+         */
         T handle(Rows rows) throws SQLException;
     }
 
