@@ -62,8 +62,7 @@ public final class ConfigParser {
             problems.add(source + ": top level must be a map of collectors, got " + kind(root));
             return out;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             int before = problems.size();
             Collector c = collector(source, e.getKey(), e.getValue(), problems);
             if (c != null && problems.size() == before) {
