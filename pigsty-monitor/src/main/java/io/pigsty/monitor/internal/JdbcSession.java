@@ -22,13 +22,26 @@ final class JdbcSession implements Session {
 
     @Override
     public <T> T query(String sql, long timeoutMs, RowsHandler<T> handler) throws SQLException {
-        if (timeoutMs >= 0 && timeoutMs != timeoutSetMs) {
-            try (Statement st = conn.createStatement()) {
-                st.execute("SET statement_timeout = " + timeoutMs);
+        boolean set = timeoutMs >= 0 && timeoutMs != timeoutSetMs;
+        // a changed timeout travels with the query: pgjdbc sends both statements before one Sync, so it
+        // costs no extra round trip, and the server arms the timer for the query with the new value
+        long before = timeoutSetMs;
+        try (Statement st = conn.createStatement()) {
+            timeoutSetMs = Long.MIN_VALUE; // unknown until this succeeds (a failure rolls the SET back)
+            boolean isResultSet = st.execute(set ? "SET statement_timeout = " + timeoutMs + ";\n" + sql : sql);
+            while (!isResultSet) {
+                if (st.getUpdateCount() == -1) {
+                    throw new SQLException("the query returned no result set");
+                }
+                isResultSet = st.getMoreResults();
             }
-            timeoutSetMs = timeoutMs;
+            timeoutSetMs = set ? timeoutMs : before;
+            return read(st.getResultSet(), handler);
         }
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    }
+
+    private static <T> T read(ResultSet rs, RowsHandler<T> handler) throws SQLException {
+        try (rs) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> cols = new ArrayList<>(md.getColumnCount());
             for (int i = 1; i <= md.getColumnCount(); i++) {
