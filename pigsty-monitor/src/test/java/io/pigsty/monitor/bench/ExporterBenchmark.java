@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public final class ExporterBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int WARMUP = 30; // JIT: the JVM needs a few dozen scrapes to reach steady state
+    private static final int WARMUP = 150; // steady state: the JVM JIT-compiles the scrape path over the first ~100 scrapes
     private static final int SCRAPES = 100;
     private static final long CLK_TCK = 100; // Linux USER_HZ
 
