@@ -31,6 +31,7 @@ public final class ExporterMain {
         List<String> exclude;
         List<String> include;
         boolean disableCache;
+        long connectTimeoutMs = 1000;
         boolean explain;
         boolean help;
     }
@@ -47,6 +48,7 @@ public final class ExporterMain {
             "  --exclude-database a,b    databases never discovered (default template0,template1,postgres)",
             "  --include-database a,b    only these databases are discovered",
             "  --disable-cache           ignore collector ttl (every scrape runs every query)",
+            "  --connect-timeout MS      connect timeout in ms, rounded up to whole seconds (default 1000)",
             "  --explain                 print the plan after one scrape and exit",
             "  --help                    this text");
 
@@ -63,7 +65,8 @@ public final class ExporterMain {
                 value = a.substring(eq + 1);
             }
             boolean takesValue = switch (flag) {
-                case "--url", "--config", "--listen", "--label", "--tag", "--exclude-database", "--include-database" -> true;
+                case "--url", "--config", "--listen", "--label", "--tag", "--exclude-database", "--include-database",
+                        "--connect-timeout" -> true;
                 default -> false;
             };
             if (takesValue && value == null) {
@@ -98,6 +101,16 @@ public final class ExporterMain {
                 case "--auto-discovery" -> o.autoDiscovery = true;
                 case "--no-auto-discovery" -> o.autoDiscovery = false;
                 case "--disable-cache" -> o.disableCache = true;
+                case "--connect-timeout" -> {
+                    try {
+                        o.connectTimeoutMs = Long.parseLong(value);
+                        if (o.connectTimeoutMs <= 0) {
+                            throw new NumberFormatException();
+                        }
+                    } catch (NumberFormatException e) {
+                        problems.add("--connect-timeout: '" + value + "' is not a positive number of milliseconds");
+                    }
+                }
                 case "--explain" -> o.explain = true;
                 case "--help", "-h" -> o.help = true;
                 default -> problems.add("unknown flag '" + a + "'");
@@ -152,7 +165,8 @@ public final class ExporterMain {
 
     static ExporterTarget target(Options o, CollectorSet set) {
         ExporterTarget.Builder b = ExporterTarget.builder(o.url).collectors(set).tags(o.tags).constantLabels(o.labels)
-                .autoDiscovery(o.autoDiscovery).cache(!o.disableCache);
+                .autoDiscovery(o.autoDiscovery).cache(!o.disableCache)
+                .connectTimeout(java.time.Duration.ofMillis(o.connectTimeoutMs));
         if (o.exclude != null) {
             b.excludeDatabases(o.exclude);
         }

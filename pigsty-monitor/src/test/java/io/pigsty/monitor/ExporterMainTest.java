@@ -15,7 +15,9 @@ class ExporterMainTest {
     void parsesPgExporterFlags() {
         ExporterMain.Options o = ExporterMain.parse(new String[] {"--url", "postgres://u:p@h/db", "--config=/etc/pg_exporter",
                 "--listen", "127.0.0.1:9631", "--label", "cls=pg-test,ins=pg-test-1", "--tag", "a,b", "--no-auto-discovery",
-                "--exclude-database", "x,y", "--include-database=app"}, Map.of());
+                "--exclude-database", "x,y", "--include-database=app", "--connect-timeout", "250", "--disable-cache"}, Map.of());
+        assertThat(o.connectTimeoutMs).isEqualTo(250);
+        assertThat(o.disableCache).isTrue();
         assertThat(o.url).isEqualTo("postgres://u:p@h/db");
         assertThat(o.config).isEqualTo("/etc/pg_exporter");
         assertThat(o.labels).containsExactly(Map.entry("cls", "pg-test"), Map.entry("ins", "pg-test-1"));
@@ -36,9 +38,10 @@ class ExporterMainTest {
     @Test
     void badFlagsAreAllReported() {
         assertThatThrownBy(() -> ExporterMain.parse(new String[] {"--bogus", "--label", "novalue", "--listen", "nope",
-                "--no-auto-discovery=1"}, Map.of()))
+                "--no-auto-discovery=1", "--connect-timeout", "-3"}, Map.of()))
                 .hasMessage(String.join("\n", "unknown flag '--bogus'", "--label: 'novalue' is not k=v",
-                        "--no-auto-discovery takes no value", "--url (or PG_EXPORTER_URL) is required",
+                        "--no-auto-discovery takes no value", "--connect-timeout: '-3' is not a positive number of milliseconds",
+                        "--url (or PG_EXPORTER_URL) is required",
                         "--listen: 'nope' is not [host]:port"));
         assertThatThrownBy(() -> ExporterMain.parse(new String[] {"--url"}, Map.of())).hasMessageContaining("--url needs a value");
     }
