@@ -232,6 +232,12 @@ class ExporterIT {
                   query: SELECT 42 AS answer
                   tags: [ cluster ]
                   metrics: [ { answer: { usage: GAUGE } } ]
+                hist:
+                  query: SELECT 'a' AS grp, g::float8 / 10 AS latency FROM generate_series(1, 20) g
+                  tags: [ cluster ]
+                  metrics:
+                    - grp: { usage: LABEL }
+                    - latency: { usage: HISTOGRAM, bucket: [0.5, 1, 1.5] }
                 """);
         try (ExporterTarget t = ExporterTarget.builder(primary.url("postgres")).collectors(broken).build()) {
             long t0 = System.nanoTime();
@@ -242,6 +248,11 @@ class ExporterIT {
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"broken\"")).isEqualTo(1);
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"slow\"")).isEqualTo(1);
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"fine\"")).isZero();
+            // one observation per row: 0.1 .. 2.0
+            assertThat(body).contains("# TYPE hist_latency histogram\n", "hist_latency_bucket{grp=\"a\",le=\"0.5\"} 5\n",
+                    "hist_latency_bucket{grp=\"a\",le=\"1\"} 10\n", "hist_latency_bucket{grp=\"a\",le=\"1.5\"} 15\n",
+                    "hist_latency_bucket{grp=\"a\",le=\"+Inf\"} 20\n", "hist_latency_count{grp=\"a\"} 20\n");
+            assertThat(value(body, "hist_latency_sum")).isCloseTo(21.0, org.assertj.core.data.Offset.offset(1e-9));
             body = t.scrape();
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"broken\"")).isEqualTo(2);
             assertThat(value(body, "fine_answer")).isEqualTo(42);
@@ -342,6 +353,8 @@ class ExporterIT {
         exp.destroy();
         assertThat(prom.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(exp.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(fx.dir().resolve("exporter.log"));
+        assertThat(log).contains("postgres://postgres:******@127.0.0.1:" + primary.port).doesNotContain(PgFixture.PASSWORD);
     }
 
     @Test
