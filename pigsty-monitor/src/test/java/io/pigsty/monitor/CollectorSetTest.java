@@ -191,6 +191,9 @@ class CollectorSetTest {
         assertThat(pg17).contains("pg_checkpointer_timed", "pg_checkpointer_req", "pg_checkpointer_restartpoints_done")
                 .doesNotContain("pg_bgwriter_buffers_backend");
         assertThat(pg15).doesNotContain("pg_checkpointer_restartpoints_done");
+        // PG 13 still gets database statistics, without the PG 14 session columns
+        assertThat(set.metricNames(130000)).contains("pg_db_xact_commit", "pg_db_age").doesNotContain("pg_db_sessions", "pg_wal_bytes");
+        assertThat(pg15).contains("pg_db_sessions");
         // every default collector uses a valid namespace and metric names
         for (String n : pg15) {
             assertThat(n).matches("[a-zA-Z_][a-zA-Z0-9_]*");
