@@ -134,7 +134,10 @@ public final class CollectorSet {
      * whatever the role, tags or extensions: the metrics of every non-skipped collector whose
      * version bounds include the version (histograms also as {@code _bucket}/{@code _sum}/{@code _count}),
      * plus the built-in {@code pg_up}, {@code pg_version}, {@code pg_in_recovery}, {@code pgbouncer_up},
-     * {@code pgbouncer_version} and the {@code pg_exporter_*} self-metrics.
+     * {@code pgbouncer_version} and the {@code pg_exporter_*} self-metrics. PgBouncer collectors are
+     * bounded by PgBouncer's own version number (1.18.0 = 11800), so with a PostgreSQL version number
+     * only the newest PgBouncer variant (the one without a {@code max_version}) contributes its names.
+     * A dashboard or alert test can check every metric name of its PromQL against this set.
      *
      * @param serverVersionNum e.g. 150000 for PostgreSQL 15
      * @return the names, sorted
