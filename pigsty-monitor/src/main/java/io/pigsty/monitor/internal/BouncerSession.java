@@ -50,6 +50,10 @@ final class BouncerSession implements Session {
         } catch (IOException e) {
             close();
             throw new SQLException("cannot connect to " + url.masked() + ": " + e.getMessage(), "08001", e);
+        } catch (SQLException e) {
+            broken = true; // a rejected login: just drop the socket
+            close();
+            throw e;
         }
     }
 

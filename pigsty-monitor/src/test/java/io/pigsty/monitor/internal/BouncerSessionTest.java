@@ -156,4 +156,25 @@ class BouncerSessionTest {
         assertThatThrownBy(() -> new BouncerSession(PgUrl.parse("postgres://m:p@127.0.0.1:1/pgbouncer?sslmode=require"), 1))
                 .hasMessageContaining("sslmode=require is not supported");
     }
+
+    @Test
+    void rejectedLoginIsAnSqlExceptionWithoutThePassword() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (Socket s = ss.accept()) {
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    in.readFully(new byte[in.readInt() - 4]);
+                    msg(new DataOutputStream(s.getOutputStream()), 'E',
+                            "SFATAL\0C28P01\0Mpassword authentication failed\0\0".getBytes(StandardCharsets.UTF_8));
+                    in.read(); // wait for the client to hang up
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            PgUrl url = PgUrl.parse("postgres://monitor:s3cret@127.0.0.1:" + ss.getLocalPort() + "/pgbouncer");
+            assertThatThrownBy(() -> new BouncerSession(url, 2)).isInstanceOf(java.sql.SQLException.class)
+                    .hasMessage("FATAL: password authentication failed").hasMessageNotContaining("s3cret");
+            server.get(5, TimeUnit.SECONDS);
+        }
+    }
 }
