@@ -232,6 +232,16 @@ class ExporterIT {
                   query: SELECT 42 AS answer
                   tags: [ cluster ]
                   metrics: [ { answer: { usage: GAUGE } } ]
+                gated_off:
+                  query: SELECT 1 AS x
+                  tags: [ cluster ]
+                  predicate_queries: [ { name: never, predicate_query: SELECT false } ]
+                  metrics: [ { x: { usage: GAUGE } } ]
+                gated_on:
+                  query: SELECT 1 AS x
+                  tags: [ cluster ]
+                  predicate_queries: [ { name: always, predicate_query: 'SELECT 1 = 1' }, { name: has_ext, predicate_query: "SELECT count(*) > 0 FROM pg_extension WHERE extname = 'pg_stat_statements'", ttl: 60 } ]
+                  metrics: [ { x: { usage: GAUGE } } ]
                 hist:
                   query: SELECT 'a' AS grp, g::float8 / 10 AS latency FROM generate_series(1, 20) g
                   tags: [ cluster ]
@@ -248,6 +258,9 @@ class ExporterIT {
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"broken\"")).isEqualTo(1);
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"slow\"")).isEqualTo(1);
             assertThat(value(body, "pg_exporter_query_scrape_error_count", "query=\"fine\"")).isZero();
+            assertThat(names(body)).contains("gated_on_x").doesNotContain("gated_off_x");
+            assertThat(value(body, "pg_exporter_query_scrape_predicate_skip_count", "query=\"gated_off\"")).isEqualTo(1);
+            assertThat(value(body, "pg_exporter_query_scrape_predicate_skip_count", "query=\"gated_on\"")).isZero();
             // one observation per row: 0.1 .. 2.0
             assertThat(body).contains("# TYPE hist_latency histogram\n", "hist_latency_bucket{grp=\"a\",le=\"0.5\"} 5\n",
                     "hist_latency_bucket{grp=\"a\",le=\"1\"} 10\n", "hist_latency_bucket{grp=\"a\",le=\"1.5\"} 15\n",
