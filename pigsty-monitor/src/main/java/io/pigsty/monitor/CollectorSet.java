@@ -1,0 +1,194 @@
+package io.pigsty.monitor;
+
+import io.pigsty.monitor.internal.ConfigParser;
+import io.pigsty.monitor.internal.SelfMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * An immutable set of collectors in pg_exporter's YAML format, keyed by branch name.
+ * Load one file, a directory (top-level {@code *.yml}/{@code *.yaml} merged in file-name order,
+ * a later branch replacing an earlier one of the same key), or the set shipped with this library.
+ */
+public final class CollectorSet {
+    /** Classpath folder of the shipped collector files. */
+    public static final String RESOURCE_DIR = "io/pigsty/monitor/collectors/";
+    private static final String INDEX = RESOURCE_DIR + "index.txt";
+
+    private final Map<String, Collector> byBranch;
+    private final String origin;
+
+    private CollectorSet(Map<String, Collector> byBranch, String origin) {
+        this.byBranch = Collections.unmodifiableMap(new LinkedHashMap<>(byBranch));
+        this.origin = origin;
+    }
+
+    /** @return the collector set shipped with the library (the {@code NNNN-*.yml} resources) */
+    public static CollectorSet defaults() {
+        return Defaults.SET;
+    }
+
+    /** @return the names of the shipped collector files, in merge order */
+    public static List<String> defaultFiles() {
+        try (InputStream in = CollectorSet.class.getClassLoader().getResourceAsStream(INDEX)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + INDEX);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param path a YAML file, or a directory of them
+     * @return the merged collectors
+     * @throws ConfigException listing every problem found in every file
+     */
+    public static CollectorSet load(Path path) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Collector> merged = new LinkedHashMap<>();
+        if (Files.isDirectory(path)) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(path)) {
+                files = s.filter(Files::isRegularFile)
+                        .filter(p -> p.getFileName().toString().endsWith(".yml") || p.getFileName().toString().endsWith(".yaml"))
+                        .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+            } catch (IOException e) {
+                throw new ConfigException(List.of(path + ": cannot list directory: " + e.getMessage()));
+            }
+            if (files.isEmpty()) {
+                throw new ConfigException(List.of(path + ": no *.yml or *.yaml files"));
+            }
+            for (Path f : files) {
+                merged.putAll(ConfigParser.parse(f.getFileName().toString(), read(f, problems), problems));
+            }
+        } else {
+            merged.putAll(ConfigParser.parse(path.getFileName().toString(), read(path, problems), problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new CollectorSet(merged, path.toString());
+    }
+
+    /**
+     * @param sourceName name used in error lines (e.g. a file name)
+     * @param yaml       one YAML document
+     * @return its collectors
+     * @throws ConfigException listing every problem
+     */
+    public static CollectorSet parse(String sourceName, String yaml) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Collector> m = ConfigParser.parse(sourceName, yaml, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new CollectorSet(m, sourceName);
+    }
+
+    private static String read(Path f, List<String> problems) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problems.add(f.getFileName() + ": cannot read: " + e.getMessage());
+            return "";
+        }
+    }
+
+    /** @return every collector, in merge order */
+    public List<Collector> collectors() {
+        return List.copyOf(byBranch.values());
+    }
+
+    /**
+     * @param branch a branch key
+     * @return the collector, if present
+     */
+    public Optional<Collector> get(String branch) {
+        return Optional.ofNullable(byBranch.get(branch));
+    }
+
+    /** @return where the set came from (a path or "classpath:...") */
+    public String origin() {
+        return origin;
+    }
+
+    /**
+     * Every metric name an exporter with this set can serve for a server of the given version,
+     * whatever the role, tags or extensions: the metrics of every non-skipped collector whose
+     * version bounds include the version (histograms also as {@code _bucket}/{@code _sum}/{@code _count}),
+     * plus the built-in {@code pg_up}, {@code pg_version}, {@code pg_in_recovery}, {@code pgbouncer_up},
+     * {@code pgbouncer_version} and the {@code pg_exporter_*} self-metrics. PgBouncer collectors are
+     * bounded by PgBouncer's own version number (1.18.0 = 11800), so with a PostgreSQL version number
+     * only the newest PgBouncer variant (the one without a {@code max_version}) contributes its names.
+     * A dashboard or alert test can check every metric name of its PromQL against this set.
+     *
+     * @param serverVersionNum e.g. 150000 for PostgreSQL 15
+     * @return the names, sorted
+     */
+    public SortedSet<String> metricNames(int serverVersionNum) {
+        SortedSet<String> out = new TreeSet<>(SelfMetrics.BUILTIN_NAMES);
+        for (Collector c : byBranch.values()) {
+            if (c.skip() || !c.supportsVersion(serverVersionNum)) {
+                continue;
+            }
+            for (Column col : c.columns()) {
+                if (col.usage().isMetric()) {
+                    String n = col.metricName(c.name());
+                    out.add(n);
+                    if (col.usage() == ColumnUsage.HISTOGRAM) {
+                        out.add(n + "_bucket");
+                        out.add(n + "_sum");
+                        out.add(n + "_count");
+                    }
+                }
+            }
+        }
+        return Collections.unmodifiableSortedSet(out);
+    }
+
+    @Override
+    public String toString() {
+        return "CollectorSet[" + origin + ", " + byBranch.size() + " collectors]";
+    }
+
+    private static final class Defaults {
+        static final CollectorSet SET = loadDefaults();
+
+        private static CollectorSet loadDefaults() {
+            List<String> problems = new ArrayList<>();
+            Map<String, Collector> merged = new LinkedHashMap<>();
+            for (String file : defaultFiles()) {
+                try (InputStream in = CollectorSet.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + file)) {
+                    if (in == null) {
+                        problems.add(file + ": listed in index.txt but missing");
+                        continue;
+                    }
+                    merged.putAll(ConfigParser.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8), problems));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new CollectorSet(merged, "classpath:" + RESOURCE_DIR);
+        }
+    }
+}

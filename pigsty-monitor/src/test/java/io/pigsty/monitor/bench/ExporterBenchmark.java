@@ -1,0 +1,189 @@
+package io.pigsty.monitor.bench;
+
+import io.pigsty.monitor.PgFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Our exporter (the shaded jar, as deployed) against Debian's prometheus-postgres-exporter 0.11 on
+ * the same PostgreSQL 15 with pg_stat_statements and 50 tables: distinct metric names, series,
+ * scrape latency (median/p99 over 100 scrapes after 10 warm-up scrapes; the three exporters run side by
+ * side and are scraped in interleaved rounds) and CPU time of each exporter process during the
+ * measured scrapes (utime+stime from /proc/PID/stat).
+ *
+ * <p>Run: {@code mvn -pl pigsty-monitor package -DskipTests} then
+ * {@code mvn -pl pigsty-monitor exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.pigsty.monitor.bench.ExporterBenchmark}.
+ */
+public final class ExporterBenchmark {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int WARMUP = 150; // steady state: the JVM JIT-compiles the scrape path over the first ~100 scrapes
+    private static final int SCRAPES = 100;
+    private static final long CLK_TCK = 100; // Linux USER_HZ
+
+    private ExporterBenchmark() {
+    }
+
+    /** One measured exporter. */
+    record Row(String name, int names, int coreNames, int series, int bytes, double medianMs, double p99Ms, double cpuMs) {
+    }
+
+    /**
+     * @param args ignored
+     * @throws Exception when a process fails
+     */
+    public static void main(String[] args) throws Exception {
+        String why = PgFixture.missing("/usr/bin/prometheus-postgres-exporter");
+        if (why != null) {
+            throw new IllegalStateException("cannot run the benchmark: " + why);
+        }
+        Path jar = Path.of("pigsty-monitor/target/pg-exporter.jar");
+        if (!Files.exists(jar)) {
+            jar = Path.of("target/pg-exporter.jar");
+        }
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the jar first: mvn -pl pigsty-monitor -am package -DskipTests");
+        }
+        List<Row> rows = new ArrayList<>();
+        String load0 = Files.readString(Path.of("/proc/loadavg")).strip();
+        try (PgFixture fx = PgFixture.create()) {
+            PgFixture.Instance pg = fx.primary(Map.of("pg_stat_statements.max", "1000"));
+            pg.psql("CREATE DATABASE bench", "postgres");
+            StringBuilder ddl = new StringBuilder("CREATE EXTENSION pg_stat_statements;");
+            for (int i = 1; i <= 50; i++) {
+                ddl.append("CREATE TABLE t").append(i).append(" (id bigserial PRIMARY KEY, k int, v text);")
+                        .append("CREATE INDEX ON t").append(i).append(" (k);")
+                        .append("INSERT INTO t").append(i).append(" (k, v) SELECT g % 100, md5(g::text) FROM generate_series(1, 2000) g;");
+            }
+            ddl.append("ANALYZE;");
+            pg.psql(ddl.toString(), "bench");
+            StringBuilder work = new StringBuilder();
+            for (int i = 1; i <= 50; i++) {
+                work.append("SELECT count(*) FROM t").append(i).append(" WHERE k = ").append(i).append(';')
+                        .append("UPDATE t").append(i).append(" SET v = v WHERE id < 10;");
+            }
+            for (int r = 0; r < 3; r++) {
+                pg.psql(work.toString(), "bench");
+            }
+            String url = pg.url("bench");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<Target> targets = new ArrayList<>();
+            int p1 = PgFixture.freePort();
+            targets.add(new Target("pigsty pg-exporter.jar (ttl cache on)", fx.spawn(List.of(java, "-jar",
+                    jar.toAbsolutePath().toString(), "--url", url, "--listen", "127.0.0.1:" + p1), fx.dir().resolve("ours.log")), p1));
+            int p2 = PgFixture.freePort();
+            targets.add(new Target("pigsty pg-exporter.jar (cache disabled)", fx.spawn(List.of(java, "-jar",
+                    jar.toAbsolutePath().toString(), "--url", url, "--listen", "127.0.0.1:" + p2, "--disable-cache"),
+                    fx.dir().resolve("ours-nocache.log")), p2));
+            int p3 = PgFixture.freePort();
+            targets.add(new Target("prometheus-postgres-exporter 0.11 (defaults)", fx.spawn(List.of(
+                    "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:" + p3), fx.dir().resolve("theirs.log"),
+                    Map.of("DATA_SOURCE_NAME", url.replace("postgres://", "postgresql://") + "?sslmode=disable")), p3));
+            for (Target t : targets) {
+                PgFixture.waitForPort(t.port, t.process, t.name);
+            }
+            // interleaved rounds: whatever else the machine does hits every exporter alike
+            for (int i = 0; i < WARMUP; i++) {
+                for (Target t : targets) {
+                    t.body = scrape(t.uri());
+                }
+            }
+            for (Target t : targets) {
+                t.cpu0 = cpuTicks(t.process.pid());
+            }
+            for (int i = 0; i < SCRAPES; i++) {
+                for (Target t : targets) {
+                    long t0 = System.nanoTime();
+                    t.body = scrape(t.uri());
+                    t.ms.add((System.nanoTime() - t0) / 1e6);
+                }
+            }
+            for (Target t : targets) {
+                rows.add(t.row(cpuTicks(t.process.pid())));
+                t.process.destroy();
+                t.process.waitFor();
+            }
+        }
+        System.out.println();
+        System.out.printf("host: %d cpus, /proc/loadavg before %s, after %s%n", Runtime.getRuntime().availableProcessors(), load0,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("PostgreSQL 15, database 'bench' with 50 tables + pg_stat_statements; %d warm-up + %d measured"
+                + " interleaved scrapes each%n", WARMUP, SCRAPES);
+        System.out.printf("%-46s %6s %6s %7s %8s %10s %8s %11s%n", "exporter", "names", "core*", "series", "bytes", "median ms",
+                "p99 ms", "CPU ms/100");
+        for (Row r : rows) {
+            System.out.printf("%-46s %6d %6d %7d %8d %10.2f %8.2f %11.0f%n", r.name, r.names, r.coreNames, r.series, r.bytes,
+                    r.medianMs, r.p99Ms, r.cpuMs);
+        }
+        Row base = rows.get(rows.size() - 1);
+        System.out.printf("* core = names without runtime (go_, process_, promhttp_), self (pg_exporter_, postgres_exporter_)"
+                + " and one-name-per-setting (pg_settings_) metrics%n");
+        System.out.printf("names ratio ours/theirs: all %.1fx, core %.1fx; median latency ratio: cache on %.2f, cache off %.2f%n",
+                (double) rows.get(0).names / base.names, (double) rows.get(0).coreNames / base.coreNames,
+                rows.get(0).medianMs / base.medianMs, rows.get(1).medianMs / base.medianMs);
+    }
+
+    private static final class Target {
+        final String name;
+        final Process process;
+        final int port;
+        final List<Double> ms = new ArrayList<>();
+        String body = "";
+        long cpu0;
+
+        Target(String name, Process process, int port) {
+            this.name = name;
+            this.process = process;
+            this.port = port;
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + port + "/metrics");
+        }
+
+        Row row(long cpu1) {
+            List<Double> sorted = new ArrayList<>(ms);
+            Collections.sort(sorted);
+            Set<String> names = new TreeSet<>();
+            int series = 0;
+            for (String line : body.split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    names.add(line.replaceAll("[{ ].*", ""));
+                    series++;
+                }
+            }
+            long pgNames = names.stream().filter(n -> !n.startsWith("go_") && !n.startsWith("process_")
+                    && !n.startsWith("promhttp_") && !n.startsWith("pg_settings_") && !n.startsWith("pg_exporter_")
+                    && !n.startsWith("postgres_exporter_")).count();
+            return new Row(name, names.size(), (int) pgNames, series, body.length(), sorted.get(sorted.size() / 2),
+                    sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1), (cpu1 - cpu0) * 1000.0 / CLK_TCK);
+        }
+    }
+
+    private static String scrape(URI uri) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(uri + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** utime + stime of a process (and its exited children) from /proc/PID/stat, in clock ticks. */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command: state(0) ppid(1) ... utime(11) stime(12)
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
