@@ -84,7 +84,7 @@ class GrafanaArtifactsTest {
         }
         // the dashboards read all four sources: pg_exporter, recording rules, node_exporter, Patroni
         assertThat(used).contains("pg_up", "pg:ins:lag_bytes", "node_cpu_seconds_total", "patroni_postgres_running",
-                "pgbouncer_pool_cl_waiting", "haproxy_server_status");
+                "pgbouncer_pool_waiting_clients", "haproxy_server_status");
     }
 
     @Test
