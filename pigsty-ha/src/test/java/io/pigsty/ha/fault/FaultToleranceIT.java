@@ -338,7 +338,13 @@ class FaultToleranceIT {
                         }
                         WriteProbe.pause(200);
                     }
-                    c.notes().add("old primary demoted after " + demoted + " ms, refused writes after " + refused + " ms");
+                    while (demoted < 0 && System.nanoTime() - t0 < 2L * ttl * 1_000_000_000L) {
+                        if (!c.watch().saysPrimary(old)) {
+                            demoted = (System.nanoTime() - t0) / 1_000_000;
+                        }
+                        WriteProbe.pause(200);
+                    }
+                    c.notes().add("old primary refused writes after " + refused + " ms, left /primary after " + demoted + " ms");
                     // pg_rpo 0: the cut-off primary cannot reach its synchronous standby, so no commit is
                     // acknowledged there from the first moment; then Patroni demotes it to a read-only replica
                     assertThat(acceptedAfterCut).as("writes acknowledged by the cut-off primary").isZero();
