@@ -80,8 +80,10 @@ public final class PatroniModule implements PigstyModule {
                         probeEither(url + "/primary", url + "/replica?replication_state=streaming"),
                         Duration.ofSeconds(180), Duration.ofSeconds(1)));
             } else {
-                plan.add(phase, h, Steps.waitFor("patroni:replica", "Patroni reports " + m.get("ins") + " streaming",
-                        probe(url + "/replica?replication_state=streaming"), Duration.ofSeconds(300), Duration.ofSeconds(1)));
+                plan.add(phase, h, Steps.waitFor("patroni:replica", "Patroni reports " + m.get("ins")
+                                + " streaming (or primary after a failover)",
+                        probeEither(url + "/replica?replication_state=streaming", url + "/primary"),
+                        Duration.ofSeconds(300), Duration.ofSeconds(1)));
             }
         }
     }

@@ -61,9 +61,12 @@ public final class VipModule implements PigstyModule {
             if (c.primary().filter(p -> p.seq() == i.seq()).isPresent()) {
                 Resolved r = inv.resolve(c, i);
                 String vip = r.get(Params.PG_VIP_ADDRESS);
-                plan.add("vip", h, Steps.waitFor("vip:bound", "VIP " + vip + " held by the primary",
+                // after a failover another member leads and holds the VIP: this member then has nothing to wait for
+                String notPrimary = "! curl -sf -o /dev/null -m 2 http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT) + "/primary";
+                plan.add("vip", h, Steps.waitFor("vip:bound", "VIP " + vip + " held here while this member is the primary",
                         io.pigsty.api.exec.Command.shell("ip -o addr show dev " + io.pigsty.api.quote.ShellQuote.quote(
-                                r.get(Params.PG_VIP_INTERFACE)) + " | grep -qF ' " + vip.split("/")[0] + "/'").build(),
+                                r.get(Params.PG_VIP_INTERFACE)) + " | grep -qF ' " + vip.split("/")[0] + "/' || "
+                                + notPrimary).build(),
                         java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(500)));
             }
         }
