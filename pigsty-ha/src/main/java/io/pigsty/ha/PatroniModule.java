@@ -146,8 +146,7 @@ public final class PatroniModule implements PigstyModule {
             PgInstance i = order.get(0);
             String key = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/members/"
                     + c.name() + "-" + i.seq();
-            String etcd = HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
-                    .collect(Collectors.joining(","));
+            String etcd = String.join(",", HaSupport.etcdEndpoints(inv));
             plan.add("pg-remove", ctx.host(c, i), Steps.command("patroni:member-rm", "remove " + key + " from etcd",
                     Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --keys-only " + key + ")\" ]")
                             .build(),
@@ -157,8 +156,7 @@ public final class PatroniModule implements PigstyModule {
         // the cluster's keys in the DCS go last, once no member can write them again
         c.primary().ifPresent(p -> {
             String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "");
-            String etcd = HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
-                    .collect(Collectors.joining(","));
+            String etcd = String.join(",", HaSupport.etcdEndpoints(inv));
             plan.add("pg-remove", ctx.host(c, p), Steps.command("patroni:dcs-rm", "remove " + ns + "/" + c.name()
                             + "/ from etcd",
                     Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --prefix --keys-only "

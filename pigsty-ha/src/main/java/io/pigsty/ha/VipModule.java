@@ -18,7 +18,6 @@ import io.pigsty.model.Resolved;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * VIP: the cluster's L2 VIP on the primary. keepalived with a check of Patroni's {@code /primary}
@@ -104,8 +103,7 @@ public final class VipModule implements PigstyModule {
         m.put("vip_ip", vip[0]);
         m.put("netmask", vip[1]);
         m.put("interface", r.get(Params.PG_VIP_INTERFACE));
-        m.put("etcd_endpoints", HaSupport.etcdMembers(inv).stream().map(e -> "http://" + e.getValue() + ":2379")
-                .collect(Collectors.toList()));
+        m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv));
         return m;
     }
 }

@@ -71,6 +71,14 @@ public final class HaSupport {
 
     /**
      * @param inv inventory
+     * @return the etcd client URLs ({@code http://ip:etcd_port}), in seq order: the members Patroni is given
+     */
+    public static List<String> etcdEndpoints(Inventory inv) {
+        return java.util.Arrays.stream(etcdHosts(inv).split(",")).map(h -> "http://" + h).collect(Collectors.toList());
+    }
+
+    /**
+     * @param inv inventory
      * @return {@code ip:2379,...} of every etcd member
      */
     public static String etcdHosts(Inventory inv) {

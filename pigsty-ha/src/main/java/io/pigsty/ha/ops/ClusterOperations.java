@@ -239,8 +239,7 @@ public final class ClusterOperations {
         ClusterStatus before = status();
         String op = (paused ? "pause " : "resume ") + cluster;
         long t0 = System.nanoTime();
-        String leaderApi = before.leader().map(m -> api(m.name())).orElse(api(before.members().get(0).name()));
-        client.setPaused(leaderApi, paused);
+        client.setPaused(anyApi(before), paused);
         List<String> seen = new ArrayList<>();
         ClusterStatus after = await(op, "paused=" + paused, s -> s.paused() == paused, seen, t0);
         return new OperationResult(op, before, after, Duration.ofNanos(System.nanoTime() - t0), seen);
@@ -259,7 +258,7 @@ public final class ClusterOperations {
         String op = "patch config " + cluster + " " + change;
         long t0 = System.nanoTime();
         List<String> seen = new ArrayList<>();
-        String any = before.leader().map(m -> api(m.name())).orElse(api(before.members().get(0).name()));
+        String any = anyApi(before);
         client.patchConfig(any, change.toJson());
         seen.add(at(t0) + "patched through " + any);
         for (MemberStatus m : before.members()) {
@@ -291,8 +290,7 @@ public final class ClusterOperations {
      * @return the dynamic configuration as the cluster serves it
      */
     public JsonNode config() {
-        ClusterStatus s = status();
-        return client.config(s.leader().map(m -> api(m.name())).orElse(api(s.members().get(0).name())));
+        return client.config(anyApi(status()));
     }
 
     /**
@@ -326,8 +324,9 @@ public final class ClusterOperations {
     // ---------------------------------------------------------------------------------------------
 
     private List<MemberStatus> eligible(String op, ClusterStatus s, Optional<String> candidate, String leader) {
-        boolean sync = config(s).path("synchronous_mode").asBoolean(false);
-        long maxLag = config(s).path("maximum_lag_on_failover").asLong(rpoBytes);
+        JsonNode cfg = config(s);
+        boolean sync = cfg.path("synchronous_mode").asBoolean(false);
+        long maxLag = cfg.path("maximum_lag_on_failover").asLong(rpoBytes);
         List<String> reasons = new ArrayList<>();
         List<MemberStatus> ok = new ArrayList<>();
         List<MemberStatus> pool = candidate.isPresent()
@@ -366,10 +365,14 @@ public final class ClusterOperations {
         return ok;
     }
 
+    /** The leader's API, or the first member's when there is no leader: either serves the DCS view. */
+    private String anyApi(ClusterStatus s) {
+        return s.leader().map(m -> api(m.name())).orElse(api(s.members().get(0).name()));
+    }
+
     private JsonNode config(ClusterStatus s) {
-        String any = s.leader().map(m -> api(m.name())).orElse(api(s.members().get(0).name()));
         try {
-            return client.config(any);
+            return client.config(anyApi(s));
         } catch (PatroniException e) {
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }

@@ -85,6 +85,26 @@ class FaultToleranceIT {
                WriteProbe probe, List<String> notes) {
     }
 
+    /** kill -9 of Patroni and PostgreSQL on the primary; systemd brings Patroni back. */
+    static final Fault KILL9_LEADER = c -> {
+        assertThat(c.leader().killProcess("patroni", "KILL")).isTrue();
+        assertThat(c.leader().killProcess("postgres", "KILL")).isTrue();
+    };
+
+    /** The primary's whole node dies at once; restored by booting it again. */
+    static final Fault CRASH_LEADER = new Fault() {
+        @Override
+        public void inject(Ctx c) {
+            c.leader().crash();
+        }
+
+        @Override
+        public void restore(Ctx c) {
+            c.leader().start();
+            c.leader().awaitReady(Duration.ofSeconds(90));
+        }
+    };
+
     static Inventory load() {
         try (var in = FaultToleranceIT.class.getResourceAsStream("/fault-sandbox.yml")) {
             return Inventory.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "fault-sandbox.yml");
@@ -274,10 +294,7 @@ class FaultToleranceIT {
     @Order(4)
     void kill9_patroniAndPostgres(Sandbox sb, Executor ex) throws Exception {
         for (int k = 0; k < REPEAT; k++) {
-            cycle(sb, ex, "kill -9 patroni+postgres on primary", "fast/sync", true, c -> {
-                assertThat(c.leader().killProcess("patroni", "KILL")).isTrue();
-                assertThat(c.leader().killProcess("postgres", "KILL")).isTrue();
-            });
+            cycle(sb, ex, "kill -9 patroni+postgres on primary", "fast/sync", true, KILL9_LEADER);
         }
     }
 
@@ -285,18 +302,7 @@ class FaultToleranceIT {
     @Order(5)
     void crashPrimaryNode(Sandbox sb, Executor ex) throws Exception {
         for (int k = 0; k < REPEAT; k++) {
-            cycle(sb, ex, "primary node crash", "fast/sync", true, new Fault() {
-                @Override
-                public void inject(Ctx c) {
-                    c.leader().crash();
-                }
-
-                @Override
-                public void restore(Ctx c) {
-                    c.leader().start();
-                    c.leader().awaitReady(Duration.ofSeconds(90));
-                }
-            });
+            cycle(sb, ex, "primary node crash", "fast/sync", true, CRASH_LEADER);
         }
     }
 
@@ -444,22 +450,8 @@ class FaultToleranceIT {
         OperationResult patched = OPS.patchConfig(DcsChange.rpo(1048576, PgTuning.OLTP));
         assertThat(OPS.config().path("synchronous_mode").asBoolean()).as(patched.observations().toString()).isFalse();
         for (int k = 0; k < REPEAT; k++) {
-            cycle(sb, ex, "kill -9 patroni+postgres on primary", "fast/async", false, c -> {
-                assertThat(c.leader().killProcess("patroni", "KILL")).isTrue();
-                assertThat(c.leader().killProcess("postgres", "KILL")).isTrue();
-            });
-            cycle(sb, ex, "primary node crash", "fast/async", false, new Fault() {
-                @Override
-                public void inject(Ctx c) {
-                    c.leader().crash();
-                }
-
-                @Override
-                public void restore(Ctx c) {
-                    c.leader().start();
-                    c.leader().awaitReady(Duration.ofSeconds(90));
-                }
-            });
+            cycle(sb, ex, "kill -9 patroni+postgres on primary", "fast/async", false, KILL9_LEADER);
+            cycle(sb, ex, "primary node crash", "fast/async", false, CRASH_LEADER);
         }
     }
 
@@ -475,18 +467,7 @@ class FaultToleranceIT {
         ApplyResult svc = apply(PIGSTY.withInventory(ScalePlans.withLiveRoles(norm, OPS.status())), Playbook.pgsqlSvc("pg-test"), ex);
         assertThat(svc.changedCount()).as("HAProxy timings change on every member").isGreaterThanOrEqualTo(3);
         for (int k = 0; k < REPEAT; k++) {
-            cycle(sb, ex, "primary node crash", "norm/async", false, new Fault() {
-                @Override
-                public void inject(Ctx ctx) {
-                    ctx.leader().crash();
-                }
-
-                @Override
-                public void restore(Ctx ctx) {
-                    ctx.leader().start();
-                    ctx.leader().awaitReady(Duration.ofSeconds(90));
-                }
-            });
+            cycle(sb, ex, "primary node crash", "norm/async", false, CRASH_LEADER);
         }
     }
 

@@ -76,11 +76,9 @@ final class BouncerSession implements Session {
         byte[] salted = null;
         String authMessage = null;
         while (true) {
-            int type = in.readUnsignedByte();
-            byte[] msg = new byte[in.readInt() - 4];
-            in.readFully(msg);
-            DataInputStream m = new DataInputStream(new java.io.ByteArrayInputStream(msg));
-            switch (type) {
+            Message msg = readMessage();
+            DataInputStream m = msg.body();
+            switch (msg.type()) {
                 case 'R' -> {
                     int code = m.readInt();
                     switch (code) {
@@ -95,7 +93,7 @@ final class BouncerSession implements Session {
                             send('p', cbytes("md5" + md5Hex(x.toByteArray())));
                         }
                         case 10 -> {
-                            String mechs = new String(msg, 4, msg.length - 4, StandardCharsets.UTF_8);
+                            String mechs = new String(msg.bytes(), 4, msg.bytes().length - 4, StandardCharsets.UTF_8);
                             if (!mechs.contains("SCRAM-SHA-256")) {
                                 throw new SQLException("unsupported SASL mechanisms " + mechs);
                             }
@@ -112,7 +110,7 @@ final class BouncerSession implements Session {
                             send('p', x.toByteArray());
                         }
                         case 11 -> {
-                            String serverFirst = new String(msg, 4, msg.length - 4, StandardCharsets.UTF_8);
+                            String serverFirst = new String(msg.bytes(), 4, msg.bytes().length - 4, StandardCharsets.UTF_8);
                             String r = attr(serverFirst, 'r');
                             if (nonce == null || !r.startsWith(nonce)) {
                                 throw new SQLException("SCRAM: server nonce does not extend ours");
@@ -133,7 +131,7 @@ final class BouncerSession implements Session {
                                     .getBytes(StandardCharsets.UTF_8));
                         }
                         case 12 -> {
-                            String serverFinal = new String(msg, 4, msg.length - 4, StandardCharsets.UTF_8);
+                            String serverFinal = new String(msg.bytes(), 4, msg.bytes().length - 4, StandardCharsets.UTF_8);
                             byte[] expected = hmac(hmac(salted, "Server Key"), authMessage);
                             if (!MessageDigest.isEqual(expected, Base64.getDecoder().decode(attr(serverFinal, 'v')))) {
                                 throw new SQLException("SCRAM: server signature mismatch");
@@ -142,7 +140,7 @@ final class BouncerSession implements Session {
                         default -> throw new SQLException("unsupported authentication request " + code);
                     }
                 }
-                case 'E' -> throw error(msg);
+                case 'E' -> throw error(msg.bytes());
                 case 'Z' -> {
                     return;
                 }
@@ -161,11 +159,9 @@ final class BouncerSession implements Session {
         try {
             send('Q', cbytes(sql));
             while (true) {
-                int type = in.readUnsignedByte();
-                byte[] msg = new byte[in.readInt() - 4];
-                in.readFully(msg);
-                DataInputStream m = new DataInputStream(new java.io.ByteArrayInputStream(msg));
-                switch (type) {
+                Message msg = readMessage();
+                DataInputStream m = msg.body();
+                switch (msg.type()) {
                     case 'T' -> {
                         int n = m.readUnsignedShort();
                         for (int i = 0; i < n; i++) {
@@ -182,7 +178,7 @@ final class BouncerSession implements Session {
                         }
                         rows.add(row);
                     }
-                    case 'E' -> failure = error(msg);
+                    case 'E' -> failure = error(msg.bytes());
                     case 'Z' -> {
                         if (failure != null) {
                             throw failure;
@@ -215,6 +211,17 @@ final class BouncerSession implements Session {
             broken = true;
             throw new SQLException("PgBouncer connection failed: " + e.getMessage(), "08006", e);
         }
+    }
+
+    /** One backend message: its type byte and its body. */
+    private record Message(int type, byte[] bytes, DataInputStream body) {
+    }
+
+    private Message readMessage() throws IOException {
+        int type = in.readUnsignedByte();
+        byte[] body = new byte[in.readInt() - 4];
+        in.readFully(body);
+        return new Message(type, body, new DataInputStream(new java.io.ByteArrayInputStream(body)));
     }
 
     private void send(char type, byte[] payload) throws IOException {

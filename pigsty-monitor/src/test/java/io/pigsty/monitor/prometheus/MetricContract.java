@@ -34,27 +34,21 @@ final class MetricContract {
 
     /** @return record name to expression, for every recording rule of the bundled rule files */
     static Map<String, String> recordingRules() throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String text : PrometheusArtifacts.ruleFiles().values()) {
-            for (JsonNode g : PrometheusArtifactsTest.YAML.readTree(text).get("groups")) {
-                for (JsonNode r : g.get("rules")) {
-                    if (r.has("record")) {
-                        out.put(r.get("record").asText(), r.get("expr").asText());
-                    }
-                }
-            }
-        }
-        return out;
+        return rules("record");
     }
 
     /** @return alert name to expression */
     static Map<String, String> alertRules() throws IOException {
+        return rules("alert");
+    }
+
+    private static Map<String, String> rules(String kind) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         for (String text : PrometheusArtifacts.ruleFiles().values()) {
             for (JsonNode g : PrometheusArtifactsTest.YAML.readTree(text).get("groups")) {
                 for (JsonNode r : g.get("rules")) {
-                    if (r.has("alert")) {
-                        out.put(r.get("alert").asText(), r.get("expr").asText());
+                    if (r.has(kind)) {
+                        out.put(r.get(kind).asText(), r.get("expr").asText());
                     }
                 }
             }
