@@ -260,7 +260,8 @@ public final class Pki {
      *
      * @param certificatePem what the host has (PEM; the first certificate is the leaf)
      * @param request        what the inventory asks now
-     * @param renewBefore    reissue when less than this remains (Pigsty-style {@code cert_renew_days})
+     * @param renewBefore    reissue when less than this remains ({@code cert_renew_days}); capped at a third of
+     *                       the requested lifetime, so a short-lived certificate is not reissued on every apply
      * @return keep, or reissue with every reason
      */
     public CertAssessment assess(String certificatePem, CertRequest request, Duration renewBefore) {
@@ -297,9 +298,11 @@ public final class Pki {
         }
         Instant now = clock.instant();
         Instant notAfter = cert.getNotAfter().toInstant();
-        if (notAfter.isBefore(now.plus(renewBefore))) {
+        // a lifetime shorter than the renew window would be reissued on every apply
+        Duration window = renewBefore.compareTo(request.validity().dividedBy(3)) > 0 ? request.validity().dividedBy(3) : renewBefore;
+        if (notAfter.isBefore(now.plus(window))) {
             why.add((notAfter.isBefore(now) ? "expired " : "expires ") + notAfter + ", less than "
-                    + renewBefore.toDays() + " days from now");
+                    + window.toDays() + " days from now");
         }
         return why.isEmpty() ? CertAssessment.keep() : CertAssessment.reissue(why);
     }
