@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.test.PlanAssert;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.plan.ApplyResult;
 import io.pigsty.api.plan.ConsoleProgressListener;

@@ -142,7 +142,7 @@ public final class Steps {
     }
 
     /** File step. */
-    static final class FileStep implements Step {
+    static final class FileStep implements Step, Guarded {
         private final FileSpec file;
         private final List<Command> onChange;
 
@@ -153,6 +153,21 @@ public final class Steps {
 
         FileSpec file() {
             return file;
+        }
+
+        @Override
+        public List<Probe> probes() {
+            return List.of();
+        }
+
+        @Override
+        public List<Command> converging() {
+            return onChange;
+        }
+
+        @Override
+        public List<FileSpec> inputs() {
+            return List.of(file);
         }
 
         @Override
@@ -211,7 +226,7 @@ public final class Steps {
     }
 
     /** Check-then-apply command step. */
-    static final class CommandStep implements Step {
+    static final class CommandStep implements Step, Guarded {
         private final String id;
         private final String description;
         private final Command check;
@@ -240,6 +255,16 @@ public final class Steps {
         }
 
         @Override
+        public List<Probe> probes() {
+            return List.of(new Probe(check, ""));
+        }
+
+        @Override
+        public List<Command> converging() {
+            return List.of(apply);
+        }
+
+        @Override
         public Check check(StepContext ctx) {
             ExecResult r = ctx.run(check);
             return r.ok() ? Check.ok() : Check.change("would run: " + apply.display());
@@ -256,7 +281,7 @@ public final class Steps {
     }
 
     /** SQL step. */
-    static final class SqlStep implements Step {
+    static final class SqlStep implements Step, Guarded {
         private final String id;
         private final String description;
         private final String database;
@@ -296,6 +321,16 @@ public final class Steps {
         public Rendered render() {
             return new Rendered(List.of(), List.of(psql(sql, false)),
                     List.of("sql on " + database + ":\n" + sql.strip()));
+        }
+
+        @Override
+        public List<Probe> probes() {
+            return checkQuery.map(q -> List.of(new Probe(psql(q, true), "t"))).orElse(List.of());
+        }
+
+        @Override
+        public List<Command> converging() {
+            return List.of(psql(sql, false));
         }
 
         @Override
@@ -358,6 +393,8 @@ public final class Steps {
         public Outcome apply(StepContext ctx) {
             long deadline = System.nanoTime() + timeout.toNanos();
             ExecResult last = null;
+            // in a simulation nothing changes while we wait: one probe decides
+            boolean once = ctx.executor().simulated();
             while (true) {
                 try {
                     last = ctx.run(probe);
@@ -365,14 +402,15 @@ public final class Steps {
                         return Outcome.OK;
                     }
                 } catch (ExecException e) {
-                    if (System.nanoTime() > deadline) {
+                    if (once || System.nanoTime() > deadline) {
                         throw e;
                     }
                 }
-                if (System.nanoTime() > deadline) {
+                if (once || System.nanoTime() > deadline) {
                     throw new ExecException(ctx.host(), probe.display(), last == null ? null : last.exitCode(),
                             last == null ? "" : ExecException.excerpt(probe.mask(last.stderr() + last.stdout())),
-                            "gave up waiting after " + timeout.toSeconds() + " s for: " + description, null);
+                            (once ? "a simulated host never satisfies the wait for: "
+                                    : "gave up waiting after " + timeout.toSeconds() + " s for: ") + description, null);
                 }
                 try {
                     Thread.sleep(interval.toMillis());

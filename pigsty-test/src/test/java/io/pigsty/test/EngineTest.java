@@ -1,10 +1,10 @@
-package io.pigsty.api;
+package io.pigsty.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.api.dryrun.DryRunExecutor;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.api.Pigsty;
+import io.pigsty.api.Playbook;
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.exec.Host;
@@ -220,7 +220,8 @@ class EngineTest {
         };
         Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
-        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom").build();
+        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom")
+                .model(plan).build();
         ApplyResult r = plan.apply(dry, io.pigsty.api.plan.PlanListener.NONE);
         assertThat(r.failedHosts()).containsExactly("10.213.0.11");
         assertThat(r.steps()).filteredOn(s -> s.host().equals("10.213.0.11")).extracting(s -> s.status())
