@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.test.PlanAssert;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.plan.ApplyResult;
 import io.pigsty.api.plan.ConsoleProgressListener;
@@ -37,7 +37,7 @@ class SandboxDeployIT {
     static final Pigsty PIGSTY = Pigsty.builder().inventory(INV).build();
 
     static ApplyResult apply(Pigsty pigsty, Playbook pb, Executor ex) {
-        ApplyResult r = pigsty.plan(pb).apply(ex, new ConsoleProgressListener(System.out));
+        ApplyResult r = pigsty.plan(pb, pigsty.gatherFacts(ex)).apply(ex, new ConsoleProgressListener(System.out));
         PlanAssert.assertThat(r).hasNoFailures();
         return r;
     }
@@ -149,7 +149,8 @@ class SandboxDeployIT {
     @Test
     @Order(6)
     void pgsqlRm_refusesALiveCluster_thenRemovesAndRecreates(Executor ex) throws Exception {
-        ApplyResult refused = PIGSTY.plan(Playbook.pgsqlRemove("pg-test")).apply(ex, new ConsoleProgressListener(System.out));
+        ApplyResult refused = PIGSTY.plan(Playbook.pgsqlRemove("pg-test"), PIGSTY.gatherFacts(ex))
+                .apply(ex, new ConsoleProgressListener(System.out));
         assertThat(refused.ok()).isFalse();
         assertThat(refused.steps()).filteredOn(s -> s.error().isPresent())
                 .allMatch(s -> s.error().get().contains("refusing to remove live cluster pg-test"));

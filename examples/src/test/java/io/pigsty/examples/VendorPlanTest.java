@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.DryRunExecutor;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.test.DryRunExecutor;
+import io.pigsty.test.PlanAssert;
 import io.pigsty.api.plan.ApplyResult;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.api.plan.PlanListener;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,17 +72,45 @@ class VendorPlanTest {
         PlanAssert.assertThat(plan).onHost("10.213.0.13").hasStep("patroni:replica")
                 .writesFile("/etc/haproxy/conf.d/pg-test-offline.cfg").containing("server pg-test-3 10.213.0.13:5432");
 
-        DryRunExecutor dry = DryRunExecutor.builder().facts(2, 4096, 50).installed("patroni", "4.0.7-3~deb13u1").build();
+        DryRunExecutor dry = DryRunExecutor.builder().facts(2, 4096, 50).installed("patroni", "4.0.7-3~deb13u1")
+                .model(plan).build();
         ApplyResult first = plan.apply(dry, PlanListener.NONE);
         PlanAssert.assertThat(first).hasNoFailures();
-        assertThat(first.changedCount()).isPositive();
+        assertThat(first.changedCount()).isEqualTo(plan.stepCount() - unchangedOnAFreshHost(first));
         assertThat(dry.filesWritten("10.213.0.12")).containsKey("/etc/patroni/patroni.yml");
+        PlanAssert.assertThat(plan.apply(dry, PlanListener.NONE)).hasNoFailures().changed(0);
 
-        DryRunExecutor old = DryRunExecutor.builder().installed("patroni", "3.0.2-1").build();
+        DryRunExecutor old = DryRunExecutor.builder().installed("patroni", "3.0.2-1").model(plan).build();
         ApplyResult refused = plan.apply(old, PlanListener.NONE);
         assertThat(refused.failedHosts()).containsExactlyInAnyOrder("10.213.0.11", "10.213.0.12", "10.213.0.13");
         assertThat(refused.steps().get(0).error()).get().asString().contains("3.0.3").contains("#2689");
         assertThat(old.recorded()).noneMatch(r -> r.kind().equals("put")); // refused before touching anything
+    }
+
+    /** Steps that change nothing even on a fresh host: waits, guards and the version check. */
+    private static int unchangedOnAFreshHost(ApplyResult r) {
+        return (int) r.steps().stream().filter(s -> s.status() == io.pigsty.api.plan.StepStatus.OK).count();
+    }
+
+    @Test
+    void nodeEtcdPgsql_dryApplied_inOrder_thenAgain_changeNothing() {
+        Pigsty pigsty = Pigsty.builder().inventory(Inventory.sample("sandbox")).build();
+        List<Plan> plans = List.of(pigsty.plan(Playbook.node("pg-test")), pigsty.plan(Playbook.node("pg-meta")),
+                pigsty.plan(Playbook.etcd()), pigsty.plan(Playbook.pgsqlCreate("pg-test")));
+        DryRunExecutor.Builder b = DryRunExecutor.builder().installed("patroni", "4.0.7-3~deb13u1");
+        plans.forEach(b::model);
+        DryRunExecutor dry = b.build();
+        for (Plan p : plans) {
+            ApplyResult first = p.apply(dry, PlanListener.NONE);
+            PlanAssert.assertThat(first).hasNoFailures();
+            assertThat(first.changedCount()).as(p.playbook()).isPositive();
+        }
+        assertThat(dry.runningServices("10.213.0.11")).contains("patroni", "pgbouncer", "haproxy", "keepalived");
+        assertThat(dry.runningServices("10.213.0.10")).contains("etcd");
+        for (Plan p : plans) {
+            PlanAssert.assertThat(p.apply(dry, PlanListener.NONE)).as(p.playbook()).hasNoFailures().changed(0);
+            assertThat(p.check(dry).converged()).as(p.playbook()).isTrue();
+        }
     }
 
     @Test

@@ -1,15 +1,16 @@
 package io.pigsty.api;
 
 import io.pigsty.api.exec.Host;
+import io.pigsty.api.exec.Executor;
+import io.pigsty.api.facts.Facts;
+import io.pigsty.api.facts.FactsGatherer;
 import io.pigsty.api.facts.HostFacts;
-import io.pigsty.api.plan.Phase;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
 import io.pigsty.api.template.Templates;
 import io.pigsty.model.Inventory;
-import io.pigsty.model.NodeGroup;
 import io.pigsty.model.Param;
 import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
@@ -26,15 +27,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The SDK's entry point: an inventory, modules and templates; turns playbooks into plans.
  *
  * <pre>{@code
  * Pigsty pigsty = Pigsty.builder().inventory(inv).build();
- * Plan plan = pigsty.plan(Playbook.pgsqlCreate("pg-test"));   // validates first; no host touched
- * System.out.println(plan.render().toText());
+ * Plan offline = pigsty.plan(Playbook.pgsqlCreate("pg-test"));   // validates first; no host touched
+ * System.out.println(offline.render().toText());
+ * Plan plan = pigsty.plan(Playbook.pgsqlCreate("pg-test"), pigsty.gatherFacts(executor)); // real hosts
  * ApplyResult r = plan.apply(executor, new ConsoleProgressListener(System.out));
  * }</pre>
  */
@@ -94,14 +95,29 @@ public final class Pigsty {
     }
 
     /**
-     * Builds the plan of a playbook: validates the inventory (throwing
-     * {@link io.pigsty.model.ValidationException} with every error), then asks every module for
-     * its steps. Touches no host.
+     * Builds the plan of a playbook with offline facts ({@link Facts#offline(Inventory)}):
+     * validates the inventory (throwing {@link io.pigsty.model.ValidationException} with every
+     * error), then asks every module for its steps. Touches no host. Applying it to hosts whose
+     * facts change the plan is refused: plan with {@link #plan(Playbook, Facts)} and
+     * {@link #gatherFacts(Executor)} for real hosts.
      *
      * @param playbook what to do
      * @return the plan
      */
     public Plan plan(Playbook playbook) {
+        return plan(playbook, offlineFacts());
+    }
+
+    /**
+     * Builds the plan of a playbook from declared facts, usually {@link #gatherFacts(Executor)}:
+     * what {@code render()} shows is what {@code check} and {@code apply} run.
+     *
+     * @param playbook what to do
+     * @param facts    facts of the hosts (every host the modules ask about)
+     * @return the plan
+     */
+    public Plan plan(Playbook playbook, Facts facts) {
+        Objects.requireNonNull(facts, "facts");
         validated();
         playbook.cluster().ifPresent(c -> {
             if (inventory.cluster(c).isEmpty() && inventory.nodeGroups().stream().noneMatch(g -> g.name().equals(c))
@@ -109,18 +125,7 @@ public final class Pigsty {
                 inventory.requireCluster(c);
             }
         });
-        Map<String, HostFacts> offline = new LinkedHashMap<>();
-        for (PgCluster c : inventory.clusters()) {
-            for (PgInstance i : c.instances()) {
-                offline.putIfAbsent(i.ip(), HostFacts.offline(inventory.resolve(c, i)));
-            }
-        }
-        List<NodeGroup> groups = new ArrayList<>();
-        inventory.infra().ifPresent(groups::add);
-        inventory.etcd().ifPresent(groups::add);
-        groups.addAll(inventory.nodeGroups());
-        groups.forEach(g -> g.nodes().forEach(n -> offline.putIfAbsent(n.ip(), HostFacts.offline(inventory.resolveNode(g, n)))));
-        Function<Function<Host, HostFacts>, List<Phase>> rebuild = facts -> {
+        Plan.Planner planner = lookup -> {
             PlanBuilder pb = new PlanBuilder();
             PlanContext ctx = new PlanContext() {
                 @Override
@@ -140,16 +145,45 @@ public final class Pigsty {
 
                 @Override
                 public HostFacts facts(Host host) {
-                    return facts.apply(host);
+                    return lookup.apply(host);
                 }
             };
             modules.forEach(m -> m.contribute(ctx, pb));
             return pb.build();
         };
-        return new Plan(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), rebuild, offline,
-                secrets(), parallelism);
+        return Plan.of(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), planner, facts, secrets(),
+                parallelism);
     }
 
+    /** @return offline facts of every host of the inventory (computed once: the inventory is immutable) */
+    public Facts offlineFacts() {
+        Facts f = offline;
+        if (f == null) {
+            f = Facts.offline(inventory);
+            offline = f;
+        }
+        return f;
+    }
+
+    /**
+     * Reads the facts of every host of the inventory, in parallel; read-only.
+     *
+     * @param executor how to reach the hosts
+     * @return their facts, to plan with ({@link #plan(Playbook, Facts)})
+     * @throws io.pigsty.api.exec.ExecException when a host cannot be reached
+     */
+    public Facts gatherFacts(Executor executor) {
+        Map<String, Host> hosts = new LinkedHashMap<>();
+        for (PgCluster c : inventory.clusters()) {
+            for (PgInstance i : c.instances()) {
+                hosts.putIfAbsent(i.ip(), new Host(i.ip(), io.pigsty.model.Names.instance(c.name(), i.seq())));
+            }
+        }
+        inventory.hosts().forEach(a -> hosts.putIfAbsent(a, Host.of(a)));
+        return FactsGatherer.gather(executor, hosts.values(), parallelism);
+    }
+
+    private volatile Facts offline;
     private volatile boolean valid;
     private volatile Set<String> secrets;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.test.PlanAssert;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.ha.internal.HaSupport;
 import io.pigsty.model.Inventory;

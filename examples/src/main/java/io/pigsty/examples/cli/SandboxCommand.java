@@ -32,7 +32,9 @@ final class SandboxCommand {
         inv.clusters().forEach(c -> books.add(Playbook.pgsqlCreate(c.name())));
         try (SshExecutor ex = sandbox.executor()) {
             for (Playbook b : books) {
-                ApplyResult r = pigsty.plan(b).apply(ex, new ConsoleProgressListener(out));
+                // nodes see the whole machine; the inventory's node_* sizes cap what the plan takes from it.
+                // Facts again before each playbook: the one before it installed packages.
+                ApplyResult r = pigsty.plan(b, pigsty.gatherFacts(ex)).apply(ex, new ConsoleProgressListener(out));
                 if (!r.ok()) {
                     r.steps().stream().filter(x -> x.error().isPresent())
                             .forEach(x -> err.println("  " + x.host() + " " + x.stepId() + ": " + x.error().get()));

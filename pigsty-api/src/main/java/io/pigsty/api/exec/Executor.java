@@ -60,6 +60,14 @@ public interface Executor extends AutoCloseable {
      */
     FileFacts stat(Host host, String path);
 
+    /**
+     * @return true when this executor models hosts instead of reaching them (a dry run): nothing
+     *         changes while a step waits, so a wait probes once instead of polling until its timeout
+     */
+    default boolean simulated() {
+        return false;
+    }
+
     /** Releases connections; the executor cannot be used afterwards. Never throws. */
     @Override
     default void close() {

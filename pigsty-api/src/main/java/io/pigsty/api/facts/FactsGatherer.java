@@ -4,8 +4,17 @@ import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.exec.Host;
+import io.pigsty.model.PigstyException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +33,45 @@ public final class FactsGatherer {
             "true");
 
     private FactsGatherer() {
+    }
+
+    /**
+     * Gathers several hosts in parallel.
+     *
+     * @param executor    how to reach the hosts
+     * @param hosts       the hosts (one per address)
+     * @param parallelism at most this many at once
+     * @return their facts
+     * @throws io.pigsty.api.exec.ExecException when a host cannot be reached or the probe fails
+     */
+    public static Facts gather(Executor executor, Collection<Host> hosts, int parallelism) {
+        Map<String, HostFacts> out = new ConcurrentHashMap<>();
+        if (hosts.isEmpty()) {
+            return Facts.empty();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, hosts.size())));
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (Host h : hosts) {
+                fs.add(pool.submit(() -> out.put(h.address(), gather(executor, h))));
+            }
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PigstyException("interrupted while gathering facts", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new PigstyException(e.getCause().toString(), e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return Facts.of(out);
     }
 
     /**

@@ -70,4 +70,46 @@ public record HostFacts(String os, String osVersion, int cpuCount, long memoryMb
         }
         return out;
     }
+
+    /**
+     * Everything but {@link #offline()}: OS, sizes, packages (added, removed, other version) and
+     * running services.
+     *
+     * @param other facts to compare with (usually the plan's vs gathered)
+     * @return human lines for what differs, empty when the host is the same
+     */
+    public java.util.List<String> differences(HostFacts other) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (!os.equals(other.os) || !osVersion.equals(other.osVersion)) {
+            out.add("os " + os + " " + osVersion + " -> " + other.os + " " + other.osVersion);
+        }
+        out.addAll(sizingDifferences(other));
+        java.util.List<String> pkgs = new java.util.ArrayList<>();
+        packages.forEach((p, v) -> {
+            String o = other.packages.get(p);
+            if (o == null) {
+                pkgs.add("-" + p);
+            } else if (!o.equals(v)) {
+                pkgs.add(p + " " + v + " -> " + o);
+            }
+        });
+        other.packages.keySet().stream().filter(p -> !packages.containsKey(p)).forEach(p -> pkgs.add("+" + p));
+        if (!pkgs.isEmpty()) {
+            out.add("packages " + summary(pkgs));
+        }
+        java.util.List<String> svcs = new java.util.ArrayList<>();
+        runningServices.stream().filter(x -> !other.runningServices.contains(x)).forEach(x -> svcs.add("-" + x));
+        other.runningServices.stream().filter(x -> !runningServices.contains(x)).forEach(x -> svcs.add("+" + x));
+        if (!svcs.isEmpty()) {
+            out.add("running services " + summary(svcs));
+        }
+        return out;
+    }
+
+    private static String summary(java.util.List<String> items) {
+        // a freshly prepared host differs from offline facts by hundreds of packages: name a few
+        int show = 8;
+        return String.join(", ", items.subList(0, Math.min(show, items.size())))
+                + (items.size() > show ? " and " + (items.size() - show) + " more" : "");
+    }
 }

@@ -3,21 +3,28 @@ package io.pigsty.api.plan;
 import io.pigsty.api.exec.ExecException;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.exec.Host;
+import io.pigsty.api.facts.Facts;
 import io.pigsty.api.facts.FactsGatherer;
 import io.pigsty.api.facts.HostFacts;
 import io.pigsty.api.step.Check;
 import io.pigsty.api.step.Outcome;
+import io.pigsty.api.step.Rendered;
 import io.pigsty.api.step.Step;
 import io.pigsty.api.step.StepContext;
 import io.pigsty.model.PigstyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,49 +34,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ordered set of phases of steps for one playbook. A value: {@link #render()} is offline and
- * deterministic. {@link #check} and {@link #apply} first gather every host's facts, rebuild the
- * steps with them, then run. Within a phase hosts run in parallel (bounded); a failed host skips
- * its remaining steps and later phases; other hosts finish.
+ * An ordered set of phases of steps for one playbook, built from an inventory and a declared
+ * set of {@link Facts}. A value: {@link #render()}, {@link #check} and {@link #apply} show and
+ * run the same steps; the plan holds no mutable state, so one plan may be checked and applied
+ * from several threads at once.
+ *
+ * <p>{@link #check} and {@link #apply} first gather the facts of the plan's hosts again. Steps
+ * see those live facts. When they differ from the plan's facts in a way that changes the plan
+ * (the modules, given the live facts, would plan other steps), {@code check} reports the
+ * differences and {@code apply} refuses before touching any host: re-plan with
+ * {@code pigsty.plan(playbook, pigsty.gatherFacts(executor))}.
+ *
+ * <p>Within a phase hosts run in parallel (bounded); a failed host skips its remaining steps and
+ * later phases; other hosts finish.
  */
 public final class Plan {
     private static final Logger LOG = LoggerFactory.getLogger(Plan.class);
+    /** Step id of the entries that report gathered facts which change the plan. */
+    public static final String FACTS_STEP = "facts";
     /**
      * Shortest secret masked by text replacement in rendered plans and errors. Shorter values
      * (Pigsty's default {@code pigsty}) would mangle ordinary words; validation warns about
      * default passwords, and files holding secrets are marked secret instead.
      */
     static final int MASK_MIN = 8;
+
+    /** Builds the phases of one playbook; must be a pure function of the facts it is given. */
+    @FunctionalInterface
+    public interface Planner {
+        /**
+         * @param facts the facts of a host; throws {@link PigstyException} for a host without facts
+         * @return the phases
+         */
+        List<Phase> phases(Function<Host, HostFacts> facts);
+    }
+
     private final String playbook;
     private final List<Phase> phases;
-    private final Function<Function<Host, HostFacts>, List<Phase>> rebuild;
-    private final Map<String, HostFacts> offlineFacts;
+    private final Planner planner;
+    private final Facts facts;
     private final Set<String> secrets;
     private final int parallelism;
 
-    /**
-     * @param playbook     playbook name
-     * @param rebuild      builds the phases for given host facts
-     * @param offlineFacts facts used offline, by host address
-     * @param secrets      every secret value of the inventory, to mask in rendered text
-     * @param parallelism  max hosts in parallel within a phase
-     */
-    public Plan(String playbook, Function<Function<Host, HostFacts>, List<Phase>> rebuild,
-                Map<String, HostFacts> offlineFacts, Set<String> secrets, int parallelism) {
-        this.playbook = playbook;
-        this.rebuild = rebuild;
-        this.offlineFacts = Map.copyOf(offlineFacts);
+    private Plan(String playbook, Planner planner, Facts declared, Set<String> secrets, int parallelism) {
+        this.playbook = Objects.requireNonNull(playbook, "playbook");
+        this.planner = Objects.requireNonNull(planner, "planner");
         this.secrets = Set.copyOf(secrets);
         this.parallelism = Math.max(1, parallelism);
-        this.phases = rebuild.apply(h -> facts(this.offlineFacts, h));
+        Set<String> consulted = ConcurrentHashMap.newKeySet();
+        this.phases = List.copyOf(planner.phases(lookup(declared, consulted)));
+        // the facts this plan depends on: those the modules read, and those of the hosts it runs on
+        Set<String> used = new TreeSet<>(consulted);
+        hostsOf(phases).forEach(h -> used.add(h.address()));
+        this.facts = declared.only(used);
     }
 
-    private static HostFacts facts(Map<String, HostFacts> facts, Host h) {
-        HostFacts f = facts.get(h.address());
-        if (f == null) {
-            throw new PigstyException("no facts for host " + h);
-        }
-        return f;
+    /**
+     * @param playbook    playbook name
+     * @param planner     builds the phases from facts (pure)
+     * @param facts       the facts to build with: offline or gathered
+     * @param secrets     every secret value of the inventory, to mask in rendered text
+     * @param parallelism max hosts in parallel within a phase
+     * @return the plan
+     * @throws PigstyException when a module asks for the facts of a host that {@code facts} lacks
+     */
+    public static Plan of(String playbook, Planner planner, Facts facts, Set<String> secrets, int parallelism) {
+        return new Plan(playbook, planner, facts, secrets, parallelism);
+    }
+
+    private static Function<Host, HostFacts> lookup(Facts facts, Set<String> consulted) {
+        return h -> {
+            consulted.add(h.address());
+            return facts.host(h.address()).orElseThrow(() -> new PigstyException("no facts for host " + h
+                    + ": gather the facts of every host of the inventory (pigsty.gatherFacts(executor))"));
+        };
     }
 
     /** @return playbook name */
@@ -77,20 +115,25 @@ public final class Plan {
         return playbook;
     }
 
-    /** @return phases built with offline facts */
+    /** @return the phases: what render shows and check and apply run */
     public List<Phase> phases() {
         return phases;
     }
 
+    /** @return the facts the plan was built from, for the hosts it reads or runs on */
+    public Facts facts() {
+        return facts;
+    }
+
     /** @return every host of the plan, in first-use order */
     public List<Host> hosts() {
-        List<Host> out = new ArrayList<>();
-        phases.forEach(p -> p.steps().keySet().forEach(h -> {
-            if (out.stream().noneMatch(x -> x.address().equals(h.address()))) {
-                out.add(h);
-            }
-        }));
-        return out;
+        return hostsOf(phases);
+    }
+
+    private static List<Host> hostsOf(List<Phase> phases) {
+        Map<String, Host> out = new LinkedHashMap<>();
+        phases.forEach(p -> p.steps().keySet().forEach(h -> out.putIfAbsent(h.address(), h)));
+        return List.copyOf(out.values());
     }
 
     /** @return number of steps */
@@ -104,19 +147,21 @@ public final class Plan {
     }
 
     /**
-     * Read-only: what would change on the hosts.
+     * Read-only: what would change on the hosts. Gathers the facts first; when they change the
+     * plan, one {@link #FACTS_STEP} entry per host says how (and the report is not converged).
      *
      * @param executor how to reach hosts
      * @return per host and step: ok or the change
      */
     public CheckReport check(Executor executor) {
         List<String> notes = new ArrayList<>();
-        List<Phase> live = gather(executor, notes);
+        Facts live = gatherLive(executor);
+        Map<String, String> stale = staleness(live, notes);
         List<CheckReport.Entry> entries = Collections.synchronizedList(new ArrayList<>());
-        Map<String, HostFacts> facts = lastFacts;
-        for (Phase phase : live) {
+        stale.forEach((host, why) -> entries.add(new CheckReport.Entry("", host, FACTS_STEP, Optional.of(why))));
+        for (Phase phase : phases) {
             parallel(phase, (host, steps) -> {
-                StepContext ctx = context(executor, host, facts.get(host.address()));
+                StepContext ctx = context(executor, host, liveFacts(live, host));
                 for (Step s : steps) {
                     Check c = s.check(ctx);
                     entries.add(new CheckReport.Entry(phase.name(), host.address(), s.id(),
@@ -124,13 +169,14 @@ public final class Plan {
                 }
             });
         }
-        return new CheckReport(playbook, sort(entries, live), notes);
+        return new CheckReport(playbook, sort(entries, phases), notes);
     }
 
     /**
-     * Converges the hosts, phase by phase. A host whose step fails skips its remaining steps; a
-     * failure in the {@code preflight} phase stops every host, so a refused precondition never
-     * leaves the plan applied on some hosts only.
+     * Converges the hosts, phase by phase. Refuses, before any change, when the facts gathered
+     * now change the plan. A host whose step fails skips its remaining steps; a failure in the
+     * {@code preflight} phase stops every host, so a refused precondition never leaves the plan
+     * applied on some hosts only.
      *
      * @param executor how to reach hosts
      * @param listener progress events
@@ -139,26 +185,27 @@ public final class Plan {
     public ApplyResult apply(Executor executor, PlanListener listener) {
         long t0 = System.nanoTime();
         List<String> notes = new ArrayList<>();
+        Facts live;
+        try {
+            live = gatherLive(executor);
+        } catch (ExecException e) {
+            return refused(List.of(new StepResult(FACTS_STEP, e.host().address(), FACTS_STEP, StepStatus.FAILED,
+                    Duration.ZERO, Optional.of(maskAll(e.getMessage())))), notes, t0, listener);
+        }
+        Map<String, String> stale = staleness(live, notes);
+        if (!stale.isEmpty()) {
+            notes.add("plan refused: the facts gathered now change it; no host was changed");
+            List<StepResult> refusals = new ArrayList<>();
+            stale.forEach((host, why) -> refusals.add(new StepResult(FACTS_STEP, host, FACTS_STEP, StepStatus.FAILED,
+                    Duration.ZERO, Optional.of(maskAll(why)))));
+            return refused(refusals, notes, t0, listener);
+        }
         List<StepResult> results = Collections.synchronizedList(new ArrayList<>());
         Set<String> failed = ConcurrentHashMap.newKeySet();
-        List<Phase> live;
-        try {
-            live = gather(executor, notes);
-        } catch (ExecException e) {
-            StepResult failedFacts = new StepResult("facts", e.host().address(), "facts", StepStatus.FAILED,
-                    Duration.ZERO, Optional.of(maskAll(e.getMessage())));
-            ApplyResult r = new ApplyResult(playbook, List.of(failedFacts), elapsed(t0), notes);
-            listener.hostFailed(e.host().address(), maskAll(e.getMessage()));
-            listener.stepFinished(failedFacts);
-            listener.planFinished(r);
-            return r;
-        }
-        Map<String, HostFacts> facts = lastFacts;
-        listener.planStarted(playbook, live.stream().mapToInt(p -> p.steps().values().stream().mapToInt(List::size)
-                .sum()).sum());
-        for (Phase phase : live) {
+        listener.planStarted(playbook, stepCount());
+        for (Phase phase : phases) {
             parallel(phase, (host, steps) -> {
-                StepContext ctx = context(executor, host, facts.get(host.address()));
+                StepContext ctx = context(executor, host, liveFacts(live, host));
                 for (Step s : steps) {
                     if (failed.contains(host.address())) {
                         StepResult r = new StepResult(phase.name(), host.address(), s.id(), StepStatus.SKIPPED,
@@ -188,41 +235,115 @@ public final class Plan {
             });
             if (phase.name().equals("preflight") && !failed.isEmpty()) {
                 // a refused precondition stops the whole plan: no other host may go ahead half-way
-                notes.add("preflight failed on " + new java.util.TreeSet<>(failed) + ": no host was changed");
-                live.forEach(p -> p.steps().keySet().forEach(h -> failed.add(h.address())));
+                notes.add("preflight failed on " + new TreeSet<>(failed) + ": no host was changed");
+                phases.forEach(p -> p.steps().keySet().forEach(h -> failed.add(h.address())));
             }
         }
-        ApplyResult result = new ApplyResult(playbook, sort(results, live), elapsed(t0), notes);
+        ApplyResult result = new ApplyResult(playbook, sort(results, phases), elapsed(t0), notes);
         listener.planFinished(result);
         return result;
     }
 
-    private volatile Map<String, HostFacts> lastFacts = Map.of();
+    private ApplyResult refused(List<StepResult> failures, List<String> notes, long t0, PlanListener listener) {
+        ApplyResult r = new ApplyResult(playbook, failures, elapsed(t0), notes);
+        for (StepResult f : failures) {
+            listener.hostFailed(f.host(), f.error().orElse(""));
+            listener.stepFinished(f);
+        }
+        listener.planFinished(r);
+        return r;
+    }
 
-    private List<Phase> gather(Executor executor, List<String> notes) {
-        Map<String, HostFacts> gathered = new ConcurrentHashMap<>();
-        List<Host> hosts = hosts();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, hosts.size())));
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (Host h : hosts) {
-                fs.add(pool.submit(() -> gathered.put(h.address(), FactsGatherer.gather(executor, h))));
-            }
-            for (Future<?> f : fs) {
-                join(f);
-            }
-        } finally {
-            pool.shutdownNow();
+    private Facts gatherLive(Executor executor) {
+        Map<String, Host> hosts = new LinkedHashMap<>();
+        hosts().forEach(h -> hosts.put(h.address(), h));
+        facts.asMap().keySet().forEach(a -> hosts.putIfAbsent(a, Host.of(a)));
+        return FactsGatherer.gather(executor, hosts.values(), parallelism);
+    }
+
+    private HostFacts liveFacts(Facts live, Host host) {
+        return live.host(host.address()).or(() -> facts.host(host.address()))
+                .orElseThrow(() -> new PigstyException("no facts for host " + host));
+    }
+
+    /**
+     * @param live  facts gathered now
+     * @param notes where differences that leave the plan unchanged are noted
+     * @return per host whose steps would differ with the live facts: why, for a human; empty
+     *         when the plan stands
+     */
+    private Map<String, String> staleness(Facts live, List<String> notes) {
+        Map<String, List<String>> differ = facts.differences(live);
+        if (differ.isEmpty()) {
+            return Map.of();
         }
-        for (Host h : hosts) {
-            HostFacts off = offlineFacts.get(h.address());
-            List<String> d = off == null ? List.of() : off.sizingDifferences(gathered.get(h.address()));
+        Map<String, List<String>> changedSteps = stepDifferences(planner.phases(lookup(facts.with(live),
+                ConcurrentHashMap.newKeySet())));
+        Map<String, String> out = new TreeMap<>();
+        differ.forEach((host, d) -> {
+            List<String> steps = changedSteps.getOrDefault(host, List.of());
+            if (steps.isEmpty()) {
+                notes.add(host + ": gathered facts differ from the plan's (" + String.join("; ", d)
+                        + "); the plan's steps are the same");
+            }
+        });
+        changedSteps.forEach((host, steps) -> out.put(host, "the facts gathered now change the plan on " + host
+                + (differ.containsKey(host) ? " (" + String.join("; ", differ.get(host)) + ")" : "")
+                + ": steps " + String.join(", ", steps) + " would differ; re-plan with "
+                + "pigsty.plan(playbook, pigsty.gatherFacts(executor))" + otherHosts(differ, host)));
+        return out;
+    }
+
+    private static String otherHosts(Map<String, List<String>> differ, String host) {
+        List<String> others = differ.keySet().stream().filter(h -> !h.equals(host)).toList();
+        return others.isEmpty() ? "" : " (facts also differ on " + String.join(", ", others) + ")";
+    }
+
+    /** @return per host, the step ids (changed, added or removed) in which {@code other} differs from this plan */
+    private Map<String, List<String>> stepDifferences(List<Phase> other) {
+        Map<String, Map<String, Object>> mine = signatures(phases);
+        Map<String, Map<String, Object>> theirs = signatures(other);
+        Map<String, List<String>> out = new TreeMap<>();
+        Set<String> hosts = new TreeSet<>(mine.keySet());
+        hosts.addAll(theirs.keySet());
+        for (String h : hosts) {
+            Map<String, Object> a = mine.getOrDefault(h, Map.of());
+            Map<String, Object> b = theirs.getOrDefault(h, Map.of());
+            Set<String> ids = new LinkedHashSet<>(a.keySet());
+            ids.addAll(b.keySet());
+            List<String> d = new ArrayList<>();
+            for (String id : ids) {
+                if (!a.containsKey(id)) {
+                    d.add("+" + id);
+                } else if (!b.containsKey(id)) {
+                    d.add("-" + id);
+                } else if (!a.get(id).equals(b.get(id))) {
+                    d.add(id);
+                }
+            }
+            if (d.isEmpty() && !List.copyOf(a.keySet()).equals(List.copyOf(b.keySet()))) {
+                d.add("(order of steps)");
+            }
             if (!d.isEmpty()) {
-                notes.add(h + ": gathered facts differ from the offline ones: " + String.join(", ", d));
+                out.put(h, List.copyOf(d));
             }
         }
-        lastFacts = Map.copyOf(gathered);
-        return rebuild.apply(h -> facts(gathered, h));
+        return out;
+    }
+
+    /** What a step shows, per host and step id in plan order: phase, description and rendering (files, commands). */
+    private static Map<String, Map<String, Object>> signatures(List<Phase> phases) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        for (Phase p : phases) {
+            p.steps().forEach((h, steps) -> {
+                Map<String, Object> byId = out.computeIfAbsent(h.address(), k -> new LinkedHashMap<>());
+                for (Step s : steps) {
+                    Rendered r = s.render();
+                    byId.put(s.id(), List.of(p.name(), s.description(), r));
+                }
+            });
+        }
+        return out;
     }
 
     private interface HostWork {
@@ -257,8 +378,8 @@ public final class Plan {
     }
 
     private static <T> List<T> sort(List<T> items, List<Phase> phases) {
-        // results arrive in thread order; report them in plan order
-        Map<String, Integer> order = new LinkedHashMap<>();
+        // results arrive in thread order; report them in plan order (facts entries first)
+        Map<String, Integer> order = new HashMap<>();
         int i = 0;
         for (Phase p : phases) {
             for (Map.Entry<Host, List<Step>> e : p.steps().entrySet()) {
@@ -268,8 +389,7 @@ public final class Plan {
             }
         }
         List<T> out = new ArrayList<>(items);
-        out.sort((a, b) -> Integer.compare(order.getOrDefault(key(a), Integer.MAX_VALUE),
-                order.getOrDefault(key(b), Integer.MAX_VALUE)));
+        out.sort((a, b) -> Integer.compare(order.getOrDefault(key(a), -1), order.getOrDefault(key(b), -1)));
         return List.copyOf(out);
     }
 

@@ -22,7 +22,9 @@ public interface PlanContext {
 
     /**
      * @param host a host of the inventory
-     * @return its facts: offline ones when rendering, gathered ones when checking or applying
+     * @return its facts as the plan declares them: offline ones ({@code pigsty.plan(playbook)}) or
+     *         gathered ones ({@code pigsty.plan(playbook, pigsty.gatherFacts(executor))}); a module
+     *         must plan from these only, and show in its steps' rendering what it took from them
      */
     HostFacts facts(Host host);
 

@@ -14,7 +14,7 @@ public interface StepContext {
     /** @return how to reach it */
     Executor executor();
 
-    /** @return the host's facts (gathered, or offline defaults in a dry run) */
+    /** @return the host's facts, gathered at the start of this check or apply */
     HostFacts facts();
 
     /**

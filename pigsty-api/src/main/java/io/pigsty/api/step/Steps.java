@@ -144,7 +144,7 @@ public final class Steps {
     }
 
     /** File step. */
-    static final class FileStep implements Step {
+    static final class FileStep implements Step, Guarded {
         private final FileSpec file;
         private final List<Command> onChange;
 
@@ -155,6 +155,21 @@ public final class Steps {
 
         FileSpec file() {
             return file;
+        }
+
+        @Override
+        public List<Probe> probes() {
+            return List.of();
+        }
+
+        @Override
+        public List<Command> converging() {
+            return onChange;
+        }
+
+        @Override
+        public List<FileSpec> inputs() {
+            return List.of(file);
         }
 
         @Override
@@ -213,7 +228,7 @@ public final class Steps {
     }
 
     /** Check-then-apply command step. */
-    static final class CommandStep implements Step {
+    static final class CommandStep implements Step, Guarded {
         private final String id;
         private final String description;
         private final Command check;
@@ -242,6 +257,16 @@ public final class Steps {
         }
 
         @Override
+        public List<Probe> probes() {
+            return List.of(new Probe(check, ""));
+        }
+
+        @Override
+        public List<Command> converging() {
+            return List.of(apply);
+        }
+
+        @Override
         public Check check(StepContext ctx) {
             ExecResult r = ctx.run(check);
             return r.ok() ? Check.ok() : Check.change("would run: " + apply.display());
@@ -258,7 +283,7 @@ public final class Steps {
     }
 
     /** SQL step. */
-    static final class SqlStep implements Step {
+    static final class SqlStep implements Step, Guarded {
         private final String id;
         private final String description;
         private final String database;
@@ -298,6 +323,16 @@ public final class Steps {
         public Rendered render() {
             return new Rendered(List.of(), List.of(psql(sql, false)),
                     List.of("sql on " + database + ":\n" + sql.strip()));
+        }
+
+        @Override
+        public List<Probe> probes() {
+            return checkQuery.map(q -> List.of(new Probe(psql(q, true), "t"))).orElse(List.of());
+        }
+
+        @Override
+        public List<Command> converging() {
+            return List.of(psql(sql, false));
         }
 
         @Override
@@ -360,6 +395,8 @@ public final class Steps {
         public Outcome apply(StepContext ctx) {
             long deadline = System.nanoTime() + timeout.toNanos();
             ExecResult last = null;
+            // in a simulation nothing changes while we wait: one probe decides
+            boolean once = ctx.executor().simulated();
             while (true) {
                 try {
                     last = ctx.run(probe);
@@ -367,14 +404,15 @@ public final class Steps {
                         return Outcome.OK;
                     }
                 } catch (ExecException e) {
-                    if (System.nanoTime() > deadline) {
+                    if (once || System.nanoTime() > deadline) {
                         throw e;
                     }
                 }
-                if (System.nanoTime() > deadline) {
+                if (once || System.nanoTime() > deadline) {
                     throw new ExecException(ctx.host(), probe.display(), last == null ? null : last.exitCode(),
                             last == null ? "" : ExecException.excerpt(probe.mask(last.stderr() + last.stdout())),
-                            "gave up waiting after " + timeout.toSeconds() + " s for: " + description, null);
+                            (once ? "a simulated host never satisfies the wait for: "
+                                    : "gave up waiting after " + timeout.toSeconds() + " s for: ") + description, null);
                 }
                 try {
                     Thread.sleep(interval.toMillis());

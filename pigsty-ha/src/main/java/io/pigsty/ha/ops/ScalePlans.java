@@ -2,6 +2,7 @@ package io.pigsty.ha.ops;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
+import io.pigsty.api.facts.Facts;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Names;
@@ -25,7 +26,12 @@ import java.util.Optional;
  *       {@code pgsql-svc} and {@code pgsql-hba} on the inventory without it.</li>
  * </ul>
  *
- * After a switchover or failover the inventory's {@code pg_role} no longer says who leads;
+ * On real hosts, plan with the hosts' facts ({@code pigsty.gatherFacts(executor)}): a plan built
+ * from offline facts is refused by {@code apply} where the gathered ones would change it. The
+ * plans are built together, so when one of them changes what a later one depends on (packages
+ * installed by node preparation), the later one refuses too: plan it again then.
+ *
+ * <p>After a switchover or failover the inventory's {@code pg_role} no longer says who leads;
  * {@link #withLiveRoles(Inventory, ClusterStatus)} brings it in line before planning.
  */
 public final class ScalePlans {
@@ -35,11 +41,21 @@ public final class ScalePlans {
     /**
      * @param after   the facade over the inventory that already holds the new instance(s)
      * @param cluster cluster name
-     * @return node preparation of the cluster, then {@code pgsql} of the cluster
+     * @return node preparation of the cluster, then {@code pgsql} of the cluster, with offline facts
      */
     public static List<Plan> scaleOut(Pigsty after, String cluster) {
+        return scaleOut(after, cluster, after.offlineFacts());
+    }
+
+    /**
+     * @param after   the facade over the inventory that already holds the new instance(s)
+     * @param cluster cluster name
+     * @param facts   facts of its hosts, new ones included ({@code after.gatherFacts(executor)})
+     * @return node preparation of the cluster, then {@code pgsql} of the cluster
+     */
+    public static List<Plan> scaleOut(Pigsty after, String cluster, Facts facts) {
         after.inventory().requireCluster(cluster);
-        return List.of(after.plan(Playbook.node(cluster)), after.plan(Playbook.pgsqlCreate(cluster)));
+        return List.of(after.plan(Playbook.node(cluster), facts), after.plan(Playbook.pgsqlCreate(cluster), facts));
     }
 
     /**
@@ -50,6 +66,18 @@ public final class ScalePlans {
      * @throws PigstyException when the member is unknown, or is the inventory's primary, or the last member
      */
     public static List<Plan> scaleIn(Pigsty before, String cluster, String instance) {
+        return scaleIn(before, cluster, instance, before.offlineFacts());
+    }
+
+    /**
+     * @param before   the facade over the inventory that still holds the member
+     * @param cluster  cluster name
+     * @param instance the member's address or name ({@code pg-test-3})
+     * @param facts    facts of the cluster's hosts, the leaving one included ({@code before.gatherFacts(executor)})
+     * @return removal of the member, then services and HBA rules of the remaining members
+     * @throws PigstyException when the member is unknown, or is the inventory's primary, or the last member
+     */
+    public static List<Plan> scaleIn(Pigsty before, String cluster, String instance, Facts facts) {
         Inventory inv = before.inventory();
         PgCluster c = inv.requireCluster(cluster);
         PgInstance gone = find(c, instance);
@@ -61,8 +89,8 @@ public final class ScalePlans {
                     + " switch over, then plan with ScalePlans.withLiveRoles(inventory, status)");
         }
         Pigsty after = before.withInventory(withoutInstance(inv, cluster, instance));
-        return List.of(before.plan(Playbook.pgsqlRemoveInstance(cluster, gone.ip())),
-                after.plan(Playbook.pgsqlSvc(cluster)), after.plan(Playbook.pgsqlHba(cluster)));
+        return List.of(before.plan(Playbook.pgsqlRemoveInstance(cluster, gone.ip()), facts),
+                after.plan(Playbook.pgsqlSvc(cluster), facts), after.plan(Playbook.pgsqlHba(cluster), facts));
     }
 
     /**

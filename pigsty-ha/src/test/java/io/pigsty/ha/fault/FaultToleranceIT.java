@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.test.PlanAssert;
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.plan.ApplyResult;
@@ -114,7 +114,7 @@ class FaultToleranceIT {
     }
 
     static ApplyResult apply(Pigsty p, Playbook pb, Executor ex) {
-        return applyPlan(p.plan(pb), ex);
+        return applyPlan(p.plan(pb, p.gatherFacts(ex)), ex);
     }
 
     static ApplyResult applyPlan(Plan plan, Executor ex) {
@@ -480,11 +480,11 @@ class FaultToleranceIT {
         MemberStatus gone = s.replicas().get(s.replicas().size() - 1);
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ScalePlans.scaleIn(pigsty, "pg-test",
                 s.leader().orElseThrow().name()))).hasMessageContaining("is the primary");
-        for (Plan p : ScalePlans.scaleIn(pigsty, "pg-test", gone.name())) {
+        for (Plan p : ScalePlans.scaleIn(pigsty, "pg-test", gone.name(), pigsty.gatherFacts(ex))) {
             applyPlan(p, ex);
         }
         assertThat(OPS.status().member(gone.name())).as(gone.name() + " left the cluster").isEmpty();
-        for (Plan p : ScalePlans.scaleOut(pigsty, "pg-test")) {
+        for (Plan p : ScalePlans.scaleOut(pigsty, "pg-test", pigsty.gatherFacts(ex))) {
             applyPlan(p, ex);
         }
         ClusterStatus back = awaitHealthy(Duration.ofSeconds(180));

@@ -20,6 +20,23 @@ public final class Scram {
     }
 
     /**
+     * @param user     role name
+     * @param password plain text, or a verifier (returned as is)
+     * @return what PostgreSQL stores for it with {@code password_encryption = md5}
+     */
+    public static String md5(String user, String password) {
+        if (password.startsWith("SCRAM-SHA-256$") || (password.startsWith("md5") && password.length() == 35)) {
+            return password;
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("MD5").digest((password + user).getBytes(StandardCharsets.UTF_8));
+            return "md5" + java.util.HexFormat.of().formatHex(d);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
+    }
+
+    /**
      * @param stored   {@code rolpassword}: {@code SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>},
      *                 {@code md5<hex>} or empty
      * @param user     role name (md5 salts with it)
@@ -35,13 +52,8 @@ public final class Scram {
         }
         try {
             if (stored.startsWith("md5")) {
-                MessageDigest md5 = MessageDigest.getInstance("MD5");
-                byte[] d = md5.digest((password + user).getBytes(StandardCharsets.UTF_8));
-                StringBuilder hex = new StringBuilder("md5");
-                for (byte b : d) {
-                    hex.append(String.format("%02x", b));
-                }
-                return MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8), hex.toString().getBytes(StandardCharsets.UTF_8));
+                return MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+                        md5(user, password).getBytes(StandardCharsets.UTF_8));
             }
             if (!stored.startsWith("SCRAM-SHA-256$")) {
                 return false;

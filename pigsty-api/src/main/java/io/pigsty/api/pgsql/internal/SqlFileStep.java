@@ -6,6 +6,7 @@ import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.step.Check;
+import io.pigsty.api.step.Guarded;
 import io.pigsty.api.step.Outcome;
 import io.pigsty.api.step.Rendered;
 import io.pigsty.api.step.Step;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * it runs convergence queries (and compares a password against the stored verifier, see
  * {@link Scram}) instead of executing the file.
  */
-public final class SqlFileStep implements Step {
+public final class SqlFileStep implements Step, Guarded {
     /** psql may create a database from a large template: generous, but bounded. */
     static final Duration TIMEOUT = Duration.ofMinutes(10);
 
@@ -112,6 +113,30 @@ public final class SqlFileStep implements Step {
         return new Rendered(List.of(file), List.of(runCommand()), notes);
     }
 
+    private Command passwordQuery(PasswordProbe pw) {
+        return query("postgres", "SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = "
+                + SqlQuote.literal(pw.role()));
+    }
+
+    @Override
+    public List<Guarded.Probe> probes() {
+        List<Guarded.Probe> out = new ArrayList<>();
+        probes.forEach(p -> out.add(new Guarded.Probe(query(p.database(), p.sql()), "t")));
+        // what PostgreSQL stores with password_encryption=md5, which Scram.matches accepts
+        password.ifPresent(pw -> out.add(new Guarded.Probe(passwordQuery(pw), Scram.md5(pw.role(), pw.password()))));
+        return out;
+    }
+
+    @Override
+    public List<Command> converging() {
+        return List.of(runCommand());
+    }
+
+    @Override
+    public List<FileSpec> inputs() {
+        return List.of(file);
+    }
+
     @Override
     public Check check(StepContext ctx) {
         if (probes.isEmpty()) {
@@ -125,9 +150,7 @@ public final class SqlFileStep implements Step {
             }
         }
         password.ifPresent(pw -> {
-            ExecResult r = ctx.executor().run(ctx.host(), query("postgres",
-                    "SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = "
-                            + SqlQuote.literal(pw.role())));
+            ExecResult r = ctx.executor().run(ctx.host(), passwordQuery(pw));
             if (!r.ok() || !Scram.matches(r.stdout().strip(), pw.role(), pw.password())) {
                 differ.add("password of " + pw.role());
             }

@@ -1,4 +1,4 @@
-package io.pigsty.api.dryrun;
+package io.pigsty.test;
 
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.FileSpec;
@@ -8,24 +8,26 @@ import io.pigsty.api.plan.Phase;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.api.step.Step;
 import java.util.ArrayList;
+import org.assertj.core.api.AbstractAssert;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * AssertJ-style assertions on plans, for vendors' unit tests. Needs no AssertJ at runtime:
- * failures throw {@link AssertionError} with a message saying what the plan has instead.
+ * AssertJ assertions on plans, for vendors' unit tests: failures say what the plan has instead
+ * (and carry the description given with {@code as(...)}).
  *
  * <pre>{@code
  * PlanAssert.assertThat(plan).onHost("10.213.0.11")
  *     .writesFile("/etc/patroni/patroni.yml").containing("ttl: 20").withMode("0600");
  * }</pre>
  */
-public final class PlanAssert {
+public final class PlanAssert extends AbstractAssert<PlanAssert, Plan> {
     private final Plan plan;
 
     private PlanAssert(Plan plan) {
+        super(plan, PlanAssert.class);
         this.plan = plan;
     }
 
@@ -60,8 +62,7 @@ public final class PlanAssert {
             }
         }
         if (steps.isEmpty()) {
-            throw new AssertionError("plan " + plan.playbook() + " has no step on " + address + "; hosts: "
-                    + plan.hosts());
+            failWithMessage("%s", "plan " + plan.playbook() + " has no step on " + address + "; hosts: " + plan.hosts());
         }
         return new HostAssert(address, steps);
     }
@@ -72,7 +73,7 @@ public final class PlanAssert {
      */
     public PlanAssert hasStepCount(int n) {
         if (plan.stepCount() != n) {
-            throw new AssertionError("expected " + n + " steps but plan " + plan.playbook() + " has " + plan.stepCount());
+            failWithMessage("%s", "expected " + n + " steps but plan " + plan.playbook() + " has " + plan.stepCount());
         }
         return this;
     }
@@ -84,7 +85,7 @@ public final class PlanAssert {
     public PlanAssert hasPhases(String... phases) {
         List<String> actual = plan.phases().stream().map(Phase::name).toList();
         if (!actual.equals(List.of(phases))) {
-            throw new AssertionError("expected phases " + List.of(phases) + " but was " + actual);
+            failWithMessage("%s", "expected phases " + List.of(phases) + " but was " + actual);
         }
         return this;
     }
@@ -226,17 +227,18 @@ public final class PlanAssert {
     }
 
     /** Assertions on an apply result. */
-    public static final class ResultAssert {
+    public static final class ResultAssert extends AbstractAssert<ResultAssert, ApplyResult> {
         private final ApplyResult result;
 
         ResultAssert(ApplyResult result) {
+            super(result, ResultAssert.class);
             this.result = result;
         }
 
         /** @return this */
         public ResultAssert hasNoFailures() {
             if (!result.ok()) {
-                throw new AssertionError("apply failed on " + result.failedHosts() + ": " + result.steps().stream()
+                failWithMessage("%s", "apply failed on " + result.failedHosts() + ": " + result.steps().stream()
                         .filter(s -> s.error().isPresent()).map(s -> s.host() + " " + s.stepId() + ": " + s.error().get())
                         .collect(Collectors.joining("; ")));
             }
@@ -246,7 +248,7 @@ public final class PlanAssert {
         /** @param n expected changed steps @return this */
         public ResultAssert changed(long n) {
             if (result.changedCount() != n) {
-                throw new AssertionError("expected " + n + " changed steps but " + result.changedCount() + " changed: "
+                failWithMessage("%s", "expected " + n + " changed steps but " + result.changedCount() + " changed: "
                         + result.changedSteps());
             }
             return this;

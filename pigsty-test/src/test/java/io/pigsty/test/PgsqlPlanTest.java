@@ -1,11 +1,10 @@
-package io.pigsty.api.pgsql;
+package io.pigsty.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
-import io.pigsty.api.dryrun.PlanAssert;
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.plan.Phase;
@@ -139,20 +138,25 @@ class PgsqlPlanTest {
 
     @Test
     void dryRunApplyOfUserPlaybookWritesTheSqlAndRunsItOnThePrimaryOnly() {
-        io.pigsty.api.dryrun.DryRunExecutor ex = io.pigsty.api.dryrun.DryRunExecutor.builder().build();
         Plan plan = pigsty.plan(Playbook.pgsqlUser("pg-test", "test"));
+        assertThat(plan.apply(DryRunExecutor.builder().build(), io.pigsty.api.plan.PlanListener.NONE).steps())
+                .as("strict: the SQL probes of a plan it does not model are unanswered")
+                .anyMatch(s -> s.error().orElse("").contains("no scripted answer and no model")
+                        && s.error().get().contains("psql -X -A -t"));
+        DryRunExecutor ex = DryRunExecutor.builder().model(plan).build();
         var result = plan.apply(ex, new io.pigsty.api.plan.PlanListener() { });
         PlanAssert.assertThat(result).hasNoFailures();
+        PlanAssert.assertThat(plan.apply(ex, io.pigsty.api.plan.PlanListener.NONE)).hasNoFailures().changed(0);
         assertThat(ex.filesWritten("10.213.0.11")).containsKey("/pg/tmp/pg-user-test.sql")
                 .containsKey("/etc/pgbouncer/userlist.txt");
         assertThat(ex.filesWritten("10.213.0.12")).doesNotContainKey("/pg/tmp/pg-user-test.sql")
                 .containsKey("/etc/pgbouncer/userlist.txt");
-        assertThat(ex.recorded().stream().map(io.pigsty.api.dryrun.DryRunExecutor.Recorded::detail))
+        assertThat(ex.recorded().stream().map(DryRunExecutor.Recorded::detail))
                 .anyMatch(d -> d.startsWith("[postgres] psql") && d.contains("-f /pg/tmp/pg-user-test.sql"))
                 .anyMatch(d -> d.contains("systemctl try-reload-or-restart pgbouncer"));
         for (String secret : Pigsty.secrets(inv)) {
             if (secret.length() >= 8) {
-                assertThat(ex.recorded().stream().map(io.pigsty.api.dryrun.DryRunExecutor.Recorded::detail))
+                assertThat(ex.recorded().stream().map(DryRunExecutor.Recorded::detail))
                         .noneMatch(d -> d.contains(secret));
             }
         }

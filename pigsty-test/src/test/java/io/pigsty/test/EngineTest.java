@@ -1,10 +1,10 @@
-package io.pigsty.api;
+package io.pigsty.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.api.dryrun.DryRunExecutor;
-import io.pigsty.api.dryrun.PlanAssert;
+import io.pigsty.api.Pigsty;
+import io.pigsty.api.Playbook;
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.exec.Host;
@@ -73,8 +73,10 @@ class EngineTest {
 
     @Test
     void apply_converges_andSecondApplyChangesNothing(@TempDir Path dir, @TempDir Path tpl) throws Exception {
-        Plan plan = pigsty(dir, tpl).plan(Playbook.pgsqlCreate("pg-x"));
         LocalExecutor local = new LocalExecutor();
+        Pigsty pigsty = pigsty(dir, tpl);
+        Plan plan = pigsty.plan(Playbook.pgsqlCreate("pg-x"), pigsty.gatherFacts(local));
+        assertThat(plan.render().toText()).contains("hello primary on " + Runtime.getRuntime().availableProcessors());
         ApplyResult first = plan.apply(local, io.pigsty.api.plan.PlanListener.NONE);
         PlanAssert.assertThat(first).hasNoFailures().changed(4);
         assertThat(Files.readString(dir.resolve("seq1.conf"))).startsWith("hello primary on ");
@@ -87,6 +89,98 @@ class EngineTest {
         assertThat(report.changes()).hasSize(1);
         assertThat(report.toText()).contains("-tampered").contains("+hello replica");
         assertThat(Files.readString(dir.resolve("seq2.conf"))).isEqualTo("tampered\n"); // check is read-only
+    }
+
+    @Test
+    void offlinePlan_onAHostWhoseFactsChangeIt_isRefusedBeforeAnyChange(@TempDir Path dir, @TempDir Path tpl)
+            throws Exception {
+        Pigsty pigsty = pigsty(dir, tpl);
+        Plan offline = pigsty.plan(Playbook.pgsqlCreate("pg-x"));
+        DryRunExecutor twoCpus = DryRunExecutor.builder().facts(2, 8192, 100).build();
+        ApplyResult r = offline.apply(twoCpus, io.pigsty.api.plan.PlanListener.NONE);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.steps()).extracting(s -> s.host() + " " + s.stepId())
+                .containsExactly("10.213.0.11 facts", "10.213.0.12 facts");
+        assertThat(r.steps().get(0).error()).get().asString().contains("cpu 4 -> 2")
+                .contains("file:" + dir.resolve("seq1.conf")).contains("pigsty.gatherFacts(executor)");
+        assertThat(twoCpus.recorded()).noneMatch(x -> x.kind().equals("put"));
+        CheckReport check = offline.check(twoCpus);
+        assertThat(check.converged()).isFalse();
+        assertThat(check.changes()).filteredOn(e -> e.stepId().equals(Plan.FACTS_STEP)).hasSize(2);
+
+        // facts that differ without changing any step (memory is not used here): a note, and the plan runs
+        DryRunExecutor moreMemory = DryRunExecutor.builder().facts(4, 16384, 100).build();
+        ApplyResult ok = offline.apply(moreMemory, io.pigsty.api.plan.PlanListener.NONE);
+        PlanAssert.assertThat(ok).hasNoFailures().changed(4);
+        assertThat(ok.notes()).anyMatch(n -> n.contains("memory 8192 MB -> 16384 MB") && n.contains("steps are the same"));
+
+        // planned with the gathered facts: runs, and shows what it runs
+        Plan gathered = pigsty.plan(Playbook.pgsqlCreate("pg-x"), pigsty.gatherFacts(twoCpus));
+        assertThat(gathered.render().toText()).contains("hello primary on 2 cpus");
+        assertThat(gathered.facts().host("10.213.0.11").orElseThrow().cpuCount()).isEqualTo(2);
+        PlanAssert.assertThat(gathered.apply(twoCpus, io.pigsty.api.plan.PlanListener.NONE)).hasNoFailures();
+        assertThat(twoCpus.filesWritten("10.213.0.11").get(dir.resolve("seq1.conf").toString()))
+                .isEqualTo("hello primary on 2 cpus\n");
+    }
+
+    @Test
+    void checkAndApply_ofOnePlan_concurrently_eachSeeItsOwnFacts() throws Exception {
+        java.util.List<Integer> seenByApply = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PigstyModule recording = new PigstyModule() {
+            @Override
+            public String name() {
+                return "RECORDING";
+            }
+
+            @Override
+            public void contribute(PlanContext ctx, PlanBuilder plan) {
+                for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
+                    for (int k = 0; k < 20; k++) {
+                        plan.add("node", Host.of(i.ip()), new FactsProbe("probe" + k, seenByApply));
+                    }
+                }
+            }
+        };
+        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(recording).build()
+                .plan(Playbook.pgsqlCreate("pg-x"));
+        DryRunExecutor same = DryRunExecutor.builder().facts(4, 8192, 100).build();
+        DryRunExecutor other = DryRunExecutor.builder().facts(2, 1024, 10).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                var checks = pool.submit(() -> plan.check(other));
+                var applies = pool.submit(() -> plan.apply(same, io.pigsty.api.plan.PlanListener.NONE));
+                PlanAssert.assertThat(applies.get()).hasNoFailures().changed(40);
+                assertThat(checks.get().notes()).anyMatch(n -> n.contains("cpu 4 -> 2"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(seenByApply).hasSize(400).containsOnly(4);
+    }
+
+    /** A step whose apply records the CPU count it was given; its check says whether it ran on 2 CPUs. */
+    record FactsProbe(String id, java.util.List<Integer> seen) implements io.pigsty.api.step.Step {
+        @Override
+        public String description() {
+            return "records the facts it sees";
+        }
+
+        @Override
+        public io.pigsty.api.step.Rendered render() {
+            return new io.pigsty.api.step.Rendered(java.util.List.of(), java.util.List.of(), java.util.List.of());
+        }
+
+        @Override
+        public io.pigsty.api.step.Check check(io.pigsty.api.step.StepContext ctx) {
+            return ctx.facts().cpuCount() == 2 ? io.pigsty.api.step.Check.ok() : io.pigsty.api.step.Check.change("x");
+        }
+
+        @Override
+        public io.pigsty.api.step.Outcome apply(io.pigsty.api.step.StepContext ctx) {
+            seen.add(ctx.facts().cpuCount());
+            return io.pigsty.api.step.Outcome.CHANGED;
+        }
     }
 
     @Test
@@ -126,7 +220,8 @@ class EngineTest {
         };
         Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
-        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom").build();
+        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom")
+                .model(plan).build();
         ApplyResult r = plan.apply(dry, io.pigsty.api.plan.PlanListener.NONE);
         assertThat(r.failedHosts()).containsExactly("10.213.0.11");
         assertThat(r.steps()).filteredOn(s -> s.host().equals("10.213.0.11")).extracting(s -> s.status())
