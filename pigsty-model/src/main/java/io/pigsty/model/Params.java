@@ -321,6 +321,14 @@ public final class Params {
     /** Grafana admin password. */
     public static final Param<Secret> GRAFANA_ADMIN_PASSWORD = p("grafana_admin_password", Codec.SECRET, Secret.of("pigsty"), Scope.GLOBAL, "grafana admin password");
 
+    // ---- engine rules (issue 10) ----
+    /**
+     * Pigsty's default privileges, one {@link DefaultPrivilege} string each; Pigsty's own list when
+     * unset (the renderer supplies it).
+     */
+    public static final Param<List<String>> PG_DEFAULT_PRIVILEGES = p("pg_default_privileges", Codec.STRING_LIST,
+            null, Scope.GLOBAL, "default privileges granted to the business roles");
+
     /** @return every known param, in declaration order */
     public static List<Param<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));

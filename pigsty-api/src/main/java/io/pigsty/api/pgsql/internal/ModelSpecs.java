@@ -85,8 +85,8 @@ public final class ModelSpecs {
     }
 
     /**
-     * Pigsty's {@code pg_default_privileges} (reference 1.4). The model has no typed param for
-     * it yet, so an inventory value is read raw (a list of strings) and these are the default.
+     * Pigsty's {@code pg_default_privileges} (reference 1.4) when the inventory sets none
+     * ({@link Params#PG_DEFAULT_PRIVILEGES}).
      */
     public static final List<String> DEFAULT_PRIVILEGES = List.of(
             "GRANT USAGE ON SCHEMAS TO dbrole_readonly",
@@ -108,14 +108,7 @@ public final class ModelSpecs {
             "GRANT CREATE ON SCHEMAS TO dbrole_admin");
 
     static List<String> privileges(Resolved vars) {
-        Optional<Object> raw = vars.raw("pg_default_privileges");
-        if (raw.isEmpty()) {
-            return DEFAULT_PRIVILEGES;
-        }
-        if (!(raw.get() instanceof List<?> list)) {
-            throw new io.pigsty.model.PigstyException("pg_default_privileges: expected a list of strings, got " + raw.get());
-        }
-        return list.stream().map(String::valueOf).toList();
+        return vars.find(Params.PG_DEFAULT_PRIVILEGES).orElse(DEFAULT_PRIVILEGES);
     }
 
     /** The default credentials live in their own params (reference 1.15); a role's own password wins. */

@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,17 +145,17 @@ public final class PgbouncerConfigs {
      */
     static String quote(String s, String where) {
         if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\0') >= 0) {
-            throw new PigstyException(where + ": line breaks and NUL cannot be written to userlist.txt");
+            throw Unvalidated.at(where, "a value with a line break or NUL");
         }
         return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     private static String word(String s, String where) {
         if (!WORD.matcher(s).matches() && !s.startsWith("/")) {
-            throw new PigstyException(where + ": '" + s + "' cannot be written unquoted in a PgBouncer config");
+            throw Unvalidated.at(where, s);
         }
         if (s.startsWith("/") && !Pattern.matches("^/[A-Za-z0-9_./-]*$", s)) {
-            throw new PigstyException(where + ": '" + s + "' is not a plain path");
+            throw Unvalidated.at(where, s);
         }
         return s;
     }
@@ -162,7 +163,7 @@ public final class PgbouncerConfigs {
     private static String mode(String m, String where) {
         String v = m.toLowerCase(java.util.Locale.ROOT);
         if (!MODES.contains(v)) {
-            throw new PigstyException(where + ": '" + m + "', expected session, transaction or statement");
+            throw Unvalidated.at(where, m);
         }
         return v;
     }

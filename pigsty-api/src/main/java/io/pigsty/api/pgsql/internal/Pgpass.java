@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class Pgpass {
      */
     static String escape(String s) {
         if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            throw new PigstyException(".pgpass: a user name or password cannot contain a line break");
+            throw Unvalidated.at(".pgpass", "a user name or password with a line break");
         }
         return s.replace("\\", "\\\\").replace(":", "\\:");
     }
