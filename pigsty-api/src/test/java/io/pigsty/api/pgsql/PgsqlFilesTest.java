@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql;
 
+import io.pigsty.model.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,12 +77,12 @@ class PgsqlFilesTest {
 
     @Test
     void hostileNamesAreQuotedNeverPasted() {
-        UserSql.User evil = new UserSql.User("x_\"; DROP TABLE t; --", Optional.of("p'; DROP ROLE postgres; --"), false,
+        UserSql.User evil = new UserSql.User("x_\"; DROP TABLE t; --", Optional.of(Secret.of("p'; DROP ROLE postgres; --")), false,
                 true, true, false, false, false, false, false, -1, Optional.empty(), Optional.empty(),
                 "it's $$ \\ \n new line", List.of("dbrole_\"ro"), Map.of("search_path", "'); DROP"));
         assertThatThrownBy(() -> UserSql.data(evil, java.util.Set.of(), "postgres")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pg_users[x_\"; DROP TABLE t; --].name");
-        UserSql.User u = new UserSql.User("odd$name", Optional.of("p'; DROP ROLE postgres; --"), false,
+        UserSql.User u = new UserSql.User("odd$name", Optional.of(Secret.of("p'; DROP ROLE postgres; --")), false,
                 true, true, false, false, false, false, false, -1, Optional.empty(), Optional.empty(),
                 "it's $$ \\ comment", List.of("dbrole_\"ro"), Map.of("search_path", "'); DROP"));
         String sql = files.userSql(u);

@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
 import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class PgbouncerConfigs {
      * @param poolMode      per-user pool mode
      * @param poolConnlimit {@code max_user_connections}, -1 for none
      */
-    public record User(String name, Optional<String> password, boolean pgbouncer, boolean absent,
+    public record User(String name, Optional<Secret> password, boolean pgbouncer, boolean absent,
                        Optional<String> poolMode, int poolConnlimit) {
     }
 
@@ -130,7 +131,7 @@ public final class PgbouncerConfigs {
             }
             Map<String, String> m = new LinkedHashMap<>();
             m.put("name", quote(u.name(), "pg_users[" + u.name() + "].name"));
-            m.put("password", quote(u.password().get(), "pg_users[" + u.name() + "].password"));
+            m.put("password", quote(u.password().get().reveal(), "pg_users[" + u.name() + "].password"));
             out.put(u.name(), m);
         }
         return List.copyOf(out.values());

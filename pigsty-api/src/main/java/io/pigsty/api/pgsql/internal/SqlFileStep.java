@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
 import io.pigsty.api.quote.SqlQuote;
 
 import io.pigsty.api.exec.Command;
@@ -43,7 +44,7 @@ public final class SqlFileStep implements Step {
      * @param role     role name
      * @param password inventory value
      */
-    public record PasswordProbe(String role, String password) {
+    public record PasswordProbe(String role, Secret password) {
     }
 
     private final String id;
@@ -128,7 +129,7 @@ public final class SqlFileStep implements Step {
             ExecResult r = ctx.executor().run(ctx.host(), query("postgres",
                     "SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = "
                             + SqlQuote.literal(pw.role())));
-            if (!r.ok() || !Scram.matches(r.stdout().strip(), pw.role(), pw.password())) {
+            if (!r.ok() || !Scram.matches(r.stdout().strip(), pw.role(), pw.password().reveal())) {
                 differ.add("password of " + pw.role());
             }
         });

@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
 import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.api.quote.SqlQuote;
 
@@ -46,7 +47,7 @@ public final class UserSql {
      * @param roles       roles granted to it
      * @param parameters  ALTER ROLE SET (value {@code DEFAULT} resets)
      */
-    public record User(String name, Optional<String> password, boolean absent, boolean login, boolean inherit,
+    public record User(String name, Optional<Secret> password, boolean absent, boolean login, boolean inherit,
                        boolean superuser, boolean createdb, boolean createrole, boolean replication,
                        boolean bypassrls, int connlimit, Optional<Integer> expireIn, Optional<String> expireAt,
                        String comment, List<String> roles, Map<String, String> parameters) {
@@ -83,7 +84,7 @@ public final class UserSql {
         m.put("attrs", attrs(u, u.name().equals(dbsu)));
         m.put("connlimit", u.connlimit());
         m.put("hasPassword", u.password().isPresent());
-        m.put("passwordLit", u.password().map(SqlQuote::literal).orElse(""));
+        m.put("passwordLit", u.password().map(p -> SqlQuote.literal(p.reveal())).orElse(""));
         if (u.expireAt().isPresent() && !DATE.matcher(u.expireAt().get()).matches()) {
             throw Unvalidated.at(where + ".expire_at", u.expireAt().get());
         }
