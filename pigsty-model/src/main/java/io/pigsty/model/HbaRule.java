@@ -35,7 +35,7 @@ public record HbaRule(String user, String db, Optional<String> addr, String auth
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(role, "role");
         rules = List.copyOf(rules);
-        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = io.pigsty.model.internal.Frozen.map(extra); // deep: a nested raw value cannot change the model
     }
 
     /** @return a builder with Pigsty's defaults (user all, db all, auth pwd, role common, order 1000) */

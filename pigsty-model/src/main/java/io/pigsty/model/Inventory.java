@@ -311,6 +311,14 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
             return this;
         }
 
+        /**
+         * @param ips etcd members, {@code etcd_seq} 1, 2, ... in this order (see {@link NodeGroup#etcd(String...)})
+         * @return this
+         */
+        public Builder etcd(String... ips) {
+            return etcd(NodeGroup.etcd(ips));
+        }
+
         /** @param c a cluster @return this */
         public Builder cluster(PgCluster c) {
             clusters.add(Objects.requireNonNull(c));

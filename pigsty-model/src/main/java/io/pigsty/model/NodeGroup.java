@@ -30,6 +30,26 @@ public record NodeGroup(String name, Vars vars, List<Node> nodes) {
     }
 
     /**
+     * The etcd group Patroni keeps its state in: one member per address, {@code etcd_seq} 1, 2, ...
+     * in the order given.
+     *
+     * @param ips member addresses (at least one)
+     * @return the group {@code etcd}
+     * @throws InvalidValueException when no address is given
+     */
+    public static NodeGroup etcd(String... ips) {
+        if (ips.length == 0) {
+            throw new InvalidValueException("etcd", null, "an etcd group needs at least one member");
+        }
+        Builder b = new Builder("etcd");
+        for (int i = 0; i < ips.length; i++) {
+            int seq = i + 1;
+            b.node(ips[i], v -> v.set(Params.ETCD_SEQ, seq));
+        }
+        return b.build();
+    }
+
+    /**
      * @param ip address
      * @return that node
      */

@@ -345,6 +345,14 @@ public final class Params {
     public static final Param<Integer> CERT_RENEW_DAYS = p("cert_renew_days", Codec.INT, 30, Scope.INSTANCE,
             "reissue certificates with fewer days left");
 
+    // ---- engine rules (issue 10) ----
+    /**
+     * Pigsty's default privileges, one {@link DefaultPrivilege} string each; Pigsty's own list when
+     * unset (the renderer supplies it).
+     */
+    public static final Param<List<String>> PG_DEFAULT_PRIVILEGES = p("pg_default_privileges", Codec.STRING_LIST,
+            null, Scope.GLOBAL, "default privileges granted to the business roles");
+
     /** @return every known param, in declaration order */
     public static List<Param<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));

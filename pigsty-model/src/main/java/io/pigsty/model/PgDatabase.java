@@ -61,7 +61,7 @@ public record PgDatabase(String name, ObjectState state, Optional<String> owner,
         schemas = List.copyOf(schemas);
         extensions = List.copyOf(extensions);
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = io.pigsty.model.internal.Frozen.map(extra); // deep: a nested raw value cannot change the model
     }
 
     /**

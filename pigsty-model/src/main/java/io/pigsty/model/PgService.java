@@ -35,7 +35,7 @@ public record PgService(String name, int port, String ip, String selector, Optio
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(balance, "balance");
         Objects.requireNonNull(options, "options");
-        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = io.pigsty.model.internal.Frozen.map(extra); // deep: a nested raw value cannot change the model
     }
 
     /**

@@ -50,7 +50,7 @@ public record PgUser(String name, Optional<Secret> password, ObjectState state, 
         Objects.requireNonNull(poolMode, "poolMode");
         roles = List.copyOf(roles);
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = io.pigsty.model.internal.Frozen.map(extra); // deep: a nested raw value cannot change the model
     }
 
     /**

@@ -17,7 +17,7 @@ public final class Resolved {
 
     Resolved(List<Vars> layers, Map<String, Object> computed) {
         this.layers = List.copyOf(layers);
-        this.computed = Collections.unmodifiableMap(new LinkedHashMap<>(computed));
+        this.computed = io.pigsty.model.internal.Frozen.map(computed);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pigsty.model;
 
 import io.pigsty.model.internal.ConversionException;
+import io.pigsty.model.internal.Frozen;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.Set;
  * are read typed through {@link Param}s; unknown keys are kept as they were read and written back,
  * so a vendor's own keys survive a round trip. Immutable.
  *
- * <p>Values are stored as given: raw (as parsed from YAML) or typed (as set by a builder). A raw
+ * <p>Values are stored as given: raw (as parsed from YAML) or typed (as set by a builder); raw
+ * maps and lists are copied deeply and unmodifiable, so nothing read from {@link #raw(String)},
+ * {@link #asMap()} or {@link Resolved#raw(String)} can change an inventory. A raw
  * value of a known key is converted when read; {@link Inventory#validate()} reports every value
  * that cannot be converted, with its path.
  */
@@ -201,7 +204,7 @@ public final class Vars {
          * @return this
          */
         public <T> Builder set(Param<T> p, T value) {
-            values.put(p.name(), Objects.requireNonNull(value, p.name()));
+            values.put(p.name(), Frozen.deep(Objects.requireNonNull(value, p.name())));
             return this;
         }
 
@@ -211,7 +214,8 @@ public final class Vars {
          * @return this
          */
         public Builder var(String key, Object value) {
-            values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
+            // deep copy: a map or list read back through raw() must not be able to change these vars
+            values.put(Objects.requireNonNull(key, "key"), Frozen.deep(Objects.requireNonNull(value, key)));
             return this;
         }
 

@@ -80,7 +80,7 @@ class ModelBasicsTest {
 
     @Test
     void defaultPasswords_warnOutsideTheSandbox_namingEachOne() {
-        Inventory inv = Inventory.builder()
+        Inventory inv = Inventory.builder().etcd("10.1.1.9")
                 .cluster(PgCluster.named("pg-x").instance(1, "10.1.1.1", Role.PRIMARY)).build();
         List<String> warnings = inv.validate().warnings().stream().map(Violation::toString).toList();
         assertThat(warnings).anyMatch(w -> w.startsWith("all.vars.pg_admin_password:") && w.contains("dbuser_dba"))
@@ -109,7 +109,7 @@ class ModelBasicsTest {
 
     @Test
     void unknownKeys_surviveTheRoundTrip() {
-        String yaml = "all:\n  children:\n    pg-x:\n      hosts:\n        10.1.1.1: { pg_seq: 1, pg_role: primary, my_rack: r1 }\n"
+        String yaml = "all:\n  children:\n    etcd: { hosts: { 10.1.1.9: { etcd_seq: 1 } } }\n    pg-x:\n      hosts:\n        10.1.1.1: { pg_seq: 1, pg_role: primary, my_rack: r1 }\n"
                 + "      vars: { pg_cluster: pg-x, vendor: { tier: gold } }\n  vars: { vendor_global: [1, 2] }\n";
         Inventory inv = Inventory.parse(yaml, "x");
         String out = inv.toYaml();

@@ -26,7 +26,7 @@ class ReadmeExampleTest {
             .vip("10.213.0.3")
             .rto(RtoMode.FAST)
             .build();
-        Inventory inventory = Inventory.builder().cluster(pgTest).build();
+        Inventory inventory = Inventory.builder().etcd("10.213.0.10").cluster(pgTest).build();
         inventory.validate().orThrow();   // every problem at once, with its path
         // README-END
         assertThat(inventory.toYaml()).contains("pg_vip_address: 10.213.0.3/24").contains("dbuser_app");

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The framework with small modules written here: plans, render, check, apply, failures, dry run. */
 class EngineTest {
     private static final Inventory INV = Inventory.builder()
-            .set(Params.PG_ADMIN_PASSWORD, Secret.of("Admin.Secret.42"))
+            .set(Params.PG_ADMIN_PASSWORD, Secret.of("Admin.Secret.42")).etcd("10.213.0.10")
             .cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.PRIMARY).instance(2, "10.213.0.12", Role.REPLICA))
             .build();
 
@@ -233,7 +233,8 @@ class EngineTest {
 
     @Test
     void plan_validatesTheInventoryFirst() {
-        Inventory bad = Inventory.builder().cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.REPLICA)).build();
+        Inventory bad = Inventory.builder().etcd("10.213.0.10")
+                .cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.REPLICA)).build();
         assertThatThrownBy(() -> Pigsty.builder().inventory(bad).build().plan(Playbook.pgsqlCreate("pg-x")))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("no primary");
         assertThatThrownBy(() -> Pigsty.builder().inventory(INV).build().plan(Playbook.pgsqlCreate("pg-nope")))

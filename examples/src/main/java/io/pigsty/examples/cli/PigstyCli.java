@@ -61,6 +61,9 @@ public final class PigstyCli {
             out.println(usage());
             return words.isEmpty() ? 2 : 0;
         }
+        if (inventory == null && words.size() == 2 && words.get(0).equals("validate")) {
+            inventory = words.remove(1); // pigsty validate FILE, same as pigsty validate -i FILE
+        }
         try {
             Inventory inv = inventory == null ? Inventory.sample("sandbox")
                     : Inventory.parseUnvalidated(java.nio.file.Files.readString(Path.of(inventory)), inventory);

@@ -261,6 +261,14 @@ public final class Command {
             return this;
         }
 
+        /**
+         * @param secret a credential to mask wherever the command is shown
+         * @return this
+         */
+        public Builder secret(io.pigsty.model.Secret secret) {
+            return secret(Objects.requireNonNull(secret, "secret").reveal());
+        }
+
         /** @return the command */
         public Command build() {
             return new Command(this);

@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql;
 
+import io.pigsty.model.Secret;
 import io.pigsty.api.pgsql.internal.DatabaseSql;
 import io.pigsty.api.pgsql.internal.HbaRules;
 import io.pigsty.api.pgsql.internal.PgbouncerConfigs;
@@ -25,7 +26,7 @@ final class Fixture {
 
     static UserSql.User user(String name, Optional<String> pwd, boolean login, boolean superuser, boolean replication,
                              int connlimit, String comment, List<String> roles, Map<String, String> params) {
-        return new UserSql.User(name, pwd, false, login, true, superuser, false, false, replication, false, connlimit,
+        return new UserSql.User(name, pwd.map(Secret::of), false, login, true, superuser, false, false, replication, false, connlimit,
                 Optional.empty(), Optional.empty(), comment, roles, params);
     }
 
@@ -67,11 +68,11 @@ final class Fixture {
                 user("dbuser_app", Optional.of(APP_PASSWORD), true, false, false, -1, "it's the app", List.of("dbrole_readwrite"), Map.of("search_path", "public")),
                 user("test", Optional.of(TEST_PASSWORD), true, false, false, -1, "business user test", List.of("dbrole_readwrite"), Map.of())));
         List<PgbouncerConfigs.User> pgbUsers = List.of(
-                new PgbouncerConfigs.User("dbuser_dba", Optional.of("DBUser.DBA"), true, false, Optional.of("session"), 16),
-                new PgbouncerConfigs.User("dbuser_monitor", Optional.of("DBUser.Monitor"), true, false, Optional.of("session"), 8),
-                new PgbouncerConfigs.User("dbuser_app", Optional.of(APP_PASSWORD), true, false, Optional.empty(), -1),
-                new PgbouncerConfigs.User("test", Optional.of(TEST_PASSWORD), true, false, Optional.empty(), -1),
-                new PgbouncerConfigs.User("replicator", Optional.of("DBUser.Replicator"), false, false, Optional.empty(), -1));
+                new PgbouncerConfigs.User("dbuser_dba", Optional.of(Secret.of("DBUser.DBA")), true, false, Optional.of("session"), 16),
+                new PgbouncerConfigs.User("dbuser_monitor", Optional.of(Secret.of("DBUser.Monitor")), true, false, Optional.of("session"), 8),
+                new PgbouncerConfigs.User("dbuser_app", Optional.of(Secret.of(APP_PASSWORD)), true, false, Optional.empty(), -1),
+                new PgbouncerConfigs.User("test", Optional.of(Secret.of(TEST_PASSWORD)), true, false, Optional.empty(), -1),
+                new PgbouncerConfigs.User("replicator", Optional.of(Secret.of("DBUser.Replicator")), false, false, Optional.empty(), -1));
         List<DatabaseSql.Database> dbs = List.of(
                 new DatabaseSql.Database("test", "create", "test", "business database test", Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -104,8 +105,8 @@ final class Fixture {
             exts.add(new DatabaseSql.Extension(e, Optional.empty(), Optional.empty()));
         }
         return new PgsqlFileSet.Spec("pg-test-1", "primary", false, 5432, "postgres", "replicator", "dbuser_monitor",
-                "dbuser_dba", List.of(new Pgpass.Credential("dbuser_dba", "DBUser.DBA"),
-                new Pgpass.Credential("dbuser_monitor", "DBUser.Monitor"), new Pgpass.Credential("replicator", "DBUser.Replicator")),
+                "dbuser_dba", List.of(new Pgpass.Credential("dbuser_dba", Secret.of("DBUser.DBA")),
+                new Pgpass.Credential("dbuser_monitor", Secret.of("DBUser.Monitor")), new Pgpass.Credential("replicator", Secret.of("DBUser.Replicator"))),
                 "10.213.0.10", List.of("10.213.0.10"), List.of("10.213.0.11", "10.213.0.12", "10.213.0.13"),
                 List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"), "scram-sha-256", hba, pgbHba, users, pgbUsers,
                 dbs, pgbDbs, privs, List.of("monitor"), exts, 6432, "*", "transaction", "disable",

@@ -56,11 +56,12 @@ public final class HaSupport {
     /**
      * @param inv inventory
      * @return etcd members as (seq, ip), in seq order
-     * @throws PigstyException when the inventory has no etcd group
+     * @throws IllegalStateException when the inventory has no etcd group (validation refuses such an
+     *         inventory when it has a PG cluster, so this is a bug)
      */
     public static List<Map.Entry<Integer, String>> etcdMembers(Inventory inv) {
-        var g = inv.etcd().orElseThrow(() -> new PigstyException(
-                "the inventory has no etcd group: Patroni needs a DCS (add all.children.etcd)"));
+        var g = inv.etcd().orElseThrow(() -> new IllegalStateException(
+                "bug: an inventory without an etcd group reached planning; Inventory.validate() refuses it"));
         List<Map.Entry<Integer, String>> out = new ArrayList<>();
         for (Node n : g.nodes()) {
             out.add(Map.entry(n.vars().get(Params.ETCD_SEQ).orElseThrow(), n.ip()));
@@ -82,8 +83,9 @@ public final class HaSupport {
      * @return {@code ip:2379,...} of every etcd member
      */
     public static String etcdHosts(Inventory inv) {
+        List<Map.Entry<Integer, String>> members = etcdMembers(inv); // first: it names the missing group
         var g = inv.etcd().orElseThrow();
-        return etcdMembers(inv).stream().map(e -> e.getValue() + ":"
+        return members.stream().map(e -> e.getValue() + ":"
                 + inv.resolveNode(g, g.node(e.getValue()).orElseThrow()).get(Params.ETCD_PORT))
                 .collect(Collectors.joining(","));
     }
@@ -240,12 +242,7 @@ public final class HaSupport {
      * @return servers in member order; members chosen by {@code backup} are backups, whatever the selector says
      */
     public static List<Server> servers(Inventory inv, PgCluster c, PgService s) {
-        ArrayNode members = JSON.createArrayNode();
-        for (PgInstance i : c.instances()) {
-            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
-            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
-            members.add(JSON.valueToTree(vars));
-        }
+        ArrayNode members = members(inv, c);
         Set<String> selected = select(s.selector(), members, c, s, "selector");
         Set<String> backups = s.backup().map(b -> select(b, members, c, s, "backup")).orElse(Set.of());
         List<Server> out = new ArrayList<>();
@@ -266,17 +263,42 @@ public final class HaSupport {
     private static Set<String> select(String expr, ArrayNode members, PgCluster c, PgService s, String field) {
         JsonNode result;
         try {
-            Expression<JsonNode> e = JMES.compile(lenientLiterals(expr));
-            result = e.search(members);
+            result = JMES.compile(lenientLiterals(expr)).search(members);
         } catch (RuntimeException e) {
-            throw new PigstyException(c.name() + " service " + s.name() + ": invalid JMESPath " + field + " '" + expr
-                    + "': " + e.getMessage(), e);
+            // HaInventoryRules reports a bad selector during Inventory.validate(): reaching here is a bug
+            throw new IllegalStateException("bug: unvalidated " + field + " of " + c.name() + " service " + s.name()
+                    + " reached the renderer: " + e.getMessage(), e);
         }
         Set<String> names = new LinkedHashSet<>();
         if (result != null && result.isArray()) {
             result.forEach(n -> names.add(n.path("pg_instance").asText()));
         }
         return names;
+    }
+
+    /**
+     * @param inv inventory
+     * @param c   cluster
+     * @param expr a selector or backup expression of one of its services
+     * @return why the expression cannot select members of this cluster, empty when it can
+     */
+    public static java.util.Optional<String> selectorProblem(Inventory inv, PgCluster c, String expr) {
+        try {
+            JMES.compile(lenientLiterals(expr)).search(members(inv, c));
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("invalid JMESPath '" + expr + "': " + e.getMessage());
+        }
+    }
+
+    private static ArrayNode members(Inventory inv, PgCluster c) {
+        ArrayNode members = JSON.createArrayNode();
+        for (PgInstance i : c.instances()) {
+            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
+            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
+            members.add(JSON.valueToTree(vars));
+        }
+        return members;
     }
 
     /**

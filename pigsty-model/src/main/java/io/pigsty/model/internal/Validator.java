@@ -44,9 +44,8 @@ public final class Validator {
             "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     static final Set<String> ADDR_ALIASES = Set.of("local", "localhost", "admin", "infra", "cluster", "intra",
             "intranet", "world", "all");
-    static final Set<String> AUTH_ALIASES = Set.of("pwd", "ssl", "ssl-sha", "ssl-md5", "cert", "trust", "deny",
-            "reject", "ident", "peer", "md5", "scram", "scram-sha-256", "sha");
-    static final Set<String> HBA_ROLES = Set.of("common", "primary", "replica", "offline", "standby", "delayed");
+    // "default" is an old spelling of common that Pigsty inventories still carry
+    static final Set<String> HBA_ROLES = Set.of("common", "default", "primary", "replica", "offline", "standby", "delayed");
     static final Set<String> BUILTIN_ROLES = Set.of("pg_monitor", "pg_read_all_data", "pg_write_all_data",
             "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables", "pg_signal_backend", "pg_checkpoint",
             "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program", "pg_database_owner",
@@ -56,6 +55,7 @@ public final class Validator {
     private final Inventory inv;
     private final List<Violation> out = new ArrayList<>();
     private final Set<String> badKeys = new HashSet<>(); // path.key whose type is wrong
+    private final Findings findings = new Findings(out);
 
     private Validator(Inventory inv) {
         this.inv = inv;
@@ -83,6 +83,8 @@ public final class Validator {
         for (Map.Entry<String, Vars> level : InventoryCodec.levels(inv)) {
             checkTypes(level.getKey(), level.getValue());
         }
+        InventoryCodec.levels(inv).forEach(level -> new NodeRules(findings, badKeys).check(level.getKey(), level.getValue()));
+        new HaRules(findings).check(inv);
         checkNodeGroup(inv.infra().orElse(null), Params.INFRA_SEQ);
         checkNodeGroup(inv.etcd().orElse(null), Params.ETCD_SEQ);
         inv.nodeGroups().forEach(g -> g.nodes().forEach(n -> checkIp("all.children." + g.name() + ".hosts." + n.ip(), n.ip())));
@@ -94,6 +96,7 @@ public final class Validator {
             error("all.children", "no group defined: an inventory needs at least one cluster or node group");
         }
         checkDefaultPasswords();
+        new ModuleRules(findings, this::where).check(inv, badKeys.isEmpty());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -224,11 +227,10 @@ public final class Validator {
         checkUsers(cp, c, r);
         checkDatabases(cp, c, r);
         checkServices(cp, c, r);
-        checkHba(cp, c, Params.PG_HBA_RULES, r);
-        checkHba(cp, c, Params.PGB_HBA_RULES, r);
+        new PgsqlRules(findings, this::where).check(c, r);
     }
 
-    private String where(PgCluster c, String key) {
+    String where(PgCluster c, String key) {
         String cp = "all.children." + c.name() + ".vars";
         if (c.vars().has(key)) {
             return cp + "." + key;
@@ -399,35 +401,6 @@ public final class Validator {
                 if (s.selector().isBlank()) {
                     error(p + ".selector", "is empty: use [] to select every member");
                 }
-            }
-        }
-    }
-
-    private void checkHba(String cp, PgCluster c, Param<List<HbaRule>> param, Resolved r) {
-        List<HbaRule> rules = r.get(param);
-        String base = where(c, param.name());
-        for (int i = 0; i < rules.size(); i++) {
-            HbaRule h = rules.get(i);
-            String p = base + "[" + i + "]";
-            h.addr().ifPresent(a -> {
-                if (!ADDR_ALIASES.contains(a) && !isCidr(a)) {
-                    error(p + ".addr", "unknown address alias '" + a + "' (expected local, localhost, admin, infra, "
-                            + "cluster, intra, world or a CIDR)");
-                }
-            });
-            if (!AUTH_ALIASES.contains(h.auth())) {
-                error(p + ".auth", "unknown auth alias '" + h.auth()
-                        + "' (expected pwd, ssl, ssl-sha, ssl-md5, cert, trust, deny, reject, ident, peer)");
-            }
-            if (!HBA_ROLES.contains(h.role())) {
-                error(p + ".role", "unknown role '" + h.role()
-                        + "' (expected common, primary, replica, offline, standby or delayed)");
-            }
-            if (param == Params.PGB_HBA_RULES && h.db().equals("replication")) {
-                error(p + ".db", "pgbouncer has no replication database");
-            }
-            if (h.user().isBlank() || h.db().isBlank()) {
-                error(p, "user and db must not be empty");
             }
         }
     }

@@ -83,10 +83,10 @@ final class BouncerSession implements Session {
                     int code = m.readInt();
                     switch (code) {
                         case 0 -> { }
-                        case 3 -> send('p', cbytes(url.password()));
+                        case 3 -> send('p', cbytes(url.password().reveal()));
                         case 5 -> {
                             byte[] salt = m.readNBytes(4);
-                            String inner = md5Hex((url.password() + url.user()).getBytes(StandardCharsets.UTF_8));
+                            String inner = md5Hex((url.password().reveal() + url.user()).getBytes(StandardCharsets.UTF_8));
                             ByteArrayOutputStream x = new ByteArrayOutputStream();
                             x.write(inner.getBytes(StandardCharsets.US_ASCII));
                             x.write(salt);
@@ -117,7 +117,7 @@ final class BouncerSession implements Session {
                             }
                             byte[] salt = Base64.getDecoder().decode(attr(serverFirst, 's'));
                             int iterations = Integer.parseInt(attr(serverFirst, 'i'));
-                            salted = pbkdf2(url.password(), salt, iterations);
+                            salted = pbkdf2(url.password().reveal(), salt, iterations);
                             String clientFinalNoProof = "c=biws,r=" + r;
                             authMessage = clientFirstBare + "," + serverFirst + "," + clientFinalNoProof;
                             byte[] clientKey = hmac(salted, "Client Key");

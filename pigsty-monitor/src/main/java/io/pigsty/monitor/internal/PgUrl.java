@@ -1,5 +1,6 @@
 package io.pigsty.monitor.internal;
 
+import io.pigsty.model.Secret;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,10 @@ import java.util.Properties;
  * @param port     TCP port
  * @param database database name
  * @param user     user name, empty for the JVM user's default
- * @param password password, empty when none
+ * @param password password ({@link Secret}), empty when none
  * @param params   remaining URL parameters (sslmode always present)
  */
-public record PgUrl(String host, int port, String database, String user, String password, Map<String, String> params) {
+public record PgUrl(String host, int port, String database, String user, Secret password, Map<String, String> params) {
 
     /** Copies the parameter map. */
     public PgUrl {
@@ -132,7 +133,7 @@ public record PgUrl(String host, int port, String database, String user, String 
             db = user.isEmpty() ? "postgres" : user;
         }
         params.putIfAbsent("sslmode", "disable");
-        return new PgUrl(host, port, db, user, password, params);
+        return new PgUrl(host, port, db, user, Secret.of(password), params);
     }
 
     private static int port(String s, String safe) {
@@ -200,7 +201,7 @@ public record PgUrl(String host, int port, String database, String user, String 
             p.setProperty("user", user);
         }
         if (!password.isEmpty()) {
-            p.setProperty("password", password);
+            p.setProperty("password", password.reveal());
         }
         p.putIfAbsent("ApplicationName", "pg_exporter");
         p.putIfAbsent("connectTimeout", String.valueOf(Math.max(1, connectTimeoutSeconds)));

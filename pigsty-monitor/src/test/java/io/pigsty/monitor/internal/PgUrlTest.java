@@ -13,7 +13,7 @@ class PgUrlTest {
         assertThat(u.port()).isEqualTo(5433);
         assertThat(u.database()).isEqualTo("app");
         assertThat(u.user()).isEqualTo("dbuser_monitor");
-        assertThat(u.password()).isEqualTo("DBUser.M@nitor");
+        assertThat(u.password().reveal()).isEqualTo("DBUser.M@nitor");
         assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://10.10.10.11:5433/app");
         assertThat(u.properties(1)).containsEntry("sslmode", "require").containsEntry("ApplicationName", "x")
                 .containsEntry("user", "dbuser_monitor").containsEntry("password", "DBUser.M@nitor")

@@ -1,5 +1,6 @@
 package io.pigsty.api.node.internal;
 
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.api.quote.ShellQuote;
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class NodeScripts {
         }
         for (String p : extra) {
             if (!Pattern.matches("^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$", p)) {
-                throw new PigstyException("node_packages: '" + p + "' is not a Debian package name");
+                throw Unvalidated.at("node_packages", p);
             }
             out.add(p);
         }
@@ -62,7 +63,7 @@ public final class NodeScripts {
     /**
      * @param params {@code node_sysctl_params}
      * @return rows {@code key value} for {@code node/sysctl.conf.ftl}, sorted by key
-     * @throws PigstyException naming a key or value that cannot be written safely
+     * @throws IllegalStateException for a key or value validation refuses (a bug)
      */
     public static List<Map<String, String>> sysctlRows(Map<String, ?> params) {
         List<Map<String, String>> rows = new ArrayList<>();
@@ -70,10 +71,10 @@ public final class NodeScripts {
             String k = e.getKey();
             String v = String.valueOf(e.getValue()).strip();
             if (!SYSCTL_KEY.matcher(k).matches()) {
-                throw new PigstyException("node_sysctl_params: '" + k + "' is not a sysctl key");
+                throw Unvalidated.at("node_sysctl_params", k);
             }
             if (!SYSCTL_VALUE.matcher(v).matches()) {
-                throw new PigstyException("node_sysctl_params." + k + ": '" + v + "' is not a plain sysctl value");
+                throw Unvalidated.at("node_sysctl_params." + k, v);
             }
             Map<String, String> m = new LinkedHashMap<>();
             m.put("key", k);

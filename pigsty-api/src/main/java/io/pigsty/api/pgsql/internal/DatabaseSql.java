@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.api.quote.SqlQuote;
 
 import io.pigsty.model.PigstyException;
@@ -76,13 +77,13 @@ public final class DatabaseSql {
     public static Map<String, Object> data(Database d, List<String> connectTo, List<String> privileges) {
         String where = "pg_databases[" + d.name() + "]";
         if (!UserSql.FILE_SAFE.matcher(d.name()).matches()) {
-            throw new PigstyException(where + ".name: '" + d.name() + "' is not a valid database name");
+            throw Unvalidated.at(where + ".name", d.name());
         }
         if (!Set.of("create", "absent", "recreate").contains(d.state())) {
-            throw new PigstyException(where + ".state: '" + d.state() + "', expected create, absent or recreate");
+            throw Unvalidated.at(where + ".state", d.state());
         }
         if (Set.of("postgres", "template0", "template1").contains(d.name()) && !d.state().equals("create")) {
-            throw new PigstyException(where + ".state: refusing to drop system database '" + d.name() + "'");
+            throw Unvalidated.at(where + ".state", "drop of system database " + d.name());
         }
         String ident = SqlQuote.identifier(d.name());
         String owner = SqlQuote.identifier(d.owner());
@@ -95,7 +96,7 @@ public final class DatabaseSql {
         d.template().ifPresent(t -> create.append(" TEMPLATE ").append(SqlQuote.identifier(t)));
         d.strategy().ifPresent(s -> {
             if (!STRATEGIES.contains(s.toUpperCase(java.util.Locale.ROOT))) {
-                throw new PigstyException(where + ".strategy: '" + s + "', expected FILE_COPY or WAL_LOG");
+                throw Unvalidated.at(where + ".strategy", s);
             }
             create.append(" STRATEGY ").append(s.toUpperCase(java.util.Locale.ROOT));
         });

@@ -1,6 +1,8 @@
 package io.pigsty.api.pgsql.internal;
 
-import io.pigsty.model.PigstyException;
+import io.pigsty.api.internal.Unvalidated;
+import io.pigsty.model.Cidr;
+import io.pigsty.model.HbaAuth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,13 +20,14 @@ import java.util.regex.Pattern;
  * <p>The result is a list of plain maps (title, role, enabled, raw lines, structured lines) that
  * the Freemarker templates lay out; all decisions are taken here so that an overriding template
  * cannot get them wrong.
+ *
+ * <p>Every rule about what a user may write is {@code Inventory.validate()}'s (the model's
+ * {@code PgsqlRules}); what is checked here is only asserted: an {@link IllegalStateException}
+ * means a caller skipped validation, a bug, not a user mistake.
  */
 public final class HbaRules {
     /** Roles a rule may be restricted to; {@code common}/{@code default} match every instance. */
     static final Set<String> ROLES = Set.of("common", "default", "primary", "replica", "offline", "standby", "delayed");
-    private static final Pattern IPV4_CIDR = Pattern.compile(
-            "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/([0-9]|[12][0-9]|3[0-2]))?$");
-    private static final Pattern IPV6_CIDR = Pattern.compile("^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$");
     /** Words that cannot split an HBA line: no whitespace, quotes, hash or control chars. */
     private static final Pattern HBA_WORD = Pattern.compile("^[+]?[A-Za-z0-9_.$@-]+$");
 
@@ -90,7 +93,7 @@ public final class HbaRules {
      * @param field   inventory key named in errors ({@code pg_hba_rules} or {@code pgb_hba_rules})
      * @return one map per rule, sorted: {@code title role enabled raw lines}; each line
      *         {@code type db user addr method}
-     * @throws PigstyException naming the rule and field when a rule is invalid
+     * @throws IllegalStateException when a rule is one {@code Inventory.validate()} refuses (a bug: unvalidated input)
      */
     public static List<Map<String, Object>> expand(List<Rule> rules, Context ctx, String field) {
         List<Rule> sorted = new ArrayList<>(rules);
@@ -98,9 +101,9 @@ public final class HbaRules {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Rule r : sorted) {
             String where = field + "[order " + r.order() + (r.title().map(t -> ", '" + t + "'").orElse("")) + "]";
-            String role = r.role().isBlank() ? "common" : r.role();
+            String role = r.role().isBlank() ? "common" : r.role(); // blank: a Rule built in code
             if (!ROLES.contains(role)) {
-                throw new PigstyException(where + ".role: unknown role '" + role + "', expected one of " + ROLES);
+                throw Unvalidated.at(where + ".role", role);
             }
             boolean enabled = role.equals("common") || role.equals("default") || role.equals(ctx.instanceRole())
                     || (role.equals("offline") && ctx.offlineQuery());
@@ -113,13 +116,12 @@ public final class HbaRules {
             if (!r.rules().isEmpty()) {
                 for (String line : r.rules()) {
                     if (line.contains("\n") || line.contains("\r")) {
-                        throw new PigstyException(where + ".rules: a raw rule must be one line: " + line.strip());
+                        throw Unvalidated.at(where + ".rules", "a raw rule of several lines");
                     }
                     raw.add(line);
                 }
             } else {
-                String addr = r.addr().filter(a -> !a.isBlank()).orElseThrow(() ->
-                        new PigstyException(where + ": a rule needs either 'addr' or 'rules'"));
+                String addr = r.addr().filter(a -> !a.isBlank()).orElseThrow(() -> Unvalidated.at(where + ".addr", ""));
                 lines.addAll(expandAddr(r, addr, ctx, where));
             }
             m.put("raw", List.copyOf(raw));
@@ -138,39 +140,33 @@ public final class HbaRules {
     }
 
     private static List<Map<String, String>> expandAddr(Rule r, String addr, Context ctx, String where) {
-        String user = placeholder(r.user().isBlank() ? "all" : r.user(), ctx);
-        String db = r.db().isBlank() ? "all" : r.db();
+        String user = placeholder(r.user(), ctx);
+        String db = r.db();
         checkWord(user, where + ".user");
         checkWord(db, where + ".db");
-        if (ctx.pgbouncer() && db.equals("replication")) {
-            throw new PigstyException(where + ".db: pgbouncer has no 'replication' database");
+        if (ctx.pgbouncer() && (db.equals("replication") || user.startsWith("+"))) {
+            throw Unvalidated.at(where, user + "@" + db + " in PgBouncer");
         }
-        if (ctx.pgbouncer() && user.startsWith("+")) {
-            throw new PigstyException(where + ".user: pgbouncer's HBA does not support group names ('" + user + "')");
-        }
-        String auth = r.auth().isBlank() ? "pwd" : r.auth();
+        HbaAuth auth = HbaAuth.parse(r.auth()).orElseThrow(() -> Unvalidated.at(where + ".auth", r.auth()));
         String pwd = ctx.pwdEnc().equals("md5") ? "md5" : "scram-sha-256";
-        String method;
-        boolean ssl = false;
-        switch (auth) {
-            case "pwd" -> method = pwd;
-            case "ssl" -> { method = pwd; ssl = true; }
-            case "ssl-sha" -> { method = "scram-sha-256"; ssl = true; }
-            case "ssl-md5" -> { method = "md5"; ssl = true; }
-            case "sha", "scram-sha-256" -> method = "scram-sha-256";
-            case "md5" -> method = "md5";
-            case "cert" -> { method = "cert"; ssl = true; }
-            case "trust" -> method = "trust";
-            case "deny", "reject" -> method = "reject";
-            case "ident", "os" -> method = ctx.pgbouncer() ? "peer" : "ident";
-            case "peer" -> method = "peer";
-            default -> throw new PigstyException(where + ".auth: unknown auth '" + auth
-                    + "', expected pwd, ssl, ssl-sha, ssl-md5, cert, trust, deny, reject, ident, peer (or use raw 'rules')");
+        boolean ssl = switch (auth) {
+            case SSL, SSL_SHA, SSL_MD5, CERT -> true;
+            default -> false;
+        };
+        String method = switch (auth) {
+            case PWD, SSL -> pwd;
+            case SSL_SHA, SCRAM_SHA_256 -> "scram-sha-256";
+            case SSL_MD5, MD5 -> "md5";
+            case CERT -> "cert";
+            case TRUST -> "trust";
+            case DENY, REJECT -> "reject";
+            case IDENT -> ctx.pgbouncer() ? "peer" : "ident";
+            case PEER -> "peer";
+        };
+        if (auth.socketOnly(ctx.pgbouncer()) && !addr.equals("local")) {
+            throw Unvalidated.at(where + ".auth", auth.value() + " on " + addr);
         }
         String hostType = ssl ? "hostssl" : "host";
-        if (method.equals("peer") && !addr.equals("local")) {
-            throw new PigstyException(where + ".auth: peer/ident works on the unix socket only (addr: local), not '" + addr + "'");
-        }
         List<Map<String, String>> lines = new ArrayList<>();
         switch (addr) {
             case "local" -> lines.add(line("local", db, user, "", localMethod(method)));
@@ -212,7 +208,7 @@ public final class HbaRules {
 
     private static void checkWord(String w, String where) {
         if (!HBA_WORD.matcher(w).matches()) {
-            throw new PigstyException(where + ": '" + w + "' cannot be written as one HBA word");
+            throw Unvalidated.at(where, w);
         }
     }
 
@@ -222,15 +218,7 @@ public final class HbaRules {
      * @return the CIDR, {@code /32} (or {@code /128}) added to a bare address
      */
     static String cidr(String addr, String where) {
-        String a = addr.strip();
-        if (IPV4_CIDR.matcher(a).matches()) {
-            return a.contains("/") ? a : a + "/32";
-        }
-        if (IPV6_CIDR.matcher(a).matches()) {
-            return a.contains("/") ? a : a + "/128";
-        }
-        throw new PigstyException(where + ": '" + addr + "' is neither an address alias (local, localhost, admin, "
-                + "infra, cluster, intra, intranet, world, all) nor an IPv4/IPv6 address or CIDR");
+        return Cidr.parse(addr).map(Cidr::toString).orElseThrow(() -> Unvalidated.at(where, addr));
     }
 
     private static Map<String, String> line(String type, String db, String user, String addr, String method) {

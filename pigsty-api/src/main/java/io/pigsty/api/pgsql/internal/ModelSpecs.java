@@ -40,9 +40,9 @@ public final class ModelSpecs {
         String monitor = vars.get(Params.PG_MONITOR_USERNAME);
         String admin = vars.get(Params.PG_ADMIN_USERNAME);
         List<Pgpass.Credential> creds = List.of(
-                new Pgpass.Credential(admin, vars.get(Params.PG_ADMIN_PASSWORD).reveal()),
-                new Pgpass.Credential(monitor, vars.get(Params.PG_MONITOR_PASSWORD).reveal()),
-                new Pgpass.Credential(repl, vars.get(Params.PG_REPLICATION_PASSWORD).reveal()));
+                new Pgpass.Credential(admin, vars.get(Params.PG_ADMIN_PASSWORD)),
+                new Pgpass.Credential(monitor, vars.get(Params.PG_MONITOR_PASSWORD)),
+                new Pgpass.Credential(repl, vars.get(Params.PG_REPLICATION_PASSWORD)));
         List<String> infra = inv.infra().map(g -> g.nodes().stream().map(Node::ip).toList()).orElse(List.of());
         List<String> members = cluster.instances().stream().map(PgInstance::ip).toList();
         List<HbaRules.Rule> hba = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class ModelSpecs {
         List<UserSql.User> users = new ArrayList<>();
         List<PgbouncerConfigs.User> pgbUsers = new ArrayList<>();
         for (PgUser u : allUsers) {
-            Optional<String> pwd = password(u, vars, admin, monitor, repl);
+            Optional<Secret> pwd = password(u, vars, admin, monitor, repl);
             users.add(new UserSql.User(u.name(), pwd, u.state() == ObjectState.ABSENT, u.login(), u.inherit(),
                     u.superuser(), u.createdb(), u.createrole(), u.replication(), u.bypassrls(), u.connlimit(),
                     u.expireIn(), u.expireAt(), u.effectiveComment(), u.roles(),
@@ -85,8 +85,8 @@ public final class ModelSpecs {
     }
 
     /**
-     * Pigsty's {@code pg_default_privileges} (reference 1.4). The model has no typed param for
-     * it yet, so an inventory value is read raw (a list of strings) and these are the default.
+     * Pigsty's {@code pg_default_privileges} (reference 1.4) when the inventory sets none
+     * ({@link Params#PG_DEFAULT_PRIVILEGES}).
      */
     public static final List<String> DEFAULT_PRIVILEGES = List.of(
             "GRANT USAGE ON SCHEMAS TO dbrole_readonly",
@@ -108,29 +108,22 @@ public final class ModelSpecs {
             "GRANT CREATE ON SCHEMAS TO dbrole_admin");
 
     static List<String> privileges(Resolved vars) {
-        Optional<Object> raw = vars.raw("pg_default_privileges");
-        if (raw.isEmpty()) {
-            return DEFAULT_PRIVILEGES;
-        }
-        if (!(raw.get() instanceof List<?> list)) {
-            throw new io.pigsty.model.PigstyException("pg_default_privileges: expected a list of strings, got " + raw.get());
-        }
-        return list.stream().map(String::valueOf).toList();
+        return vars.find(Params.PG_DEFAULT_PRIVILEGES).orElse(DEFAULT_PRIVILEGES);
     }
 
     /** The default credentials live in their own params (reference 1.15); a role's own password wins. */
-    private static Optional<String> password(PgUser u, Resolved vars, String admin, String monitor, String repl) {
+    private static Optional<Secret> password(PgUser u, Resolved vars, String admin, String monitor, String repl) {
         if (u.password().isPresent()) {
-            return u.password().map(Secret::reveal);
+            return u.password();
         }
         if (u.name().equals(admin)) {
-            return Optional.of(vars.get(Params.PG_ADMIN_PASSWORD).reveal());
+            return Optional.of(vars.get(Params.PG_ADMIN_PASSWORD));
         }
         if (u.name().equals(monitor)) {
-            return Optional.of(vars.get(Params.PG_MONITOR_PASSWORD).reveal());
+            return Optional.of(vars.get(Params.PG_MONITOR_PASSWORD));
         }
         if (u.name().equals(repl)) {
-            return Optional.of(vars.get(Params.PG_REPLICATION_PASSWORD).reveal());
+            return Optional.of(vars.get(Params.PG_REPLICATION_PASSWORD));
         }
         return Optional.empty();
     }

@@ -1,5 +1,7 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.model.PigstyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +49,7 @@ public final class PgbouncerConfigs {
      * @param poolMode      per-user pool mode
      * @param poolConnlimit {@code max_user_connections}, -1 for none
      */
-    public record User(String name, Optional<String> password, boolean pgbouncer, boolean absent,
+    public record User(String name, Optional<Secret> password, boolean pgbouncer, boolean absent,
                        Optional<String> poolMode, int poolConnlimit) {
     }
 
@@ -129,7 +131,7 @@ public final class PgbouncerConfigs {
             }
             Map<String, String> m = new LinkedHashMap<>();
             m.put("name", quote(u.name(), "pg_users[" + u.name() + "].name"));
-            m.put("password", quote(u.password().get(), "pg_users[" + u.name() + "].password"));
+            m.put("password", quote(u.password().get().reveal(), "pg_users[" + u.name() + "].password"));
             out.put(u.name(), m);
         }
         return List.copyOf(out.values());
@@ -144,17 +146,17 @@ public final class PgbouncerConfigs {
      */
     static String quote(String s, String where) {
         if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\0') >= 0) {
-            throw new PigstyException(where + ": line breaks and NUL cannot be written to userlist.txt");
+            throw Unvalidated.at(where, "a value with a line break or NUL");
         }
         return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     private static String word(String s, String where) {
         if (!WORD.matcher(s).matches() && !s.startsWith("/")) {
-            throw new PigstyException(where + ": '" + s + "' cannot be written unquoted in a PgBouncer config");
+            throw Unvalidated.at(where, s);
         }
         if (s.startsWith("/") && !Pattern.matches("^/[A-Za-z0-9_./-]*$", s)) {
-            throw new PigstyException(where + ": '" + s + "' is not a plain path");
+            throw Unvalidated.at(where, s);
         }
         return s;
     }
@@ -162,7 +164,7 @@ public final class PgbouncerConfigs {
     private static String mode(String m, String where) {
         String v = m.toLowerCase(java.util.Locale.ROOT);
         if (!MODES.contains(v)) {
-            throw new PigstyException(where + ": '" + m + "', expected session, transaction or statement");
+            throw Unvalidated.at(where, m);
         }
         return v;
     }

@@ -1,6 +1,7 @@
 package io.pigsty.api.pgsql.internal;
 
-import io.pigsty.model.PigstyException;
+import io.pigsty.model.Secret;
+import io.pigsty.api.internal.Unvalidated;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,14 @@ public final class Pgpass {
      * One credential.
      *
      * @param user     user name
-     * @param password its password
+     * @param password its password (a {@link Secret}: this record's {@code toString} never shows it)
      */
-    public record Credential(String user, String password) {
+    public record Credential(String user, Secret password) {
+        /** Canonical constructor: rejects nulls. */
+        public Credential {
+            java.util.Objects.requireNonNull(user, "user");
+            java.util.Objects.requireNonNull(password, "password");
+        }
     }
 
     /**
@@ -35,7 +41,7 @@ public final class Pgpass {
             m.put("port", "*");
             m.put("db", "*");
             m.put("user", escape(c.user()));
-            m.put("password", escape(c.password()));
+            m.put("password", escape(c.password().reveal()));
             out.put(c.user(), m);
         }
         return List.copyOf(new ArrayList<>(out.values()));
@@ -47,7 +53,7 @@ public final class Pgpass {
      */
     static String escape(String s) {
         if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            throw new PigstyException(".pgpass: a user name or password cannot contain a line break");
+            throw Unvalidated.at(".pgpass", "a user name or password with a line break");
         }
         return s.replace("\\", "\\\\").replace(":", "\\:");
     }

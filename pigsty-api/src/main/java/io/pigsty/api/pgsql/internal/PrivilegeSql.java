@@ -2,12 +2,11 @@ package io.pigsty.api.pgsql.internal;
 
 import io.pigsty.api.quote.SqlQuote;
 
-import io.pigsty.model.PigstyException;
+import io.pigsty.api.internal.Unvalidated;
+import io.pigsty.model.DefaultPrivilege;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns Pigsty's {@code pg_default_privileges} entries ({@code GRANT SELECT ON TABLES TO
@@ -16,12 +15,6 @@ import java.util.regex.Pattern;
  * becomes SQL text as is.
  */
 public final class PrivilegeSql {
-    private static final Pattern ENTRY = Pattern.compile(
-            "^\\s*(GRANT|REVOKE)\\s+([A-Za-z ,]+?)\\s+ON\\s+(TABLES|SEQUENCES|FUNCTIONS|ROUTINES|TYPES|SCHEMAS)"
-                    + "\\s+(TO|FROM)\\s+(\\S+)\\s*;?\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern PRIV = Pattern.compile(
-            "SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|USAGE|EXECUTE|CREATE|ALL|ALL PRIVILEGES");
-
     private PrivilegeSql() {
     }
 
@@ -38,32 +31,15 @@ public final class PrivilegeSql {
 
     /**
      * @param entry one {@code pg_default_privileges} string
-     * @return it parsed
-     * @throws PigstyException naming the entry when it is not of the supported form
+     * @return it parsed by the model's grammar ({@link DefaultPrivilege})
+     * @throws IllegalStateException when validation would refuse the entry (a bug)
      */
     public static Entry parse(String entry) {
-        Matcher m = ENTRY.matcher(entry);
-        if (!m.matches()) {
-            throw new PigstyException("pg_default_privileges: '" + entry
-                    + "' is not of the form 'GRANT <privileges> ON <TABLES|SEQUENCES|FUNCTIONS|TYPES|SCHEMAS> TO <role>'");
-        }
-        List<String> privs = new ArrayList<>();
-        for (String p : m.group(2).split(",")) {
-            String v = p.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
-            if (!PRIV.matcher(v).matches()) {
-                throw new PigstyException("pg_default_privileges: '" + entry + "': unknown privilege '" + p.strip() + "'");
-            }
-            privs.add(v);
-        }
-        boolean grant = m.group(1).equalsIgnoreCase("GRANT");
-        if (grant != m.group(4).equalsIgnoreCase("TO")) {
-            throw new PigstyException("pg_default_privileges: '" + entry + "': GRANT ... TO or REVOKE ... FROM");
-        }
-        String grantee = m.group(5);
-        if (grantee.startsWith("\"") && grantee.endsWith("\"") && grantee.length() > 1) {
-            grantee = grantee.substring(1, grantee.length() - 1).replace("\"\"", "\"");
-        }
-        return new Entry(grant, List.copyOf(privs), m.group(3).toUpperCase(Locale.ROOT), grantee);
+        DefaultPrivilege.problem(entry).ifPresent(p -> {
+            throw Unvalidated.at("pg_default_privileges", entry);
+        });
+        DefaultPrivilege d = DefaultPrivilege.parse(entry);
+        return new Entry(d.grant(), d.privileges(), d.objects(), d.grantee());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
 import io.pigsty.api.quote.SqlQuote;
 
 import io.pigsty.api.exec.Command;
@@ -44,7 +45,7 @@ public final class SqlFileStep implements Step, Guarded {
      * @param role     role name
      * @param password inventory value
      */
-    public record PasswordProbe(String role, String password) {
+    public record PasswordProbe(String role, Secret password) {
     }
 
     private final String id;
@@ -123,7 +124,7 @@ public final class SqlFileStep implements Step, Guarded {
         List<Guarded.Probe> out = new ArrayList<>();
         probes.forEach(p -> out.add(new Guarded.Probe(query(p.database(), p.sql()), "t")));
         // what PostgreSQL stores with password_encryption=md5, which Scram.matches accepts
-        password.ifPresent(pw -> out.add(new Guarded.Probe(passwordQuery(pw), Scram.md5(pw.role(), pw.password()))));
+        password.ifPresent(pw -> out.add(new Guarded.Probe(passwordQuery(pw), Scram.md5(pw.role(), pw.password().reveal()))));
         return out;
     }
 
@@ -151,7 +152,7 @@ public final class SqlFileStep implements Step, Guarded {
         }
         password.ifPresent(pw -> {
             ExecResult r = ctx.executor().run(ctx.host(), passwordQuery(pw));
-            if (!r.ok() || !Scram.matches(r.stdout().strip(), pw.role(), pw.password())) {
+            if (!r.ok() || !Scram.matches(r.stdout().strip(), pw.role(), pw.password().reveal())) {
                 differ.add("password of " + pw.role());
             }
         });

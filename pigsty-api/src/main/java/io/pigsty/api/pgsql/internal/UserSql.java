@@ -1,5 +1,7 @@
 package io.pigsty.api.pgsql.internal;
 
+import io.pigsty.model.Secret;
+import io.pigsty.api.internal.Unvalidated;
 import io.pigsty.api.quote.SqlQuote;
 
 import io.pigsty.model.PigstyException;
@@ -45,7 +47,7 @@ public final class UserSql {
      * @param roles       roles granted to it
      * @param parameters  ALTER ROLE SET (value {@code DEFAULT} resets)
      */
-    public record User(String name, Optional<String> password, boolean absent, boolean login, boolean inherit,
+    public record User(String name, Optional<Secret> password, boolean absent, boolean login, boolean inherit,
                        boolean superuser, boolean createdb, boolean createrole, boolean replication,
                        boolean bypassrls, int connlimit, Optional<Integer> expireIn, Optional<String> expireAt,
                        String comment, List<String> roles, Map<String, String> parameters) {
@@ -63,15 +65,15 @@ public final class UserSql {
      * @param dbsu     the bootstrap superuser: its attributes are only ever added, never stripped
      *                 (initdb gives it every attribute; Pigsty's SQL is additive for it too)
      * @return the Freemarker data for {@code pg-user.sql.ftl} under key {@code u}
-     * @throws PigstyException when the role is invalid or a system role is to be dropped
+     * @throws IllegalStateException when the role is one validation refuses (a bug)
      */
     public static Map<String, Object> data(User u, Set<String> system, String dbsu) {
         String where = "pg_users[" + u.name() + "]";
         if (!FILE_SAFE.matcher(u.name()).matches()) {
-            throw new PigstyException(where + ".name: '" + u.name() + "' is not a valid role name");
+            throw Unvalidated.at(where + ".name", u.name());
         }
         if (u.absent() && system.contains(u.name())) {
-            throw new PigstyException(where + ".state: refusing to drop system role '" + u.name() + "'");
+            throw Unvalidated.at(where + ".state", "drop of system role " + u.name());
         }
         Map<String, Object> m = new LinkedHashMap<>();
         String ident = SqlQuote.identifier(u.name());
@@ -82,9 +84,9 @@ public final class UserSql {
         m.put("attrs", attrs(u, u.name().equals(dbsu)));
         m.put("connlimit", u.connlimit());
         m.put("hasPassword", u.password().isPresent());
-        m.put("passwordLit", u.password().map(SqlQuote::literal).orElse(""));
+        m.put("passwordLit", u.password().map(p -> SqlQuote.literal(p.reveal())).orElse(""));
         if (u.expireAt().isPresent() && !DATE.matcher(u.expireAt().get()).matches()) {
-            throw new PigstyException(where + ".expire_at: '" + u.expireAt().get() + "' is not YYYY-MM-DD");
+            throw Unvalidated.at(where + ".expire_at", u.expireAt().get());
         }
         m.put("expireIn", u.expireIn().map(String::valueOf).orElse(""));
         m.put("expireAtLit", u.expireAt().map(SqlQuote::literal).orElse(""));
@@ -165,7 +167,7 @@ public final class UserSql {
      */
     static String guc(String key, String where) {
         if (!GUC.matcher(key).matches()) {
-            throw new PigstyException(where + ": '" + key + "' is not a setting name");
+            throw Unvalidated.at(where, key);
         }
         return String.join(".", java.util.Arrays.stream(key.split("\\.")).map(SqlQuote::identifier).toList());
     }

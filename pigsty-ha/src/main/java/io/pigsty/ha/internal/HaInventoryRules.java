@@ -1,0 +1,45 @@
+package io.pigsty.ha.internal;
+
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgService;
+import io.pigsty.model.spi.InventoryRules;
+import java.util.List;
+
+/**
+ * The HA module's part of {@code Inventory.validate()}: every service's {@code selector} and
+ * {@code backup} must be JMESPath that selects from the cluster's members, checked by the same
+ * evaluator HAProxy's config is rendered with.
+ */
+public final class HaInventoryRules implements InventoryRules {
+    /** Used by {@link java.util.ServiceLoader}. */
+    public HaInventoryRules() {
+    }
+
+    @Override
+    public String name() {
+        return "HA (service selectors)";
+    }
+
+    @Override
+    public void check(Inventory inventory, Reporter reporter) {
+        for (PgCluster c : inventory.clusters()) {
+            var r = inventory.resolve(c);
+            check(inventory, c, "pg_default_services", r.get(Params.PG_DEFAULT_SERVICES), reporter);
+            check(inventory, c, "pg_services", r.get(Params.PG_SERVICES), reporter);
+        }
+    }
+
+    private static void check(Inventory inv, PgCluster c, String key, List<PgService> services, Reporter reporter) {
+        String base = reporter.path(c, key);
+        for (int i = 0; i < services.size(); i++) {
+            PgService s = services.get(i);
+            String p = base + "[" + i + "]";
+            if (!s.selector().isBlank()) {
+                HaSupport.selectorProblem(inv, c, s.selector()).ifPresent(m -> reporter.error(p + ".selector", m));
+            }
+            s.backup().ifPresent(b -> HaSupport.selectorProblem(inv, c, b).ifPresent(m -> reporter.error(p + ".backup", m)));
+        }
+    }
+}
