@@ -6,6 +6,7 @@ import io.pigsty.api.facts.Facts;
 import io.pigsty.api.facts.FactsGatherer;
 import io.pigsty.api.facts.HostFacts;
 import io.pigsty.api.plan.Plan;
+import io.pigsty.api.preflight.Preflight;
 import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
@@ -151,8 +152,11 @@ public final class Pigsty {
             modules.forEach(m -> m.contribute(ctx, pb));
             return pb.build();
         };
-        return Plan.of(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), planner, facts, secrets(),
+        Plan plan = Plan.of(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), planner, facts, secrets(),
                 parallelism);
+        // what every host must offer, read from the inventory and the plan's own steps; apply asks first
+        return plan.withPreflight(Preflight.of(inventory, playbook, plan.phases(),
+                h -> plan.facts().host(h.address()).orElse(null)));
     }
 
     /** @return offline facts of every host of the inventory (computed once: the inventory is immutable) */

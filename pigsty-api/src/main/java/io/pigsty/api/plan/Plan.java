@@ -52,6 +52,8 @@ public final class Plan {
     private static final Logger LOG = LoggerFactory.getLogger(Plan.class);
     /** Step id of the entries that report gathered facts which change the plan. */
     public static final String FACTS_STEP = "facts";
+    /** Phase and step id of the preflight's refusals (one per host with problems). */
+    public static final String PREFLIGHT = "preflight";
     /**
      * Shortest secret masked by text replacement in rendered plans and errors. Shorter values
      * (Pigsty's default {@code pigsty}) would mangle ordinary words; validation warns about
@@ -75,8 +77,20 @@ public final class Plan {
     private final Facts facts;
     private final Set<String> secrets;
     private final int parallelism;
+    private final Optional<io.pigsty.api.preflight.Preflight> preflight;
+
+    private Plan(Plan base, io.pigsty.api.preflight.Preflight preflight) {
+        this.playbook = base.playbook;
+        this.planner = base.planner;
+        this.secrets = base.secrets;
+        this.parallelism = base.parallelism;
+        this.phases = base.phases;
+        this.facts = base.facts;
+        this.preflight = Optional.of(preflight);
+    }
 
     private Plan(String playbook, Planner planner, Facts declared, Set<String> secrets, int parallelism) {
+        this.preflight = Optional.empty();
         this.playbook = Objects.requireNonNull(playbook, "playbook");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.secrets = Set.copyOf(secrets);
@@ -108,6 +122,19 @@ public final class Plan {
             return facts.host(h.address()).orElseThrow(() -> new PigstyException("no facts for host " + h
                     + ": gather the facts of every host of the inventory (pigsty.gatherFacts(executor))"));
         };
+    }
+
+    /**
+     * @param p the read-only checks every host must pass before {@link #apply} changes anything
+     * @return this plan with that preflight
+     */
+    public Plan withPreflight(io.pigsty.api.preflight.Preflight p) {
+        return new Plan(this, Objects.requireNonNull(p, "preflight"));
+    }
+
+    /** @return the preflight run first by {@link #check} and {@link #apply}, if any */
+    public Optional<io.pigsty.api.preflight.Preflight> preflight() {
+        return preflight;
     }
 
     /** @return playbook name */
@@ -159,6 +186,11 @@ public final class Plan {
         Map<String, String> stale = staleness(live, notes);
         List<CheckReport.Entry> entries = Collections.synchronizedList(new ArrayList<>());
         stale.forEach((host, why) -> entries.add(new CheckReport.Entry("", host, FACTS_STEP, Optional.of(why))));
+        runPreflight(executor, notes).ifPresent(r -> r.problems().stream()
+                .collect(java.util.stream.Collectors.groupingBy(io.pigsty.api.preflight.PreflightProblem::host,
+                        LinkedHashMap::new, java.util.stream.Collectors.mapping(
+                                io.pigsty.api.preflight.PreflightProblem::line, java.util.stream.Collectors.joining("\n"))))
+                .forEach((host, text) -> entries.add(new CheckReport.Entry(PREFLIGHT, host, PREFLIGHT, Optional.of(maskAll(text))))));
         for (Phase phase : phases) {
             parallel(phase, (host, steps) -> {
                 StepContext ctx = context(executor, host, liveFacts(live, host));
@@ -198,6 +230,24 @@ public final class Plan {
             List<StepResult> refusals = new ArrayList<>();
             stale.forEach((host, why) -> refusals.add(new StepResult(FACTS_STEP, host, FACTS_STEP, StepStatus.FAILED,
                     Duration.ZERO, Optional.of(maskAll(why)))));
+            return refused(refusals, notes, t0, listener);
+        }
+        Optional<io.pigsty.api.preflight.PreflightReport> pre;
+        try {
+            pre = runPreflight(executor, notes);
+        } catch (ExecException e) {
+            return refused(List.of(new StepResult(PREFLIGHT, e.host().address(), PREFLIGHT, StepStatus.FAILED,
+                    Duration.ZERO, Optional.of(maskAll(e.getMessage())))), notes, t0, listener);
+        }
+        if (pre.isPresent() && !pre.get().ok()) {
+            // every problem of every host at once, before the first change
+            notes.add("preflight refused the plan: " + pre.get().problems().size() + " problems; no host was changed");
+            List<StepResult> refusals = new ArrayList<>();
+            pre.get().problems().stream().collect(java.util.stream.Collectors.groupingBy(
+                    io.pigsty.api.preflight.PreflightProblem::host, LinkedHashMap::new, java.util.stream.Collectors.mapping(
+                            io.pigsty.api.preflight.PreflightProblem::line, java.util.stream.Collectors.joining("\n"))))
+                    .forEach((host, text) -> refusals.add(new StepResult(PREFLIGHT, host, PREFLIGHT, StepStatus.FAILED,
+                            Duration.ZERO, Optional.of(maskAll(text)))));
             return refused(refusals, notes, t0, listener);
         }
         List<StepResult> results = Collections.synchronizedList(new ArrayList<>());
@@ -242,6 +292,20 @@ public final class Plan {
         ApplyResult result = new ApplyResult(playbook, sort(results, phases), elapsed(t0), notes);
         listener.planFinished(result);
         return result;
+    }
+
+    // a simulated executor has no real host to ask: the dry run models what the plan does, not the host it finds
+    private Optional<io.pigsty.api.preflight.PreflightReport> runPreflight(Executor executor, List<String> notes) {
+        if (preflight.isEmpty()) {
+            return Optional.empty();
+        }
+        if (executor.simulated()) {
+            notes.add("preflight not run: the executor is simulated");
+            return Optional.empty();
+        }
+        io.pigsty.api.preflight.PreflightReport r = preflight.get().run(executor);
+        r.notes().forEach(n -> notes.add("preflight: " + n));
+        return Optional.of(r);
     }
 
     private ApplyResult refused(List<StepResult> failures, List<String> notes, long t0, PlanListener listener) {
