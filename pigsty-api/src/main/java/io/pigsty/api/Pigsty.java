@@ -45,6 +45,7 @@ public final class Pigsty {
     private final List<PigstyModule> modules;
     private final Templates templates;
     private final int parallelism;
+    private final boolean preflight;
 
     private Pigsty(Builder b) {
         this.inventory = Objects.requireNonNull(b.inventory, "inventory");
@@ -58,6 +59,7 @@ public final class Pigsty {
         b.templateDirs.forEach(tb::overrideDir);
         this.templates = tb.build();
         this.parallelism = b.parallelism;
+        this.preflight = b.preflight;
     }
 
     private Pigsty(Pigsty base, Inventory inventory) {
@@ -65,6 +67,7 @@ public final class Pigsty {
         this.modules = base.modules;
         this.templates = base.templates;
         this.parallelism = base.parallelism;
+        this.preflight = base.preflight;
     }
 
     /**
@@ -155,6 +158,9 @@ public final class Pigsty {
         Plan plan = Plan.of(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), planner, facts, secrets(),
                 parallelism);
         // what every host must offer, read from the inventory and the plan's own steps; apply asks first
+        if (!preflight) {
+            return plan;
+        }
         return plan.withPreflight(Preflight.of(inventory, playbook, plan.phases(),
                 h -> plan.facts().host(h.address()).orElse(null)));
     }
@@ -242,6 +248,7 @@ public final class Pigsty {
         private ClassLoader classLoader = Pigsty.class.getClassLoader();
         private boolean serviceLoader = true;
         private int parallelism = 8;
+        private boolean preflight = true;
 
         private Builder() {
         }
@@ -282,6 +289,16 @@ public final class Pigsty {
                 throw new PigstyException("parallelism must be >= 1, got " + n);
             }
             parallelism = n;
+            return this;
+        }
+
+        /**
+         * @param on false to plan without a preflight (a test that poses the local machine as
+         *           the inventory's hosts, or a caller running its own checks)
+         * @return this
+         */
+        public Builder preflight(boolean on) {
+            preflight = on;
             return this;
         }
 

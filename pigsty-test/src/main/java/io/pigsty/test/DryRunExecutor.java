@@ -70,7 +70,7 @@ public final class DryRunExecutor implements Executor {
     private static final Pattern SVC_CHECK = Pattern.compile(
             "^sh -c '(! )?systemctl is-enabled --quiet (\\S+) && (! )?systemctl is-active --quiet (\\S+)'$");
     private static final Pattern SVC_APPLY = Pattern.compile("^sh -c '\\{ systemctl reset-failed (\\S+) 2>/dev/null \\|\\| "
-            + "true; \\} && systemctl (enable|disable) --quiet \\S+ && systemctl (start|stop) \\S+'$");
+            + "true; \\} && systemctl (enable|disable) --quiet \\S+ && \\{ systemctl (start|stop) \\S+ \\|\\| \\{ .*; \\}; \\}'$");
     private static final Pattern SVC_NOTIFY = Pattern.compile(
             "^systemctl (try-reload-or-restart|try-restart|reload-or-restart|reload|restart) (\\S+)$");
     private static final Pattern HEALTH_URL = Pattern.compile("https?://([0-9.]+|localhost):(\\d+)/");

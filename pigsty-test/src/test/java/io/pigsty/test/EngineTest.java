@@ -68,7 +68,8 @@ class EngineTest {
     private static Pigsty pigsty(Path dir, Path templates) throws Exception {
         Files.createDirectories(templates.resolve("test"));
         Files.writeString(templates.resolve("test/hello.ftl"), "hello ${name} on ${cpu} cpus\n");
-        return Pigsty.builder().inventory(INV).serviceLoader(false).module(filesModule(dir)).templateDir(templates).build();
+        return Pigsty.builder().inventory(INV).serviceLoader(false).module(filesModule(dir)).templateDir(templates)
+                .preflight(false).build(); // the local machine poses as the inventory's hosts
     }
 
     @Test
@@ -141,7 +142,7 @@ class EngineTest {
                 }
             }
         };
-        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(recording).build()
+        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(recording).preflight(false).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
         DryRunExecutor same = DryRunExecutor.builder().facts(4, 8192, 100).build();
         DryRunExecutor other = DryRunExecutor.builder().facts(2, 1024, 10).build();
@@ -218,7 +219,7 @@ class EngineTest {
                 }
             }
         };
-        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).build()
+        Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).preflight(false).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
         DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom")
                 .model(plan).build();
