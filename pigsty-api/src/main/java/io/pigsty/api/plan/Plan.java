@@ -98,6 +98,42 @@ public final class Plan {
         return phases.stream().mapToInt(p -> p.steps().values().stream().mapToInt(List::size).sum()).sum();
     }
 
+    /**
+     * Ansible's {@code --limit}: the same plan for some hosts only. Steps of other hosts are
+     * dropped (phases left empty disappear); what the kept hosts do is unchanged, so a limited
+     * apply of a converged plan still changes nothing.
+     *
+     * @param keep which hosts stay
+     * @return the narrowed plan
+     */
+    public Plan limit(java.util.function.Predicate<Host> keep) {
+        java.util.Objects.requireNonNull(keep, "keep");
+        Function<Function<Host, HostFacts>, List<Phase>> narrowed = f -> {
+            List<Phase> out = new ArrayList<>();
+            // hosts outside the limit are not probed: modules that look at them see their offline facts
+            Function<Host, HostFacts> orOffline = h -> {
+                try {
+                    return f.apply(h);
+                } catch (PigstyException e) {
+                    return facts(offlineFacts, h);
+                }
+            };
+            for (Phase p : rebuild.apply(orOffline)) {
+                Map<Host, List<Step>> steps = new LinkedHashMap<>();
+                p.steps().forEach((h, s) -> {
+                    if (keep.test(h)) {
+                        steps.put(h, s);
+                    }
+                });
+                if (!steps.isEmpty()) {
+                    out.add(new Phase(p.name(), steps));
+                }
+            }
+            return out;
+        };
+        return new Plan(playbook, narrowed, offlineFacts, secrets, parallelism);
+    }
+
     /** @return the offline rendering */
     public RenderedPlan render() {
         return new RenderedPlan(playbook, phases, secrets);
