@@ -270,6 +270,14 @@ final class Conn {
         }
     }
 
+    /** The words {@code --host-key-policy} takes, for completion. */
+    static final class PolicyNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("strict", "accept-new").iterator();
+        }
+    }
+
     /** {@code --host-key-policy strict|accept-new}. */
     static final class PolicyConverter implements CommandLine.ITypeConverter<HostKeyPolicy> {
         @Override

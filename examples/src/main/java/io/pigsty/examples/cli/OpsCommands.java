@@ -232,7 +232,8 @@ final class OpsCommands {
         @Command(name = "rto", mixinStandardHelpOptions = true,
                 description = "Set pg_rto: fast (<30 s), norm (<45 s), safe (<90 s), wide (<150 s).")
         static final class Rto extends Change {
-            @Parameters(index = "1", paramLabel = "MODE", description = "fast, norm, safe or wide.")
+            @Parameters(index = "1", paramLabel = "MODE", description = "fast, norm, safe or wide.",
+                    completionCandidates = Modes.class)
             RtoMode mode;
 
             @Override
@@ -243,6 +244,14 @@ final class OpsCommands {
             @Override
             String setting() {
                 return "pg_rto: " + mode.value();
+            }
+        }
+
+        /** The words pg_rto takes, for completion. */
+        static final class Modes implements Iterable<String> {
+            @Override
+            public java.util.Iterator<String> iterator() {
+                return java.util.Arrays.stream(RtoMode.values()).map(RtoMode::value).iterator();
             }
         }
 

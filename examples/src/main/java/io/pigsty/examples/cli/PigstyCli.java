@@ -70,7 +70,7 @@ public final class PigstyCli implements Runnable {
     Path knownHosts;
 
     @Option(names = "--host-key-policy", scope = ScopeType.INHERIT, paramLabel = "strict|accept-new", order = 6,
-            converter = Conn.PolicyConverter.class,
+            converter = Conn.PolicyConverter.class, completionCandidates = Conn.PolicyNames.class,
             description = "Unknown host keys: strict refuses them (default), accept-new records them on first contact. "
                     + "A changed key is always refused.")
     io.pigsty.ssh.HostKeyPolicy hostKeyPolicy;

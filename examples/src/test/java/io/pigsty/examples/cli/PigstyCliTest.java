@@ -407,6 +407,27 @@ class PigstyCliTest {
     }
 
     @Test
+    void completion_completesCommandsPlaybooksAndOptionValuesInBash() throws Exception {
+        Path script = tmp.resolve("pigsty.bash");
+        Files.writeString(script, cli("completion", "--print").out());
+        assertThat(complete(script, "pigsty sw")).isEqualTo("switchover");
+        assertThat(complete(script, "pigsty apply pg")).isEqualTo("pgsql pgsql-rm pgsql-user pgsql-db pgsql-hba pgsql-svc");
+        assertThat(complete(script, "pigsty pgsql ")).isEqualTo("add rm user db svc hba");
+        assertThat(complete(script, "pigsty status --host-key-policy ")).isEqualTo("strict accept-new");
+        assertThat(complete(script, "pigsty config rto pg-test ")).isEqualTo("fast norm safe wide");
+    }
+
+    /** Runs bash's completion function of the generated script for a command line, as the shell does on TAB. */
+    private static String complete(Path script, String line) throws Exception {
+        String words = line.endsWith(" ") ? line + "''" : line;
+        String sh = "source " + script + " 2>/dev/null; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=("
+                + words + "); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); _complete_pigsty 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+        Process p = new ProcessBuilder("bash", "-c", sh).redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("bash returned").isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
     void schemaCommandPrintsTheSchema_andTheCheckerRejectsWrongDocuments() throws IOException {
         Run r = cli("schema");
         assertThat(r.code()).isZero();
