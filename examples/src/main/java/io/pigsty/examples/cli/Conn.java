@@ -39,6 +39,9 @@ import picocli.CommandLine;
  */
 final class Conn {
     static final Path SANDBOX_KEYS = Path.of("/var/lib/pigsty-sandbox/keys");
+    /** Environment variable that marks each remote command of a CLI run. */
+    static final String MARKER = "PIGSTY_RUN";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Conn.class);
 
     /**
      * Where and as whom one inventory host is reached.
@@ -207,6 +210,8 @@ final class Conn {
     static final class Routing implements Executor {
         private final Settings settings;
         private final Map<String, SshExecutor> byIdentity = new ConcurrentHashMap<>();
+        /** Markers of the commands running now, by inventory host: what Ctrl-C ends on the hosts. */
+        private final Map<String, java.util.Set<String>> running = new ConcurrentHashMap<>();
 
         Routing(Settings settings) {
             this.settings = settings;
@@ -243,7 +248,43 @@ final class Conn {
         @Override
         public ExecResult run(Host host, Command command) {
             Target t = target(host);
-            return executor(t).run(via(host, t), command);
+            // a marker in the remote command's words lets Ctrl-C find and end it on the host
+            String marker = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            java.util.Set<String> mine = running.computeIfAbsent(host.address(), k -> ConcurrentHashMap.newKeySet());
+            mine.add(marker);
+            try {
+                return executor(t).run(via(host, t), command.toBuilder().env(MARKER, marker).build());
+            } finally {
+                mine.remove(marker);
+            }
+        }
+
+        /**
+         * Ends the remote commands running now: {@code pkill} of their marked process trees on each
+         * host (TERM; GNU timeout, which wraps every command, passes it to the command's group).
+         * Bounded: ten seconds per host.
+         */
+        void stopRunning() {
+            running.forEach((address, markers) -> {
+                List<String> now = List.copyOf(markers);
+                if (now.isEmpty()) {
+                    return;
+                }
+                Host h = Host.of(address);
+                Target t = target(h);
+                StringBuilder sh = new StringBuilder();
+                for (String m : now) {
+                    // [x]yz: the pattern does not match the pkill command line itself
+                    sh.append("pkill -TERM -f '").append(MARKER).append("=[").append(m.charAt(0)).append(']')
+                            .append(m.substring(1)).append("'; ");
+                }
+                try {
+                    executor(t).run(via(h, t), Command.shell(sh + "true").timeout(java.time.Duration.ofSeconds(10))
+                            .build());
+                } catch (RuntimeException e) {
+                    LOG.warn("could not end the running commands on {}: {}", address, e.getMessage());
+                }
+            });
         }
 
         @Override

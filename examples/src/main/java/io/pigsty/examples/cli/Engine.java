@@ -207,6 +207,9 @@ final class Engine implements AutoCloseable {
                 executor = Conn.ssh(Conn.resolve(inventory, cli, sandbox));
             }
             Executor ex = executor;
+            if (ex instanceof Conn.Routing r) {
+                cli.interrupts.beforeInterrupt(r::stopRunning);
+            }
             cli.interrupts.onInterrupt(ex::close);
         }
         return executor;

@@ -14,6 +14,7 @@ final class Interrupts {
     /** How long Ctrl-C waits for the command to print its summary. */
     static final long GRACE_MS = 15_000;
     private final List<Runnable> onInterrupt = new CopyOnWriteArrayList<>();
+    private final List<Runnable> first = new CopyOnWriteArrayList<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean interrupted;
     private volatile boolean shuttingDown;
@@ -37,10 +38,17 @@ final class Interrupts {
         }
     }
 
-    /** Stops the running command: interrupts its thread, then runs the callbacks (close executors). */
+    /** Stops the running command: ends remote commands, interrupts its thread, then closes executors. */
     void interrupt() {
         interrupted = true;
-        // the worker first: the plan stops starting steps and interrupts its host threads, whose
+        first.forEach(r -> {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // best effort, as below
+            }
+        });
+        // then the worker: the plan stops starting steps and interrupts its host threads, whose
         // running remote commands disconnect; then the executors close what is left
         Thread w = worker;
         if (w != null) {
@@ -55,7 +63,12 @@ final class Interrupts {
         });
     }
 
-    /** @param r run on Ctrl-C before the worker thread is interrupted */
+    /** @param r run on Ctrl-C first, while the command still runs (end remote commands) */
+    void beforeInterrupt(Runnable r) {
+        first.add(r);
+    }
+
+    /** @param r run on Ctrl-C after the worker thread is interrupted */
     void onInterrupt(Runnable r) {
         onInterrupt.add(r);
     }

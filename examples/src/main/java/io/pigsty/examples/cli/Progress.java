@@ -211,10 +211,18 @@ final class Progress implements PlanListener {
                     .append("]\n");
             String msg = r.error().orElse("");
             int open = msg.indexOf(" [");
-            int close = msg.indexOf(']', open + 1);
+            // the command may hold brackets itself ([ -f x ]): its end is where the exit status or stderr begins
+            int close = open < 0 ? -1 : msg.indexOf("] exit ", open);
+            if (close < 0 && open >= 0) {
+                close = msg.indexOf("]: ", open);
+            }
+            if (close < 0) {
+                close = msg.lastIndexOf(']');
+            }
             if (open > 0 && close > open) {
                 sb.append("  error:   ").append(msg, 0, open).append('\n');
-                sb.append("  command: ").append(msg, open + 2, close).append('\n');
+                sb.append("  command: ").append(msg.substring(open + 2, close).replaceFirst("^env " + Conn.MARKER
+                        + "=\\w+ ", "")).append('\n');
                 String rest = msg.substring(close + 1).replaceFirst("^:\\s*", "").strip();
                 if (!rest.isEmpty()) {
                     sb.append("  stderr (tail):\n").append(tail(rest, 10).indent(4));

@@ -30,7 +30,8 @@ class ProgressTest {
     }
 
     // the message an ExecException carries into a failed StepResult
-    private static final String FAILED = new ExecException(Host.of("10.213.0.11"), "systemctl start patroni", 1,
+    private static final String FAILED = new ExecException(Host.of("10.213.0.11"),
+            "env PIGSTY_RUN=0123456789abcdef sh -c '[ -f /x ] && systemctl start patroni'", 1,
             "line 1\nline 2\nJob for patroni.service failed", "command failed", null).getMessage();
 
     private static final List<StepResult> STEPS = List.of(
@@ -53,7 +54,7 @@ class ProgressTest {
     void failures_nameStepHostCommandStderrTail_andWhatWasLeftUndone() {
         String f = Progress.failures(STEPS);
         assertThat(f).contains("FAILED patroni:primary on 10.213.0.11 [pg-primary]")
-                .contains("  command: systemctl start patroni")
+                .contains("  command: sh -c '[ -f /x ] && systemctl start patroni'\n")
                 .contains("stderr (tail):").contains("    Job for patroni.service failed")
                 .contains("left undone: 2 step(s)").contains("10.213.0.11: 2 (from pgbouncer)");
         assertThat(Progress.failures(List.of(STEPS.get(0)))).isEmpty();
