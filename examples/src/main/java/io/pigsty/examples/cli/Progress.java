@@ -15,14 +15,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The progress of one apply, and its summary. On a terminal one status line is redrawn in place
- * ({@code pgsql pg-test  [pg-replica] 61/162 steps  2 hosts busy  00:14  10.213.0.12 patroni:replica}),
+ * ({@code pgsql pg-test  [pg-replica] 61/162 steps  2 hosts busy  00:14  10.213.0.12 patroni:replica, ...}),
  * with a line per phase and per changed or failed step above it; elsewhere plain lines only. It
  * keeps what ran, so an interrupted apply (Ctrl-C) can still say what ran and what did not.
  */
@@ -126,11 +125,13 @@ final class Progress implements PlanListener {
         long s = (System.nanoTime() - t0) / 1_000_000_000L;
         String line = String.format("%s  [%s] %d/%d steps  %d host%s busy  %02d:%02d", title, phase, finished.size(), total,
                 busy.size(), busy.size() == 1 ? "" : "s", s / 60, s % 60);
-        Optional<Map.Entry<String, String>> first = busy.entrySet().stream().findFirst();
-        if (first.isPresent()) {
-            line += "  " + first.get().getKey() + " " + first.get().getValue();
+        // which host runs which step, as many as the terminal's width shows
+        List<String> steps = new ArrayList<>();
+        busy.forEach((h, step) -> steps.add(h + " " + step));
+        if (!steps.isEmpty()) {
+            line += "  " + String.join(", ", steps);
         }
-        return line.length() > width ? line.substring(0, width) : line;
+        return line.length() > width ? line.substring(0, width - 3) + "..." : line;
     }
 
     private void redraw() {

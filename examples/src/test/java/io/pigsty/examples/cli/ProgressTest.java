@@ -82,7 +82,7 @@ class ProgressTest {
         p.stepStarted("pg-replica", "10.213.0.12", "patroni:replica");
         p.stepStarted("pg-replica", "10.213.0.13", "patroni:replica");
         assertThat(p.statusLine()).matches("pgsql pg-test  \\[pg-replica\\] 0/" + plan.stepCount()
-                + " steps  2 hosts busy  00:0\\d  10\\.213\\.0\\.12 patroni:replica");
+                + " steps  2 hosts busy  00:0\\d  10\\.213\\.0\\.12 patroni:replica, 10\\.213\\.0\\.13 patroni:replica");
         p.stepFinished(new StepResult("pg-replica", "10.213.0.12", "patroni:replica", StepStatus.OK, Duration.ZERO,
                 Optional.empty()));
         assertThat(p.statusLine()).contains(" 1/" + plan.stepCount() + " steps  1 host busy");
