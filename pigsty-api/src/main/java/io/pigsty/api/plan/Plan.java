@@ -79,14 +79,14 @@ public final class Plan {
     private final int parallelism;
     private final Optional<io.pigsty.api.preflight.Preflight> preflight;
 
-    private Plan(Plan base, io.pigsty.api.preflight.Preflight preflight) {
+    private Plan(Plan base, Planner planner, List<Phase> phases, Optional<io.pigsty.api.preflight.Preflight> preflight) {
         this.playbook = base.playbook;
-        this.planner = base.planner;
+        this.planner = planner;
         this.secrets = base.secrets;
         this.parallelism = base.parallelism;
-        this.phases = base.phases;
+        this.phases = phases;
         this.facts = base.facts;
-        this.preflight = Optional.of(preflight);
+        this.preflight = preflight;
     }
 
     private Plan(String playbook, Planner planner, Facts declared, Set<String> secrets, int parallelism) {
@@ -129,7 +129,7 @@ public final class Plan {
      * @return this plan with that preflight
      */
     public Plan withPreflight(io.pigsty.api.preflight.Preflight p) {
-        return new Plan(this, Objects.requireNonNull(p, "preflight"));
+        return new Plan(this, planner, phases, Optional.of(Objects.requireNonNull(p, "preflight")));
     }
 
     /** @return the preflight run first by {@link #check} and {@link #apply}, if any */
@@ -166,6 +166,45 @@ public final class Plan {
     /** @return number of steps */
     public int stepCount() {
         return phases.stream().mapToInt(p -> p.steps().values().stream().mapToInt(List::size).sum()).sum();
+    }
+
+    /**
+     * Ansible's {@code --limit}: the same plan for some hosts only. Steps of other hosts are
+     * dropped (phases left empty disappear); what the kept hosts do is unchanged, so a limited
+     * apply of a converged plan still changes nothing.
+     *
+     * @param keep which hosts stay
+     * @return the narrowed plan
+     */
+    public Plan limit(java.util.function.Predicate<Host> keep) {
+        Objects.requireNonNull(keep, "keep");
+        Planner narrowed = f -> narrow(planner.phases(f), keep);
+        Optional<io.pigsty.api.preflight.Preflight> pre = preflight.map(p -> {
+            Map<Host, io.pigsty.api.preflight.HostExpectations> kept = new LinkedHashMap<>();
+            p.expectations().forEach((h, e) -> {
+                if (keep.test(h)) {
+                    kept.put(h, e);
+                }
+            });
+            return io.pigsty.api.preflight.Preflight.of(kept);
+        });
+        return new Plan(this, narrowed, narrow(phases, keep), pre);
+    }
+
+    private static List<Phase> narrow(List<Phase> phases, java.util.function.Predicate<Host> keep) {
+        List<Phase> out = new ArrayList<>();
+        for (Phase p : phases) {
+            Map<Host, List<Step>> steps = new LinkedHashMap<>();
+            p.steps().forEach((h, s) -> {
+                if (keep.test(h)) {
+                    steps.put(h, s);
+                }
+            });
+            if (!steps.isEmpty()) {
+                out.add(new Phase(p.name(), steps));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** @return the offline rendering */

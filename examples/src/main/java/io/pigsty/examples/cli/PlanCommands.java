@@ -1,0 +1,148 @@
+package io.pigsty.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pigsty.api.Playbook;
+import io.pigsty.api.plan.CheckReport;
+import io.pigsty.api.plan.Plan;
+import io.pigsty.model.Severity;
+import io.pigsty.model.ValidationResult;
+import io.pigsty.model.Violation;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code validate}, {@code plan}, {@code check}, {@code apply}: the playbook commands. */
+final class PlanCommands {
+    private PlanCommands() {
+    }
+
+    /** Positional playbook arguments shared by plan, check and apply. */
+    @Command
+    abstract static class PlaybookArgs extends Base {
+        @Parameters(index = "0", paramLabel = "PLAYBOOK", completionCandidates = Base.Playbooks.class,
+                description = "node, etcd, pgsql, pgsql-rm, pgsql-user, pgsql-db, pgsql-hba or pgsql-svc.")
+        String playbook;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "CLUSTER",
+                description = "The cluster (or node group) it acts on; etcd needs none.")
+        String cluster;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "USER|DB",
+                description = "The user (pgsql-user) or database (pgsql-db).")
+        String arg;
+
+        Playbook playbook() {
+            return Playbooks.of(playbook, cluster, arg);
+        }
+    }
+
+    /** {@code pigsty validate}. */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check the inventory: every problem with its path, errors and warnings (exit 3 on errors).")
+    static final class Validate extends Base {
+        @Override
+        int run() {
+            PigstyCli cli = cli();
+            try (Engine e = engine()) {
+                ValidationResult r = e.validate();
+                if (cli.json) {
+                    ObjectNode d = Out.doc("validate").put("inventory", e.source()).put("valid", r.isValid());
+                    d.set("errors", violations(r.errors()));
+                    d.set("warnings", violations(r.warnings()));
+                    Out.print(cli, d);
+                } else {
+                    r.violations().forEach(v -> (v.severity() == Severity.ERROR ? cli.err : cli.out)
+                            .println(v.severity().name().toLowerCase() + ": " + v));
+                    cli.out.println(e.source() + ": " + (r.isValid() ? "valid (" + r.warnings().size() + " warnings)"
+                            : r.errors().size() + " errors, " + r.warnings().size() + " warnings"));
+                }
+                return r.isValid() ? PigstyCli.OK : PigstyCli.INVALID;
+            }
+        }
+
+        private static ArrayNode violations(List<Violation> vs) {
+            ArrayNode a = Out.JSON.createArrayNode();
+            vs.forEach(v -> a.addObject().put("path", v.path()).put("message", v.reason()));
+            return a;
+        }
+    }
+
+    /** {@code pigsty plan PLAYBOOK [CLUSTER] [USER|DB]}. */
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Render a playbook's plan offline: per phase and host the steps, files and commands "
+                    + "(secrets masked). Touches no host.")
+    static final class PlanCmd extends PlaybookArgs {
+        @Override
+        int run() {
+            PigstyCli cli = cli();
+            try (Engine e = engine()) {
+                Plan plan = e.offlinePlan(playbook());
+                if (cli.json) {
+                    ObjectNode rendered = (ObjectNode) read(plan.render().toJson());
+                    ObjectNode d = Out.doc("plan");
+                    d.setAll(rendered);
+                    d.put("steps", plan.stepCount());
+                    Out.print(cli, d);
+                } else {
+                    cli.out.print(plan.render().toText());
+                }
+                return PigstyCli.OK;
+            }
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode read(String json) {
+            try {
+                return Out.JSON.readTree(json);
+            } catch (java.io.IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    /** {@code pigsty check PLAYBOOK [CLUSTER] [USER|DB]}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Read-only: what the playbook would change on the hosts (diffs); changes nothing. "
+                    + "Exit 0 either way; --json says whether it is converged.")
+    static final class Check extends PlaybookArgs {
+        @Override
+        int run() {
+            PigstyCli cli = cli();
+            try (Engine e = engine()) {
+                CheckReport r = e.check(playbook());
+                if (cli.json) {
+                    ObjectNode d = Out.doc("check").put("playbook", r.playbook()).put("converged", r.converged())
+                            .put("steps", r.entries().size());
+                    ArrayNode ch = d.putArray("changes");
+                    r.changes().forEach(c -> ch.addObject().put("phase", c.phase()).put("host", c.host())
+                            .put("step", c.stepId()).put("diff", c.change().orElse("")));
+                    d.set("notes", array(r.notes()));
+                    Out.print(cli, d);
+                } else {
+                    cli.out.print(r.toText());
+                    cli.out.println(r.playbook() + ": " + (r.converged() ? "no changes (" + r.entries().size()
+                            + " steps converged)" : r.changes().size() + " of " + r.entries().size() + " steps would change"));
+                }
+                return PigstyCli.OK;
+            }
+        }
+    }
+
+    /** {@code pigsty apply PLAYBOOK [CLUSTER] [USER|DB]}. */
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Converge the hosts with a playbook (idempotent: a second apply changes nothing). "
+                    + "Shows per phase which hosts run which step, then a summary per host.")
+    static final class Apply extends PlaybookArgs {
+        @Option(names = "--yes", description = "Confirm a destructive playbook (pgsql-rm); pg_safeguard still wins.")
+        boolean yes;
+
+        @Override
+        int run() {
+            try (Engine e = engine()) {
+                Playbook pb = confirmed(playbook(), yes);
+                return apply(e, List.of(e.plan(pb)));
+            }
+        }
+    }
+}
