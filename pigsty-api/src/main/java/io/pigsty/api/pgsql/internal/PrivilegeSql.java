@@ -42,6 +42,22 @@ public final class PrivilegeSql {
      * @throws PigstyException naming the entry when it is not of the supported form
      */
     public static Entry parse(String entry) {
+        // every cluster of an inventory shares Pigsty's default entries: parse each string once
+        Entry known = PARSED.get(entry);
+        if (known != null) {
+            return known;
+        }
+        Entry e = parseOnce(entry);
+        if (PARSED.size() > 10_000) {
+            PARSED.clear(); // bounded: a long-running JVM may see many inventories
+        }
+        PARSED.put(entry, e);
+        return e;
+    }
+
+    private static final java.util.Map<String, Entry> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Entry parseOnce(String entry) {
         Matcher m = ENTRY.matcher(entry);
         if (!m.matches()) {
             throw new PigstyException("pg_default_privileges: '" + entry
