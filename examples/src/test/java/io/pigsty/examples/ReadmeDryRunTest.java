@@ -14,8 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The README's dry-run snippet runs here on the real pgsql plan, and README.md shows exactly these lines. */
@@ -42,18 +42,12 @@ class ReadmeDryRunTest {
 
     @Test
     void readme_showsTheSameSnippet() throws IOException {
-        List<String> test = snippet(Path.of("src/test/java/io/pigsty/examples/ReadmeDryRunTest.java"));
-        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-        assertThat(test).hasSizeGreaterThan(5);
-        assertThat(readme).contains(String.join("\n", test));
-    }
-
-    private static List<String> snippet(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        int from = lines.indexOf(lines.stream().filter(l -> l.strip().equals("// README-BEGIN")).findFirst().orElseThrow()) + 1;
-        int to = lines.indexOf(lines.stream().filter(l -> l.strip().equals("// README-END")).findFirst().orElseThrow());
-        int indent = lines.get(from).indexOf(lines.get(from).strip());
-        return lines.subList(from, to).stream().map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
-                .collect(Collectors.toList());
+        String source = Files.readString(Path.of("src/test/java/io/pigsty/examples/ReadmeDryRunTest.java"),
+                StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("// README-BEGIN\n(.*?)\n[ ]*// README-END", Pattern.DOTALL).matcher(source);
+        assertThat(m.find()).as("README markers in the test").isTrue();
+        String snippet = m.group(1).stripIndent();
+        assertThat(snippet.lines().count()).isGreaterThan(5);
+        assertThat(Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8)).contains(snippet);
     }
 }

@@ -45,10 +45,12 @@ public final class HaproxyModule implements PigstyModule {
         if (!inv.resolve(c).get(Params.HAPROXY_ENABLED)) {
             return;
         }
+        // every member lists the same servers: select them once per cluster, not once per member
+        Map<String, List<Map<String, Object>>> servers = servers(inv, c);
         for (PgInstance i : c.instances()) {
             Host h = ctx.host(c, i);
             plan.add("haproxy", h, Steps.directory("/etc/haproxy/conf.d", "0755", "root", "root"));
-            for (Map.Entry<String, String> f : render(ctx, inv, c, i).entrySet()) {
+            for (Map.Entry<String, String> f : render(ctx, inv, c, i, servers).entrySet()) {
                 boolean global = f.getKey().equals("/etc/haproxy/haproxy.cfg");
                 FileSpec spec = new FileSpec(f.getKey(), f.getValue().getBytes(StandardCharsets.UTF_8),
                         global ? "0600" : "0644", "root", "root", global);
@@ -73,6 +75,32 @@ public final class HaproxyModule implements PigstyModule {
      * @return path to content, in order
      */
     public static Map<String, String> render(PlanContext ctx, Inventory inv, PgCluster c, PgInstance i) {
+        return render(ctx, inv, c, i, servers(inv, c));
+    }
+
+    /** @return per service name, the servers of its file as the template reads them */
+    private static Map<String, List<Map<String, Object>>> servers(Inventory inv, PgCluster c) {
+        com.fasterxml.jackson.databind.node.ArrayNode members = HaSupport.members(inv, c);
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        for (PgService s : services(inv.resolve(c))) {
+            out.put(s.name(), templateServers(HaSupport.servers(inv, c, s, members)));
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> templateServers(List<HaSupport.Server> servers) {
+        return servers.stream().map(x -> Map.<String, Object>of("name", x.name(), "ip", x.ip(), "weight", x.weight(),
+                "backup", x.backup())).toList();
+    }
+
+    private static List<PgService> services(Resolved r) {
+        List<PgService> services = new ArrayList<>(r.get(Params.PG_DEFAULT_SERVICES));
+        services.addAll(r.get(Params.PG_SERVICES));
+        return services;
+    }
+
+    private static Map<String, String> render(PlanContext ctx, Inventory inv, PgCluster c, PgInstance i,
+                                              Map<String, List<Map<String, Object>>> servers) {
         Resolved r = inv.resolve(c, i);
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, Object> g = new LinkedHashMap<>();
@@ -84,8 +112,7 @@ public final class HaproxyModule implements PigstyModule {
         g.put("client_timeout", r.get(Params.HAPROXY_CLIENT_TIMEOUT));
         g.put("server_timeout", r.get(Params.HAPROXY_SERVER_TIMEOUT));
         out.put("/etc/haproxy/haproxy.cfg", ctx.templates().render("haproxy/haproxy.cfg.ftl", g));
-        List<PgService> services = new ArrayList<>(r.get(Params.PG_DEFAULT_SERVICES));
-        services.addAll(r.get(Params.PG_SERVICES));
+        List<PgService> services = services(r);
         String rtoOptions = r.get(Params.PG_RTO).plan().haproxyTimings()
                 + " on-marked-down shutdown-sessions slowstart 30s maxconn 3000 maxqueue 128 weight 100";
         for (PgService s : services) {
@@ -101,8 +128,8 @@ public final class HaproxyModule implements PigstyModule {
             m.put("balance", s.balance());
             m.put("options", s.options().orElse(rtoOptions));
             m.put("patroni_port", r.get(Params.PATRONI_PORT));
-            m.put("servers", HaSupport.servers(inv, c, s).stream().map(x -> Map.of("name", x.name(), "ip", x.ip(),
-                    "weight", x.weight(), "backup", x.backup())).toList());
+            // a member's own pg_services (unusual, cluster scope) are selected here
+            m.put("servers", servers.containsKey(s.name()) ? servers.get(s.name()) : templateServers(HaSupport.servers(inv, c, s)));
             out.put(Names.haproxyServiceFile(c.name(), s.name()), ctx.templates().render("haproxy/service.cfg.ftl", m));
         }
         return out;

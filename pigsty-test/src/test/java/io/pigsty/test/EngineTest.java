@@ -127,21 +127,13 @@ class EngineTest {
     @Test
     void checkAndApply_ofOnePlan_concurrently_eachSeeItsOwnFacts() throws Exception {
         java.util.List<Integer> seenByApply = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        PigstyModule recording = new PigstyModule() {
-            @Override
-            public String name() {
-                return "RECORDING";
-            }
-
-            @Override
-            public void contribute(PlanContext ctx, PlanBuilder plan) {
-                for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
-                    for (int k = 0; k < 20; k++) {
-                        plan.add("node", Host.of(i.ip()), new FactsProbe("probe" + k, seenByApply));
-                    }
+        PigstyModule recording = module("RECORDING", (ctx, plan) -> {
+            for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
+                for (int k = 0; k < 20; k++) {
+                    plan.add("node", Host.of(i.ip()), new FactsProbe("probe" + k, seenByApply));
                 }
             }
-        };
+        });
         Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(recording).preflight(false).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
         DryRunExecutor same = DryRunExecutor.builder().facts(4, 8192, 100).build();
@@ -158,6 +150,20 @@ class EngineTest {
             pool.shutdownNow();
         }
         assertThat(seenByApply).hasSize(400).containsOnly(4);
+    }
+
+    static PigstyModule module(String name, java.util.function.BiConsumer<PlanContext, PlanBuilder> contribute) {
+        return new PigstyModule() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void contribute(PlanContext ctx, PlanBuilder plan) {
+                contribute.accept(ctx, plan);
+            }
+        };
     }
 
     /** A step whose apply records the CPU count it was given; its check says whether it ran on 2 CPUs. */
@@ -199,26 +205,18 @@ class EngineTest {
 
     @Test
     void failingHost_skipsItsRemainingSteps_othersFinish() {
-        PigstyModule failing = new PigstyModule() {
-            @Override
-            public String name() {
-                return "FAILING";
+        PigstyModule failing = module("FAILING", (ctx, plan) -> {
+            for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
+                Host h = Host.of(i.ip());
+                String fail = i.seq() == 1 ? "exit 7" : "true";
+                plan.add("node", h, Steps.command("first", "first", Command.shell("false").build(),
+                        Command.shell(fail).build()));
+                plan.add("node", h, Steps.command("second", "second", Command.shell("false").build(),
+                        Command.shell("true").build()));
+                plan.add("etcd", h, Steps.command("third", "third", Command.shell("false").build(),
+                        Command.shell("true").build()));
             }
-
-            @Override
-            public void contribute(PlanContext ctx, PlanBuilder plan) {
-                for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
-                    Host h = Host.of(i.ip());
-                    String fail = i.seq() == 1 ? "exit 7" : "true";
-                    plan.add("node", h, Steps.command("first", "first", Command.shell("false").build(),
-                            Command.shell(fail).build()));
-                    plan.add("node", h, Steps.command("second", "second", Command.shell("false").build(),
-                            Command.shell("true").build()));
-                    plan.add("etcd", h, Steps.command("third", "third", Command.shell("false").build(),
-                            Command.shell("true").build()));
-                }
-            }
-        };
+        });
         Plan plan = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).preflight(false).build()
                 .plan(Playbook.pgsqlCreate("pg-x"));
         DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom")

@@ -32,6 +32,8 @@ public final class Command {
     private final String user;
     private final Duration timeout;
     private final Set<String> secrets;
+    /** Computed once: a plan renders, compares and runs the same command many times. */
+    private final String line;
 
     private Command(Builder b) {
         if ((b.argv == null) == (b.script == null)) {
@@ -50,6 +52,7 @@ public final class Command {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         this.secrets = Set.copyOf(b.secrets);
+        this.line = line();
     }
 
     /**
@@ -124,6 +127,10 @@ public final class Command {
      * @return the line to execute
      */
     public String commandLine() {
+        return line;
+    }
+
+    private String line() {
         List<String> words = new ArrayList<>();
         if (!env.isEmpty()) {
             words.add("env");

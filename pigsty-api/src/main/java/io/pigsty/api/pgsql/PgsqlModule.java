@@ -17,7 +17,10 @@ import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Module {@code PGSQL} (core part): HBA, the dbsu's {@code .pgpass}, roles/users, databases,
@@ -74,7 +77,7 @@ public final class PgsqlModule implements PigstyModule {
             case "pgsql" -> create(ctx, plan, cluster, primary);
             case "pgsql-user" -> user(ctx, plan, cluster, primary, arg(ctx, "username"));
             case "pgsql-db" -> db(ctx, plan, cluster, primary, arg(ctx, "dbname"));
-            default -> hba(ctx, plan, cluster, "pg-provision");
+            default -> hba(ctx, plan, cluster, "pg-provision", i -> files(ctx, cluster, i));
         }
     }
 
@@ -94,13 +97,16 @@ public final class PgsqlModule implements PigstyModule {
     }
 
     private void create(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance primary) {
-        hba(ctx, plan, c, "pg-config");
+        // one file set per member: building it resolves and renders, so it is not rebuilt per phase
+        Map<Integer, PgsqlFileSet> sets = new HashMap<>();
+        Function<PgInstance, PgsqlFileSet> files = i -> sets.computeIfAbsent(i.seq(), s -> files(ctx, c, i));
+        hba(ctx, plan, c, "pg-config", files);
         for (PgInstance i : c.instances()) {
-            PgsqlFileSet f = files(ctx, c, i);
+            PgsqlFileSet f = files.apply(i);
             String home = ctx.resolve(c, i).get(io.pigsty.model.Params.PG_DBSU_HOME);
             plan.add("pg-provision", ctx.host(c, i), Steps.file(file(home + "/.pgpass", f.pgpass(), "0600", f.spec().dbsu(), true)));
         }
-        PgsqlFileSet f = files(ctx, c, primary);
+        PgsqlFileSet f = files.apply(primary);
         Host h = ctx.host(c, primary);
         for (UserSql.User u : f.spec().users()) {
             plan.add("pg-provision", h, PgsqlSteps.user(f, u));
@@ -111,7 +117,8 @@ public final class PgsqlModule implements PigstyModule {
         for (DatabaseSql.Database d : f.spec().databases()) {
             plan.add("pg-provision", h, PgsqlSteps.database(f, d));
         }
-        pgbouncer(ctx, plan, c, List.of("pgbouncer.ini", "database.txt", "useropts.txt", "userlist.txt", "pgb_hba.conf"), true);
+        pgbouncer(ctx, plan, c, List.of("pgbouncer.ini", "database.txt", "useropts.txt", "userlist.txt", "pgb_hba.conf"), true,
+                files);
     }
 
     private void user(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance primary, String name) {
@@ -122,7 +129,7 @@ public final class PgsqlModule implements PigstyModule {
         UserSql.User u = f.spec().users().stream().filter(x -> x.name().equals(name)).reduce((a, b) -> b)
                 .orElseThrow(() -> new PigstyException("pgsql-user: user '" + name + "' is not defined in pg_users of " + c.name()));
         plan.add("pg-provision", ctx.host(c, primary), PgsqlSteps.user(f, u));
-        pgbouncer(ctx, plan, c, List.of("userlist.txt", "useropts.txt"), false);
+        pgbouncer(ctx, plan, c, List.of("userlist.txt", "useropts.txt"), false, i -> files(ctx, c, i));
     }
 
     private void db(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance primary, String name) {
@@ -130,12 +137,12 @@ public final class PgsqlModule implements PigstyModule {
         DatabaseSql.Database d = f.spec().databases().stream().filter(x -> x.name().equals(name)).reduce((a, b) -> b)
                 .orElseThrow(() -> new PigstyException("pgsql-db: database '" + name + "' is not defined in pg_databases of " + c.name()));
         plan.add("pg-provision", ctx.host(c, primary), PgsqlSteps.database(f, d));
-        pgbouncer(ctx, plan, c, List.of("database.txt"), false);
+        pgbouncer(ctx, plan, c, List.of("database.txt"), false, i -> files(ctx, c, i));
     }
 
-    private void hba(PlanContext ctx, PlanBuilder plan, PgCluster c, String phase) {
+    private void hba(PlanContext ctx, PlanBuilder plan, PgCluster c, String phase, Function<PgInstance, PgsqlFileSet> files) {
         for (PgInstance i : c.instances()) {
-            PgsqlFileSet f = files(ctx, c, i);
+            PgsqlFileSet f = files.apply(i);
             int port = f.spec().pgPort();
             // reload only a running server: in pg-config PostgreSQL has not been started yet
             Command reload = Command.shell("if [ -S " + ShellQuote.quote(f.spec().layout().pgLocalhost() + "/.s.PGSQL." + port) + " ]; then "
@@ -148,12 +155,13 @@ public final class PgsqlModule implements PigstyModule {
         }
     }
 
-    private void pgbouncer(PlanContext ctx, PlanBuilder plan, PgCluster c, List<String> which, boolean full) {
+    private void pgbouncer(PlanContext ctx, PlanBuilder plan, PgCluster c, List<String> which, boolean full,
+                           Function<PgInstance, PgsqlFileSet> files) {
         for (PgInstance i : c.instances()) {
             if (!pgbouncerEnabled(ctx, c, i)) {
                 continue;
             }
-            PgsqlFileSet f = files(ctx, c, i);
+            PgsqlFileSet f = files.apply(i);
             Host h = ctx.host(c, i);
             if (full) {
                 plan.add("pgbouncer", h, Steps.directory(PGB_DIR, "0750", f.spec().dbsu(), f.spec().dbsu()));

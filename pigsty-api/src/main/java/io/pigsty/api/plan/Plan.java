@@ -75,7 +75,7 @@ public final class Plan {
     private final List<Phase> phases;
     private final Planner planner;
     private final Facts facts;
-    private final Set<String> secrets;
+    private final Masker masker;
     private final int parallelism;
     private final Optional<io.pigsty.api.preflight.Preflight> preflight;
 
@@ -93,7 +93,7 @@ public final class Plan {
         this.preflight = Optional.empty();
         this.playbook = Objects.requireNonNull(playbook, "playbook");
         this.planner = Objects.requireNonNull(planner, "planner");
-        this.secrets = Set.copyOf(secrets);
+        this.masker = new Masker(secrets);
         this.parallelism = Math.max(1, parallelism);
         Set<String> consulted = ConcurrentHashMap.newKeySet();
         this.phases = List.copyOf(planner.phases(lookup(declared, consulted)));
@@ -209,7 +209,7 @@ public final class Plan {
 
     /** @return the offline rendering */
     public RenderedPlan render() {
-        return new RenderedPlan(playbook, phases, secrets);
+        return new RenderedPlan(playbook, phases, masker);
     }
 
     /**
@@ -505,22 +505,7 @@ public final class Plan {
     }
 
     private String maskAll(String text) {
-        return mask(secrets, text);
-    }
-
-    /**
-     * @param secrets secret values
-     * @param text    any text
-     * @return the text with every secret of at least {@link #MASK_MIN} characters replaced
-     */
-    static String mask(Set<String> secrets, String text) {
-        String out = text;
-        for (String s : secrets) {
-            if (s.length() >= MASK_MIN) {
-                out = out.replace(s, "******");
-            }
-        }
-        return out;
+        return masker.mask(text);
     }
 
     private static Duration elapsed(long t0) {

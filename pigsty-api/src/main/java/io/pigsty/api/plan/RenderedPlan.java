@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A plan as offline text or JSON: per phase, per host, each step with every file (full content,
@@ -24,12 +23,12 @@ import java.util.Set;
 public final class RenderedPlan {
     private final String playbook;
     private final List<Phase> phases;
-    private final Set<String> secrets;
+    private final Masker masker;
 
-    RenderedPlan(String playbook, List<Phase> phases, Set<String> secrets) {
+    RenderedPlan(String playbook, List<Phase> phases, Masker masker) {
         this.playbook = playbook;
         this.phases = phases;
-        this.secrets = secrets;
+        this.masker = masker;
     }
 
     /** @return human text, secret files summarised by size and digest */
@@ -42,7 +41,7 @@ public final class RenderedPlan {
      * @return human text
      */
     public String toText(boolean revealSecretFiles) {
-        StringBuilder sb = new StringBuilder("# plan ").append(playbook).append('\n');
+        StringBuilder sb = new StringBuilder(64 * 1024).append("# plan ").append(playbook).append('\n');
         for (Phase phase : phases) {
             sb.append("\n## phase ").append(phase.name()).append('\n');
             for (Map.Entry<Host, List<Step>> e : phase.steps().entrySet()) {
@@ -54,19 +53,52 @@ public final class RenderedPlan {
                     for (FileSpec f : r.files()) {
                         sb.append("   file ").append(f.path()).append(' ').append(f.mode()).append(' ').append(f.owner())
                                 .append(':').append(f.group()).append(f.secret() ? " (secret)" : "").append('\n');
-                        sb.append(content(f, revealSecretFiles).indent(6));
+                        indent(sb, content(f, revealSecretFiles), "      ", "      ");
                     }
                     for (Command c : r.commands()) {
                         sb.append("   run ").append(c.user().map(u -> "[" + u + "] ").orElse(""))
                                 .append(mask(c.display())).append('\n');
                     }
                     for (String note : r.notes()) {
-                        sb.append(mask(note).indent(3).replaceFirst("^   ", "   # "));
+                        indent(sb, mask(note), "   # ", "   ");
                     }
                 }
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Appends {@code text} line by line as {@link String#indent} does (each line prefixed, trailing
+     * blanks of a line kept, one final newline), the first line with its own prefix; without the
+     * line streams of {@code indent}, which rendering a thousand plans made a hot spot.
+     */
+    private static void indent(StringBuilder sb, String text, String firstPrefix, String prefix) {
+        if (text.isEmpty()) {
+            return;
+        }
+        int start = 0;
+        boolean first = true;
+        while (start < text.length()) {
+            int nl = lineEnd(text, start);
+            int end = nl < 0 ? text.length() : nl;
+            sb.append(first ? firstPrefix : prefix).append(text, start, end).append('\n');
+            first = false;
+            if (nl < 0) {
+                break;
+            }
+            start = nl + (text.charAt(nl) == '\r' && nl + 1 < text.length() && text.charAt(nl + 1) == '\n' ? 2 : 1);
+        }
+    }
+
+    private static int lineEnd(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** @return JSON with the same content as {@link #toText()} */
@@ -112,7 +144,7 @@ public final class RenderedPlan {
     }
 
     private String mask(String text) {
-        return Plan.mask(secrets, text);
+        return masker.mask(text);
     }
 
     private static String sha256(byte[] b) {

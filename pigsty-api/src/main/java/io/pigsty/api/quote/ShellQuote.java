@@ -2,7 +2,6 @@ package io.pigsty.api.quote;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -15,7 +14,14 @@ import java.util.stream.Collectors;
  * backticks, no globbing, and newlines are literal.
  */
 public final class ShellQuote {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** The characters a word may hold unquoted: {@code [A-Za-z0-9_@%+=:,./-]}. */
+    private static final boolean[] SAFE = new boolean[128];
+
+    static {
+        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-".toCharArray()) {
+            SAFE[c] = true;
+        }
+    }
 
     private ShellQuote() {
     }
@@ -32,10 +38,21 @@ public final class ShellQuote {
         if (word.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a shell word cannot contain NUL");
         }
-        if (!word.isEmpty() && SAFE.matcher(word).matches()) {
+        if (!word.isEmpty() && safe(word)) {
             return word;
         }
         return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    // a loop, not a regex: plans quote every word of every command, scripts of kilobytes included
+    private static boolean safe(String word) {
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c >= 128 || !SAFE[c]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -242,7 +242,33 @@ public final class HaSupport {
      * @return servers in member order; members chosen by {@code backup} are backups, whatever the selector says
      */
     public static List<Server> servers(Inventory inv, PgCluster c, PgService s) {
-        ArrayNode members = members(inv, c);
+        return servers(inv, c, s, members(inv, c));
+    }
+
+    /**
+     * @param inv inventory
+     * @param c   cluster
+     * @return the members' effective vars as JMESPath sees them (secrets masked), to evaluate
+     *         several services' selectors over with {@link #servers(Inventory, PgCluster, PgService, ArrayNode)}
+     */
+    public static ArrayNode members(Inventory inv, PgCluster c) {
+        ArrayNode members = JSON.createArrayNode();
+        for (PgInstance i : c.instances()) {
+            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
+            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
+            members.add(JSON.valueToTree(vars));
+        }
+        return members;
+    }
+
+    /**
+     * @param inv     inventory
+     * @param c       cluster
+     * @param s       service
+     * @param members from {@link #members(Inventory, PgCluster)}
+     * @return servers in member order, as {@link #servers(Inventory, PgCluster, PgService)}
+     */
+    public static List<Server> servers(Inventory inv, PgCluster c, PgService s, ArrayNode members) {
         Set<String> selected = select(s.selector(), members, c, s, "selector");
         Set<String> backups = s.backup().map(b -> select(b, members, c, s, "backup")).orElse(Set.of());
         List<Server> out = new ArrayList<>();
@@ -260,10 +286,25 @@ public final class HaSupport {
         return out;
     }
 
+    /** Compiled selectors: every cluster of an inventory uses the same few; compiled expressions are immutable. */
+    private static final Map<String, Expression<JsonNode>> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Expression<JsonNode> compiled(String expr) {
+        Expression<JsonNode> e = COMPILED.get(expr);
+        if (e == null) {
+            e = JMES.compile(lenientLiterals(expr));
+            if (COMPILED.size() < 1000) { // bounded: selectors come from inventories
+                COMPILED.put(expr, e);
+            }
+        }
+        return e;
+    }
+
     private static Set<String> select(String expr, ArrayNode members, PgCluster c, PgService s, String field) {
         JsonNode result;
         try {
-            result = JMES.compile(lenientLiterals(expr)).search(members);
+            Expression<JsonNode> e = compiled(expr);
+            result = e.search(members);
         } catch (RuntimeException e) {
             // HaInventoryRules reports a bad selector during Inventory.validate(): reaching here is a bug
             throw new IllegalStateException("bug: unvalidated " + field + " of " + c.name() + " service " + s.name()
@@ -284,21 +325,11 @@ public final class HaSupport {
      */
     public static java.util.Optional<String> selectorProblem(Inventory inv, PgCluster c, String expr) {
         try {
-            JMES.compile(lenientLiterals(expr)).search(members(inv, c));
+            compiled(expr).search(members(inv, c));
             return java.util.Optional.empty();
         } catch (RuntimeException e) {
             return java.util.Optional.of("invalid JMESPath '" + expr + "': " + e.getMessage());
         }
-    }
-
-    private static ArrayNode members(Inventory inv, PgCluster c) {
-        ArrayNode members = JSON.createArrayNode();
-        for (PgInstance i : c.instances()) {
-            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
-            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
-            members.add(JSON.valueToTree(vars));
-        }
-        return members;
     }
 
     /**

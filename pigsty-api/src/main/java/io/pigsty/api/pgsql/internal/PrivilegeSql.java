@@ -35,12 +35,24 @@ public final class PrivilegeSql {
      * @throws IllegalStateException when validation would refuse the entry (a bug)
      */
     public static Entry parse(String entry) {
+        // every cluster of an inventory shares Pigsty's default entries: parse each string once
+        Entry known = PARSED.get(entry);
+        if (known != null) {
+            return known;
+        }
         DefaultPrivilege.problem(entry).ifPresent(p -> {
             throw Unvalidated.at("pg_default_privileges", entry);
         });
         DefaultPrivilege d = DefaultPrivilege.parse(entry);
-        return new Entry(d.grant(), d.privileges(), d.objects(), d.grantee());
+        Entry e = new Entry(d.grant(), d.privileges(), d.objects(), d.grantee());
+        if (PARSED.size() > 10_000) {
+            PARSED.clear(); // bounded: a long-running JVM may see many inventories
+        }
+        PARSED.put(entry, e);
+        return e;
     }
+
+    private static final java.util.Map<String, Entry> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param entries  {@code pg_default_privileges}
