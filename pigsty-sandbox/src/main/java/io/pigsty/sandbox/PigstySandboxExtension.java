@@ -15,12 +15,7 @@ public final class PigstySandboxExtension implements BeforeAllCallback, AfterAll
 
     @Override
     public void beforeAll(ExtensionContext ctx) {
-        String why = null;
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            why = "the sandbox needs Linux";
-        } else if (!"root".equals(System.getProperty("user.name"))) {
-            why = "the sandbox needs root (network namespaces, bridges, systemd-nspawn)";
-        }
+        String why = Sandbox.unavailableReason().orElse(null);
         if (why != null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException("CI=true but " + why);

@@ -177,6 +177,22 @@ public final class Sandbox implements AutoCloseable {
         down();
     }
 
+    /**
+     * Why the sandbox cannot run on this machine, if it cannot: it needs Linux and root
+     * (network namespaces, bridges, systemd-nspawn).
+     *
+     * @return the reason, empty when it can run
+     */
+    public static java.util.Optional<String> unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return java.util.Optional.of("the sandbox needs Linux");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return java.util.Optional.of("the sandbox needs root (network namespaces, bridges, systemd-nspawn)");
+        }
+        return java.util.Optional.empty();
+    }
+
     private static void requireRoot() {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new PigstyException("the sandbox needs root (namespaces, bridges, systemd-nspawn)");

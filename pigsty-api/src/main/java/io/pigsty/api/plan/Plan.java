@@ -82,7 +82,7 @@ public final class Plan {
     private Plan(Plan base, Planner planner, List<Phase> phases, Optional<io.pigsty.api.preflight.Preflight> preflight) {
         this.playbook = base.playbook;
         this.planner = planner;
-        this.secrets = base.secrets;
+        this.masker = base.masker;
         this.parallelism = base.parallelism;
         this.phases = phases;
         this.facts = base.facts;

@@ -42,6 +42,14 @@ server_lifetime             = 600
 max_db_connections          = 100
 max_user_connections        = 100
 server_round_robin          = 0
+<#-- Not Pigsty's values (it keeps PgBouncer's 15 s and 120 s). While the local PostgreSQL is down
+     (a switchover's demotion, a crash before HAProxy marks the member down), a client whose login
+     PgBouncer answers from its cached server parameters waits for a server connection: with the
+     defaults up to 120 s, retried every 15 s, so it hangs. Measured on PgBouncer 1.18: the first
+     client after the server died hung > 40 s; with these it gets query_wait_timeout after 5 s,
+     and waiting clients resume within 1 s once PostgreSQL accepts again. -->
+server_login_retry          = 1
+query_wait_timeout          = 5
 log_connections             = 0
 log_disconnections          = 0
 ignore_startup_parameters   = ${ignoreParams?join(", ")}

@@ -1,4 +1,4 @@
-package io.pigsty.ha.fault;
+package io.pigsty.it;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package io.pigsty.ha.fault;
+package io.pigsty.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,6 @@ import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgTuning;
 import io.pigsty.model.RtoMode;
-import io.pigsty.sandbox.PigstySandbox;
 import io.pigsty.sandbox.Sandbox;
 import io.pigsty.sandbox.SandboxNode;
 import java.io.IOException;
@@ -42,10 +41,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Pigsty's HA promise on real faults: pg-test (3 members, Patroni, etcd with 3 members, HAProxy,
@@ -55,18 +54,24 @@ import org.junit.jupiter.api.TestMethodOrder;
  * at once, and that every member rejoins. Write unavailability per fault is recorded in a report
  * (printed and written to {@code target/ha-report.md}), not bounded by a timed assertion.
  *
- * <p>{@code -Dpigsty.ha.repeat=3} repeats each fault for medians.
+ * <p>Runs last on the shared deployment ({@link ItOrder#FAULTS}). Before each test the cluster is
+ * brought back to a healthy baseline (every member up, replicas streaming, a synchronous standby
+ * while {@code pg_rpo} is 0), restarting, healing or re-initialising members if a failed test left
+ * them broken, so one failure does not fail every later test; if that is impossible the test says
+ * so with the cluster's status. {@code -Dpigsty.ha.repeat=3} repeats each fault for medians.
  */
-@PigstySandbox(nodes = 4)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@UsesSharedSandbox
+@Order(ItOrder.FAULTS)
 class FaultToleranceIT {
-    static final Inventory INV = load();
+    static final Inventory INV = SharedSandbox.loadInventory();
     static final Pigsty PIGSTY = Pigsty.builder().inventory(INV).build();
     static final List<String> HOSTS = List.of("10.213.0.11", "10.213.0.12", "10.213.0.13");
     static final int REPEAT = Integer.getInteger("pigsty.ha.repeat", 1);
     static final List<Row> REPORT = new CopyOnWriteArrayList<>();
     static final ClusterOperations OPS = ClusterOperations.builder(INV, "pg-test").timeout(Duration.ofSeconds(150)).build();
     static long nextId = 1;
+    /** Whether the cluster runs in synchronous mode now ({@code pg_rpo: 0}); the async tests turn it off. */
+    static volatile boolean syncExpected = true;
 
     /** One measured fault. */
     record Row(String fault, String mode, long rtoMs, long readGapMs, int acked, int lost, String leaderAfter, String note) {
@@ -105,14 +110,6 @@ class FaultToleranceIT {
         }
     };
 
-    static Inventory load() {
-        try (var in = FaultToleranceIT.class.getResourceAsStream("/fault-sandbox.yml")) {
-            return Inventory.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "fault-sandbox.yml");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static ApplyResult apply(Pigsty p, Playbook pb, Executor ex) {
         return applyPlan(p.plan(pb, p.gatherFacts(ex)), ex);
     }
@@ -128,26 +125,106 @@ class FaultToleranceIT {
     }
 
     static ClusterStatus awaitHealthy(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = OPS.status();
-                // the DCS view can be up to a ttl stale after a crash: ask each member itself as well
-                boolean ok = last.members().size() == 3 && last.leader().map(l -> l.state().equals("running")).orElse(false)
-                        && last.replicas().stream().allMatch(m -> m.state().equals("streaming"))
-                        && last.leader().map(l -> answers(l, "/primary")).orElse(false)
-                        && last.replicas().stream().allMatch(m -> answers(m, "/replica?replication_state=streaming"));
-                if (ok) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // members restart: keep asking
-            }
-            WriteProbe.pause(500);
+        ClusterStatus[] last = new ClusterStatus[1];
+        try {
+            SharedSandbox.await("pg-test healthy: 3 members, a running leader answering /primary, replicas streaming",
+                    limit, Duration.ofMillis(500), () -> {
+                        last[0] = OPS.status();
+                        ClusterStatus s = last[0];
+                        // the DCS view can be up to a ttl stale after a crash: ask each member itself as well
+                        return s.members().size() == 3 && s.leader().map(l -> l.state().equals("running")).orElse(false)
+                                && s.replicas().stream().allMatch(m -> m.state().equals("streaming"))
+                                && s.leader().map(l -> answers(l, "/primary")).orElse(false)
+                                && s.replicas().stream().allMatch(m -> answers(m, "/replica?replication_state=streaming"));
+                    });
+            return last[0];
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlast status:\n" + (last[0] == null ? "none" : last[0].toTable()), e);
         }
-        throw new AssertionError("pg-test did not heal within " + limit.toSeconds() + " s; last status:\n"
-                + (last == null ? "none" : last.toTable()));
+    }
+
+    static String statusOrError() {
+        try {
+            return OPS.status().toTable();
+        } catch (RuntimeException e) {
+            return "status unavailable: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Brings pg-test back to the state every fault starts from, whatever an earlier test left:
+     * healthy within 60 s; otherwise links healed, stopped nodes booted, etcd and Patroni started
+     * (120 s); otherwise members that do not stream re-initialised from the leader (180 s). With
+     * {@code pg_rpo: 0} also waits for Patroni to name a synchronous standby. Fails, with the
+     * status, only when all of that did not help.
+     */
+    static ClusterStatus baseline(SharedSandbox shared) throws Exception {
+        ClusterStatus s;
+        try {
+            s = awaitHealthy(Duration.ofSeconds(60));
+        } catch (AssertionError notYet) {
+            System.out.println("BASELINE: pg-test is not healthy, restoring nodes and services: " + notYet.getMessage());
+            for (SandboxNode n : shared.nodes()) {
+                n.heal(); // a partition left in place
+            }
+            for (SandboxNode n : shared.nodes()) {
+                if (!n.isRunning()) {
+                    try {
+                        n.awaitReady(Duration.ofSeconds(20));
+                    } catch (RuntimeException down) {
+                        n.crash();
+                        n.start();
+                        n.awaitReady(Duration.ofSeconds(90));
+                    }
+                }
+            }
+            for (String h : List.of("10.213.0.10", "10.213.0.11", "10.213.0.12")) {
+                shared.executor().run(shared.node(h).host(), Command.shell("systemctl reset-failed etcd; systemctl start etcd")
+                        .timeout(Duration.ofSeconds(60)).build());
+            }
+            for (String h : HOSTS) {
+                shared.executor().run(shared.node(h).host(), Command.shell("systemctl reset-failed patroni; systemctl start patroni")
+                        .timeout(Duration.ofSeconds(60)).build());
+            }
+            try {
+                s = awaitHealthy(Duration.ofSeconds(120));
+            } catch (AssertionError stillNot) {
+                ClusterStatus now = OPS.status();
+                if (now.leader().isEmpty()) {
+                    throw new AssertionError("cannot bring pg-test back to a healthy baseline: no leader after restarting "
+                            + "every node, etcd and Patroni\n" + now.toTable(), stillNot);
+                }
+                for (MemberStatus m : now.replicas()) {
+                    if (!m.state().equals("streaming")) {
+                        System.out.println("BASELINE: re-initialising " + m.name() + " (" + m.state() + ")");
+                        OPS.reinit(m.name());
+                    }
+                }
+                try {
+                    s = awaitHealthy(Duration.ofSeconds(180));
+                } catch (AssertionError e) {
+                    throw new AssertionError("cannot bring pg-test back to a healthy baseline, even after re-initialising "
+                            + "the replicas that did not stream: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (syncExpected) {
+            ClusterStatus[] named = {s};
+            SharedSandbox.await("Patroni names a synchronous standby of pg-test (pg_rpo 0)", Duration.ofSeconds(90), () -> {
+                named[0] = OPS.status();
+                return named[0].syncStandbys().size() == 1;
+            });
+            s = named[0];
+        }
+        WriteProbe.createTable(HOSTS);
+        return s;
+    }
+
+    @BeforeEach
+    void healthyBaseline(SharedSandbox shared, TestInfo test) throws Exception {
+        long t0 = System.nanoTime();
+        ClusterStatus s = baseline(shared);
+        System.out.printf("BASELINE for %s in %.1f s:%n%s", test.getDisplayName(), (System.nanoTime() - t0) / 1e9, s.toTable());
     }
 
     static final io.pigsty.ha.ops.PatroniClient PATRONI = io.pigsty.ha.ops.PatroniClient.builder()
@@ -159,7 +236,7 @@ class FaultToleranceIT {
 
     /** Runs one fault under load and records it. */
     static Row cycle(Sandbox sandbox, Executor ex, String fault, String mode, boolean syncMode, Fault f) throws Exception {
-        ClusterStatus before = awaitHealthy(Duration.ofSeconds(180));
+        ClusterStatus before = awaitHealthy(Duration.ofSeconds(60));
         MemberStatus leader = before.leader().orElseThrow();
         MemberStatus replica = before.syncStandbys().stream().findFirst().orElse(before.replicas().get(0));
         List<SandboxNode> members = HOSTS.stream().map(h -> sandbox.nodes().stream().filter(n -> n.ip().equals(h))
@@ -198,12 +275,7 @@ class FaultToleranceIT {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    String st;
-                    try {
-                        st = OPS.status().toTable();
-                    } catch (RuntimeException e) {
-                        st = e.getMessage();
-                    }
+                    String st = statusOrError();
                     throw new AssertionError(fault + ": writes did not resume within 150 s (" + probe.writeErrors.get()
                             + " write errors); status:\n" + st);
                 }
@@ -252,15 +324,16 @@ class FaultToleranceIT {
 
     @Test
     @Order(1)
-    void deploy(Executor ex) throws Exception {
-        for (Playbook pb : List.of(Playbook.node("pg-meta"), Playbook.node("pg-test"), Playbook.etcd(),
-                Playbook.pgsqlCreate("pg-test"))) {
-            apply(PIGSTY, pb, ex);
-        }
-        ClusterStatus s = awaitHealthy(Duration.ofSeconds(120));
-        assertThat(s.syncStandbys()).as("pg_rpo 0: a synchronous standby").hasSize(1);
+    void baseline_syncStandby_etcdQuorum(SharedSandbox shared) throws Exception {
+        // the @BeforeEach waited for Patroni to name the synchronous standby: it is there, and only one
+        ClusterStatus s = OPS.status();
+        assertThat(s.syncStandbys()).as("pg_rpo 0: a synchronous standby\n" + s.toTable()).hasSize(1);
         assertThat(new EtcdClient(List.of("http://10.213.0.10:2379"), Duration.ofSeconds(3)).members()).hasSize(3);
-        WriteProbe.createTable(HOSTS);
+        try (Connection c = WriteProbe.connect(HOSTS, 5433, "test"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'ha_probe'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the probe table exists").isEqualTo(1);
+        }
     }
 
     @Test
@@ -427,17 +500,16 @@ class FaultToleranceIT {
                         rs.next();
                         started = rs.getString(1);
                     }
-                    boolean back = false;
-                    for (int i = 0; i < 100 && !back; i++) {
-                        try (Connection conn = WriteProbe.connect(HOSTS, 5434, "test"); Statement s = conn.createStatement();
-                             ResultSet rs = s.executeQuery("select pg_postmaster_start_time()::text")) {
-                            rs.next();
-                            back = rs.getString(1).equals(started);
-                        } catch (java.sql.SQLException e) {
-                            WriteProbe.pause(200);
-                        }
-                    }
-                    assertThat(back).as("reads through 5434 reach the returned replica " + c.replica()).isTrue();
+                    // HAProxy's rise checks and slowstart ramp the returned replica's weight up: keep opening
+                    // new connections (one every 200 ms, whatever they return) until one lands there
+                    SharedSandbox.await("a new connection through 5434 reaches the returned replica " + c.replica(),
+                            Duration.ofSeconds(90), Duration.ofMillis(200), () -> {
+                                try (Connection conn = WriteProbe.connect(HOSTS, 5434, "test"); Statement s = conn.createStatement();
+                                     ResultSet rs = s.executeQuery("select pg_postmaster_start_time()::text")) {
+                                    rs.next();
+                                    return rs.getString(1).equals(started);
+                                }
+                            });
                 }
             });
             assertThat(r.readGapMs()).as("reads continue while a replica is down").isLessThan(15_000);
@@ -447,6 +519,7 @@ class FaultToleranceIT {
     @Test
     @Order(9)
     void asyncMode_lossBoundedByRpo(Sandbox sb, Executor ex) throws Exception {
+        syncExpected = false;
         OperationResult patched = OPS.patchConfig(DcsChange.rpo(1048576, PgTuning.OLTP));
         assertThat(OPS.config().path("synchronous_mode").asBoolean()).as(patched.observations().toString()).isFalse();
         for (int k = 0; k < REPEAT; k++) {
@@ -474,7 +547,7 @@ class FaultToleranceIT {
     @Test
     @Order(11)
     void scaleInThenOut(Executor ex) {
-        ClusterStatus s = awaitHealthy(Duration.ofSeconds(120));
+        ClusterStatus s = awaitHealthy(Duration.ofSeconds(60));
         Inventory live = ScalePlans.withLiveRoles(INV, s);
         Pigsty pigsty = PIGSTY.withInventory(live);
         MemberStatus gone = s.replicas().get(s.replicas().size() - 1);

@@ -1,4 +1,4 @@
-package io.pigsty.ha.fault;
+package io.pigsty.it;
 
 import io.pigsty.sandbox.SandboxNode;
 import java.net.URI;

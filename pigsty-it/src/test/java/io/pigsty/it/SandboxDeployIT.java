@@ -1,5 +1,7 @@
-package io.pigsty.examples;
+package io.pigsty.it;
 
+import static io.pigsty.it.SharedSandbox.connect;
+import static io.pigsty.it.SharedSandbox.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.api.Pigsty;
@@ -8,33 +10,34 @@ import io.pigsty.test.PlanAssert;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.plan.ApplyResult;
 import io.pigsty.api.plan.ConsoleProgressListener;
+import io.pigsty.examples.VendorSwitchover;
+import io.pigsty.ha.ops.MemberStatus;
 import io.pigsty.model.HbaRule;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.PgCluster;
-import io.pigsty.sandbox.PigstySandbox;
-import io.pigsty.sandbox.Sandbox;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The first real deployment: the sandbox inventory applied over SSH to four systemd-nspawn
- * nodes (node, etcd, pgsql), then what a client sees through every service, idempotence, an HBA
- * change that reloads instead of restarting, and the guarded removal.
+ * The first real deployment: the shared sandbox's inventory applied over SSH to four
+ * systemd-nspawn nodes (node, etcd, pgsql), then what a client sees through every service,
+ * idempotence, an HBA change that reloads instead of restarting, the guarded removal, and a
+ * vendor's switchover during which new clients get a working connection or a quick error.
  */
-@PigstySandbox(nodes = 4)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@UsesSharedSandbox
+@Order(ItOrder.CHANGES)
 class SandboxDeployIT {
-    static final Inventory INV = Inventory.sample("sandbox");
+    static final Inventory INV = SharedSandbox.loadInventory();
     static final Pigsty PIGSTY = Pigsty.builder().inventory(INV).build();
+    /**
+     * A client is never left hanging longer than this by a service: it connects or gets an error
+     * (PgBouncer's query_wait_timeout is 5 s; the rest is slack for a loaded machine).
+     */
+    static final long NO_HANG_MS = 9_000;
 
     static ApplyResult apply(Pigsty pigsty, Playbook pb, Executor ex) {
         ApplyResult r = pigsty.plan(pb, pigsty.gatherFacts(ex)).apply(ex, new ConsoleProgressListener(System.out));
@@ -42,37 +45,18 @@ class SandboxDeployIT {
         return r;
     }
 
-    static Connection connect(String host, int port, String user, String password, String db) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "20");
-        p.setProperty("sslmode", "disable");
-        p.setProperty("preferQueryMode", "simple"); // transaction pooling: no server-side prepared statements
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, p);
-    }
-
-    static String one(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     @Test
     @Order(1)
-    void deploy_nodeEtcdPgsql(Sandbox sandbox, Executor ex) {
-        for (Playbook pb : List.of(Playbook.node("pg-meta"), Playbook.node("pg-test"), Playbook.etcd(),
-                Playbook.pgsqlCreate("pg-meta"), Playbook.pgsqlCreate("pg-test"))) {
-            apply(PIGSTY, pb, ex);
-        }
-        assertThat(sandbox.nodes()).allMatch(n -> n.isRunning());
+    void deploy_nodeEtcdPgsql(SharedSandbox shared) {
+        assertThat(shared.deployResults()).hasSize(SharedSandbox.DEPLOY.size()).allMatch(ApplyResult::ok);
+        assertThat(shared.nodes()).allMatch(n -> n.isRunning());
+        System.out.printf("deploy took %.1f s (sandbox up + %d playbooks)%n", shared.deployTime().toMillis() / 1000.0,
+                SharedSandbox.DEPLOY.size());
     }
 
     @Test
     @Order(2)
-    void services_routeAsPigstyPromises() throws Exception {
+    void services_routeAsPigstyPromises(SharedSandbox shared) throws Exception {
         String dba = "dbuser_dba";
         String pw = "DBUser.DBA";
         try (Connection c = connect("10.213.0.12", 5433, dba, pw, "test")) {
@@ -82,7 +66,7 @@ class SandboxDeployIT {
                 s.execute("insert into deploy_it values (1, 'via 10.213.0.12:5433') on conflict (id) do nothing");
             }
         }
-        try (Connection c = connect("10.213.0.11", 5432, dba, pw, "test")) {
+        try (Connection c = connect(shared.primaryIp("pg-test"), 5432, dba, pw, "test")) {
             assertThat(one(c, "select v from deploy_it where id = 1")).isEqualTo("via 10.213.0.12:5433");
             assertThat(one(c, "select count(*) from pg_stat_replication where state = 'streaming'")).isEqualTo("2");
         }
@@ -165,19 +149,53 @@ class SandboxDeployIT {
 
     @Test
     @Order(7)
-    void vendorSwitchover_movesThePrimary_andShowsBeforeAfter() throws Exception {
+    void vendorSwitchover_movesThePrimary_andShowsBeforeAfter(SharedSandbox shared) throws Exception {
+        var ops = shared.ops("pg-test");
+        // pg_rpo 0: only the synchronous standby may take over; wait until Patroni names one
+        String[] target = new String[1];
+        SharedSandbox.await("Patroni names a synchronous standby of pg-test", Duration.ofSeconds(90), () -> {
+            target[0] = ops.status().syncStandbys().stream().filter(MemberStatus::isHealthy).map(MemberStatus::name)
+                    .findFirst().orElse(null);
+            return target[0] != null;
+        });
+        String targetIp = ops.status().member(target[0]).orElseThrow().host();
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        int rc = VendorSwitchover.run(INV, "pg-test", java.util.Optional.of("pg-test-2"),
-                new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
-        System.out.print(out);
-        assertThat(rc).as(out).isZero();
-        assertThat(out).contains("before:").contains("after (");
-        try (Connection c = connect("10.213.0.12", 5432, "dbuser_dba", "DBUser.DBA", "postgres")) {
-            assertThat(one(c, "select pg_is_in_recovery()")).as("pg-test-2 is the primary now").isEqualTo("f");
+        long t0 = System.nanoTime();
+        int rc;
+        // new clients through the primary service of a member that stays a replica, during and after the switchover
+        String via = List.of("10.213.0.11", "10.213.0.12", "10.213.0.13").stream()
+                .filter(h -> !h.equals(targetIp) && !h.equals(shared.primaryIp("pg-test"))).findFirst().orElseThrow();
+        ConnectProbe probe = new ConnectProbe(via, 5433, "test", 100);
+        try {
+            rc = VendorSwitchover.run(INV, "pg-test", java.util.Optional.of(target[0]),
+                    new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+            System.out.print(out);
+            assertThat(rc).as(out).isZero();
+            assertThat(out).contains("before:").contains("after (");
+            try (Connection c = connect(targetIp, 5432, "dbuser_dba", "DBUser.DBA", "postgres")) {
+                assertThat(one(c, "select pg_is_in_recovery()")).as(target[0] + " is the primary now").isEqualTo("f");
+            }
+            // HAProxy follows Patroni's /primary within its rise checks: a new client reaches the new primary
+            SharedSandbox.await("a new client through " + via + ":5433 reaches the new primary", Duration.ofSeconds(30), () -> {
+                // PgBouncer reaches PostgreSQL over its socket (no server address to compare): the one
+                // member out of recovery is the new primary
+                try (Connection c = connect(via, 5433, "dbuser_dba", "DBUser.DBA", "test")) {
+                    return one(c, "select pg_is_in_recovery()").equals("f");
+                }
+            });
+            SharedSandbox.sleep(5000);
+        } finally {
+            probe.close();
+            System.out.println("SWITCHOVER CLIENTS " + probe.summary(t0));
+            for (ConnectProbe.Attempt a : probe.attempts()) {
+                if (!a.primary() || a.millis() > 1000) {
+                    System.out.printf("  client at %+d ms: %d ms, %s%n", (a.startNanos() - t0) / 1_000_000, a.millis(), a.outcome());
+                }
+            }
         }
-        try (Connection c = connect("10.213.0.13", 5433, "dbuser_dba", "DBUser.DBA", "test")) {
-            assertThat(one(c, "select pg_is_in_recovery()")).isEqualTo("f");
-        }
+        assertThat(probe.attempts()).as("clients through %s:5433 during the switchover", via).hasSizeGreaterThan(20);
+        assertThat(probe.attempts()).as("every new client gets a working connection or a quick error, never a hang: "
+                + probe.summary(t0)).allMatch(a -> a.millis() < NO_HANG_MS);
     }
 }

@@ -1,0 +1,332 @@
+package io.pigsty.it;
+
+import io.pigsty.api.Pigsty;
+import io.pigsty.api.Playbook;
+import io.pigsty.test.PlanAssert;
+import io.pigsty.api.plan.ApplyResult;
+import io.pigsty.api.plan.ConsoleProgressListener;
+import io.pigsty.api.plan.Plan;
+import io.pigsty.ha.ops.ClusterOperations;
+import io.pigsty.ha.ops.MemberStatus;
+import io.pigsty.model.Inventory;
+import io.pigsty.sandbox.Sandbox;
+import io.pigsty.sandbox.SandboxNode;
+import io.pigsty.ssh.SshExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * The one deployed sandbox every IT class of this module shares: four systemd-nspawn nodes
+ * ({@code 10.213.0.10}-{@code .13}) with {@code it-sandbox.yml} applied (node, etcd with three
+ * members, pg-meta, pg-test with {@code pg_rpo: 0} and {@code pg_rto: fast}). It is deployed
+ * lazily by the first class that asks ({@link #get()}, or {@link SharedSandboxExtension} through
+ * {@link UsesSharedSandbox}) and brought down once at the end of the JVM (the JUnit root store
+ * closes it; a shutdown hook covers an interrupted run), unless {@code -Dpigsty.sandbox.keep=true}.
+ *
+ * <p>A class that changes the deployment must leave it as it found it, or run late (see
+ * {@link ItOrder}); fault classes bring the cluster back to a healthy baseline before each test.
+ */
+public final class SharedSandbox implements AutoCloseable {
+    /** The inventory file on the test classpath. */
+    public static final String INVENTORY = "/it-sandbox.yml";
+    /** Playbooks of the shared deployment, in order. */
+    public static final List<Playbook> DEPLOY = List.of(Playbook.node("pg-meta"), Playbook.node("pg-test"), Playbook.etcd(),
+            Playbook.pgsqlCreate("pg-meta"), Playbook.pgsqlCreate("pg-test"));
+    /** The admin user of every cluster of the inventory. */
+    public static final String DBA = "dbuser_dba";
+    /** Its sandbox password (the inventory is for the sandbox only). */
+    public static final String DBA_PASSWORD = "DBUser.DBA";
+
+    private static SharedSandbox instance;
+    private static RuntimeException failure;
+
+    private final Inventory inventory;
+    private final Pigsty pigsty;
+    private final Sandbox sandbox;
+    private final SshExecutor executor;
+    private final List<ApplyResult> deployResults;
+    private final Duration deployTime;
+    private boolean closed;
+
+    private SharedSandbox(Inventory inventory, Sandbox sandbox, SshExecutor executor, List<ApplyResult> results, Duration took) {
+        this.inventory = inventory;
+        this.pigsty = Pigsty.builder().inventory(inventory).build();
+        this.sandbox = sandbox;
+        this.executor = executor;
+        this.deployResults = List.copyOf(results);
+        this.deployTime = took;
+    }
+
+    /**
+     * The shared deployment, deployed on first use. A failed deployment is remembered: every later
+     * caller gets the same failure at once instead of deploying again.
+     *
+     * @return the deployed sandbox
+     */
+    public static synchronized SharedSandbox get() {
+        if (instance != null) {
+            return instance;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("the shared sandbox deployment failed earlier in this run: " + failure.getMessage(),
+                    failure);
+        }
+        try {
+            instance = deploy();
+            SharedSandbox s = instance;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "shared-sandbox-down"));
+            return instance;
+        } catch (RuntimeException | AssertionError e) {
+            failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    /** @return the inventory of {@link #INVENTORY} */
+    public static Inventory loadInventory() {
+        try (InputStream in = SharedSandbox.class.getResourceAsStream(INVENTORY)) {
+            if (in == null) {
+                throw new IllegalStateException(INVENTORY + " is not on the test classpath");
+            }
+            return Inventory.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), INVENTORY.substring(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SharedSandbox deploy() {
+        long t0 = System.nanoTime();
+        Inventory inv = loadInventory();
+        Sandbox sandbox = Sandbox.builder().nodes(4).progress(System.out::println).build().up();
+        SshExecutor ex = sandbox.executor();
+        Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+        List<ApplyResult> results = new ArrayList<>();
+        for (Playbook pb : DEPLOY) {
+            results.add(applyChecked(pigsty.plan(pb), ex));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        System.out.printf("shared sandbox: deployed %s in %.1f s%n", DEPLOY.stream().map(p -> p.name() + p.cluster().map(c -> " " + c).orElse("")).toList(),
+                took.toMillis() / 1000.0);
+        return new SharedSandbox(inv, sandbox, ex, results, took);
+    }
+
+    static ApplyResult applyChecked(Plan plan, io.pigsty.api.exec.Executor ex) {
+        ApplyResult r = plan.apply(ex, new ConsoleProgressListener(System.out));
+        PlanAssert.assertThat(r).hasNoFailures();
+        return r;
+    }
+
+    /** @return the deployed inventory */
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** @return a {@link Pigsty} over {@link #inventory()} */
+    public Pigsty pigsty() {
+        return pigsty;
+    }
+
+    /** @return the sandbox (nodes, fault handles) */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** @return the SSH executor for the nodes (root, sandbox key), shared: do not close it */
+    public SshExecutor executor() {
+        return executor;
+    }
+
+    /** @return every node */
+    public List<SandboxNode> nodes() {
+        return sandbox.nodes();
+    }
+
+    /**
+     * @param ip a node's address
+     * @return that node
+     */
+    public SandboxNode node(String ip) {
+        return sandbox.nodes().stream().filter(n -> n.ip().equals(ip)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no sandbox node has address " + ip));
+    }
+
+    /** @return the results of the deployment's playbooks, in {@link #DEPLOY} order */
+    public List<ApplyResult> deployResults() {
+        return deployResults;
+    }
+
+    /** @return how long bringing the sandbox up and deploying took */
+    public Duration deployTime() {
+        return deployTime;
+    }
+
+    /**
+     * Applies a playbook with this deployment's inventory and asserts it had no failure.
+     *
+     * @param playbook the playbook
+     * @return its result
+     */
+    public ApplyResult apply(Playbook playbook) {
+        return applyChecked(pigsty.plan(playbook), executor);
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return day-2 operations on it (150 s operation timeout)
+     */
+    public ClusterOperations ops(String cluster) {
+        return ClusterOperations.builder(inventory, cluster).timeout(Duration.ofSeconds(150)).build();
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return the address of its live primary, waiting up to 60 s for Patroni to name one
+     */
+    public String primaryIp(String cluster) {
+        ClusterOperations ops = ops(cluster);
+        String[] ip = new String[1];
+        await(cluster + " has a running leader", Duration.ofSeconds(60), () -> {
+            ip[0] = ops.status().leader().filter(m -> m.state().equals("running")).map(MemberStatus::host).orElse(null);
+            return ip[0] != null;
+        });
+        return ip[0];
+    }
+
+    /**
+     * A JDBC connection as an application makes one: simple query mode (PgBouncer pools
+     * transactions), no TLS, a 5 s connect and a 20 s socket timeout.
+     *
+     * @param host     address
+     * @param port     port (5432 PostgreSQL, 6432 PgBouncer, 5433-5438 HAProxy services)
+     * @param user     user
+     * @param password password
+     * @param db       database
+     * @return an open connection
+     * @throws SQLException when it cannot connect
+     */
+    public static Connection connect(String host, int port, String user, String password, String db) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("loginTimeout", "10");
+        p.setProperty("socketTimeout", "20");
+        p.setProperty("sslmode", "disable");
+        p.setProperty("preferQueryMode", "simple");
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, p);
+    }
+
+    /**
+     * @param host address
+     * @param port port
+     * @param db   database
+     * @return a connection as {@link #DBA}
+     * @throws SQLException when it cannot connect
+     */
+    public static Connection connectDba(String host, int port, String db) throws SQLException {
+        return connect(host, port, DBA, DBA_PASSWORD, db);
+    }
+
+    /**
+     * @param c   connection
+     * @param sql a query
+     * @return the first column of its first row
+     * @throws SQLException when it fails
+     */
+    public static String one(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SQLException("no row from: " + sql);
+            }
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * Waits, bounded by time, until {@code condition} holds; an exception from it counts as "not
+     * yet". Asks every 250 ms.
+     *
+     * @param what      what is waited for, in words (shown in the failure and the log)
+     * @param timeout   how long at most
+     * @param condition the check
+     * @return how long it took
+     * @throws AssertionError naming {@code what}, the timeout and the last exception, when it never held
+     */
+    public static Duration await(String what, Duration timeout, Callable<Boolean> condition) {
+        return await(what, timeout, Duration.ofMillis(250), condition);
+    }
+
+    /**
+     * As {@link #await(String, Duration, Callable)}, asking every {@code every}.
+     *
+     * @param what      what is waited for
+     * @param timeout   how long at most
+     * @param every     pause between two checks
+     * @param condition the check
+     * @return how long it took
+     */
+    public static Duration await(String what, Duration timeout, Duration every, Callable<Boolean> condition) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        Throwable last = null;
+        int tries = 0;
+        while (true) {
+            tries++;
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    if (took.toMillis() > 1000) {
+                        System.out.printf("await: %s after %.1f s%n", what, took.toMillis() / 1000.0);
+                    }
+                    return took;
+                }
+                last = null;
+            } catch (Exception | AssertionError e) {
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s (" + tries + " checks) waiting for: "
+                        + what + (last == null ? "" : "; last error: " + last), last);
+            }
+            sleep(every.toMillis());
+        }
+    }
+
+    /** @param ms how long to pause */
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Brings the sandbox down (once), unless {@code -Dpigsty.sandbox.keep=true}. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        executor.close();
+        if (Boolean.getBoolean("pigsty.sandbox.keep")) {
+            System.out.println("shared sandbox: kept running (-Dpigsty.sandbox.keep=true); ./pigsty sandbox down removes it");
+        } else {
+            sandbox.down();
+            System.out.println("shared sandbox: down");
+        }
+    }
+}
