@@ -32,11 +32,13 @@ public final class DryRunExecutor implements Executor {
     private final Map<String, Map<String, FileSpec>> files = new ConcurrentHashMap<>();
     private final List<Recorded> log = Collections.synchronizedList(new ArrayList<>());
     private final String factsAnswer;
+    private final String iface;
 
     private DryRunExecutor(Builder b) {
         this.answers = List.copyOf(b.answers);
-        this.factsAnswer = "os=debian\nosver=12\ncpu=" + b.cpu + "\nmem=" + b.memMb + "\ndisk=" + b.diskGb
+        this.factsAnswer = "os=debian\nosver=" + b.osVersion + "\ncpu=" + b.cpu + "\nmem=" + b.memMb + "\ndisk=" + b.diskGb
                 + "\n--packages\n" + String.join("\n", b.packages) + "\n--services\n";
+        this.iface = b.iface;
         b.files.forEach(f -> files.computeIfAbsent(f.getKey(), k -> new ConcurrentHashMap<>())
                 .put(f.getValue().path(), f.getValue()));
     }
@@ -57,7 +59,8 @@ public final class DryRunExecutor implements Executor {
             }
         }
         if (line.contains("/proc/meminfo") && line.contains("--packages")) {
-            return new ExecResult(0, factsAnswer, "", Duration.ZERO);
+            // every host holds its own address on one interface, as a one-NIC node does
+            return new ExecResult(0, factsAnswer + "--addresses\n" + host.address() + "=" + iface + "\n", "", Duration.ZERO);
         }
         return new ExecResult(0, "", "", Duration.ZERO);
     }
@@ -112,6 +115,8 @@ public final class DryRunExecutor implements Executor {
         private int cpu = 4;
         private long memMb = 8192;
         private long diskGb = 100;
+        private String osVersion = "12";
+        private String iface = "eth0";
 
         private Builder() {
         }
@@ -137,6 +142,24 @@ public final class DryRunExecutor implements Executor {
             this.cpu = cpu;
             this.memMb = memMb;
             this.diskGb = diskGb;
+            return this;
+        }
+
+        /**
+         * @param versionId Debian {@code VERSION_ID} the facts probe reports ({@code 12} by default)
+         * @return this
+         */
+        public Builder osVersion(String versionId) {
+            this.osVersion = versionId;
+            return this;
+        }
+
+        /**
+         * @param name network interface the facts probe reports as holding the host's address ({@code eth0} by default)
+         * @return this
+         */
+        public Builder networkInterface(String name) {
+            this.iface = name;
             return this;
         }
 

@@ -45,7 +45,7 @@ public final class Validator {
     static final Set<String> ADDR_ALIASES = Set.of("local", "localhost", "admin", "infra", "cluster", "intra",
             "intranet", "world", "all");
     static final Set<String> AUTH_ALIASES = Set.of("pwd", "ssl", "ssl-sha", "ssl-md5", "cert", "trust", "deny",
-            "reject", "ident", "peer", "md5", "scram", "scram-sha-256", "sha");
+            "reject", "ident", "peer", "md5", "scram", "scram-sha-256", "sha", "os");
     static final Set<String> HBA_ROLES = Set.of("common", "primary", "replica", "offline", "standby", "delayed");
     static final Set<String> BUILTIN_ROLES = Set.of("pg_monitor", "pg_read_all_data", "pg_write_all_data",
             "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables", "pg_signal_backend", "pg_checkpoint",
@@ -94,6 +94,13 @@ public final class Validator {
             error("all.children", "no group defined: an inventory needs at least one cluster or node group");
         }
         checkDefaultPasswords();
+        out.addAll(VersionRules.check(inv, this::wellTyped));
+        out.addAll(ExtensionRules.check(inv, this::wellTyped));
+    }
+
+    // no type error at or under this path, nor in the globals: resolved values can be read
+    private boolean wellTyped(String path) {
+        return badKeys.stream().noneMatch(k -> k.startsWith(path + ".") || k.startsWith("all.vars."));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
