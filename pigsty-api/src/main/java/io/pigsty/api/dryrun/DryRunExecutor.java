@@ -33,12 +33,14 @@ public final class DryRunExecutor implements Executor {
     private final List<Recorded> log = Collections.synchronizedList(new ArrayList<>());
     private final String factsAnswer;
     private final String iface;
+    private final java.util.Set<String> unavailable;
 
     private DryRunExecutor(Builder b) {
         this.answers = List.copyOf(b.answers);
         this.factsAnswer = "os=debian\nosver=" + b.osVersion + "\ncpu=" + b.cpu + "\nmem=" + b.memMb + "\ndisk=" + b.diskGb
                 + "\n--packages\n" + String.join("\n", b.packages) + "\n--services\n";
         this.iface = b.iface;
+        this.unavailable = java.util.Set.copyOf(b.unavailable);
         b.files.forEach(f -> files.computeIfAbsent(f.getKey(), k -> new ConcurrentHashMap<>())
                 .put(f.getValue().path(), f.getValue()));
     }
@@ -57,6 +59,20 @@ public final class DryRunExecutor implements Executor {
             if (a.getKey().matcher(line).find()) {
                 return a.getValue();
             }
+        }
+        if (line.contains("apt-cache show --no-all-versions")) {
+            // the modelled archive has every package but those declared unavailable
+            java.util.regex.Matcher m = Pattern.compile("for p in (.*?); do").matcher(line);
+            StringBuilder out = new StringBuilder();
+            if (m.find()) {
+                for (String p : m.group(1).split(" ")) {
+                    String name = p.replaceAll("[^a-z0-9+.:-]", "");
+                    if (!name.isBlank() && !unavailable.contains(name)) {
+                        out.append(name).append('\n');
+                    }
+                }
+            }
+            return new ExecResult(0, out.toString(), "", Duration.ZERO);
         }
         if (line.contains("/proc/meminfo") && line.contains("--packages")) {
             // every host holds its own address on one interface, as a one-NIC node does
@@ -117,6 +133,7 @@ public final class DryRunExecutor implements Executor {
         private long diskGb = 100;
         private String osVersion = "12";
         private String iface = "eth0";
+        private final java.util.Set<String> unavailable = new java.util.HashSet<>();
 
         private Builder() {
         }
@@ -160,6 +177,15 @@ public final class DryRunExecutor implements Executor {
          */
         public Builder networkInterface(String name) {
             this.iface = name;
+            return this;
+        }
+
+        /**
+         * @param name a package the node's apt sources do not have (every other one is available)
+         * @return this
+         */
+        public Builder unavailable(String name) {
+            unavailable.add(name);
             return this;
         }
 

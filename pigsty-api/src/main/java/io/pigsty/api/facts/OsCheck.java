@@ -20,6 +20,9 @@ import java.util.Optional;
  * has, before any host is changed.
  */
 public final class OsCheck {
+    /** What the probe prints when the node has no apt package lists yet. */
+    public static final String NO_LISTS = "pigsty:no-apt-lists";
+
     private OsCheck() {
     }
 
@@ -69,8 +72,10 @@ public final class OsCheck {
         }
 
         private String probe() {
-            // read-only: which of the packages apt knows, one name a line
-            return "for p in " + ShellQuote.join(packages) + "; do apt-cache show --no-all-versions \"$p\" >/dev/null 2>&1 && echo \"$p\"; done; true";
+            // read-only: which of the packages apt knows, one name a line; without package lists (apt-get update
+            // never ran) apt knows nothing yet, so only the OS can be judged and the package step updates first
+            return "if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then echo " + NO_LISTS + "; exit 0; fi; "
+                    + "for p in " + ShellQuote.join(packages) + "; do apt-cache show --no-all-versions \"$p\" >/dev/null 2>&1 && echo \"$p\"; done; true";
         }
 
         private Optional<String> problem(StepContext ctx) {
@@ -80,6 +85,9 @@ public final class OsCheck {
             }
             ExecResult r = ctx.run(Command.shell(probe()).build());
             List<String> known = List.of(r.stdout().split("\\s+"));
+            if (known.contains(NO_LISTS)) {
+                return Optional.empty();
+            }
             List<String> missing = new ArrayList<>();
             packages.stream().filter(p -> !known.contains(p)).forEach(missing::add);
             if (missing.isEmpty()) {

@@ -60,7 +60,7 @@ public final class ExtensionRules {
                     ExtensionCatalog.Resolution res = cat.resolve(item, major, key == Params.PG_PACKAGES);
                     if (res.problem().isPresent()) {
                         problems.add(new String[] {VersionRules.where(inv, c, key.name()) + "[" + i + "]",
-                                nodes + ": " + res.problem().get()});
+                                nodes + ": " + res.problem().get(), key.name() + " " + item});
                     } else {
                         pkgs.addAll(res.packages());
                         libs.addAll(res.libs());
@@ -75,7 +75,7 @@ public final class ExtensionRules {
                 ExtensionCatalog.Resolution res = cat.forCreate(exts.get(j).name(), major);
                 String path = VersionRules.where(inv, c, "pg_databases") + "[" + d + "].extensions[" + j + "]";
                 if (res.problem().isPresent()) {
-                    problems.add(new String[] {path, nodes + ": " + res.problem().get()});
+                    problems.add(new String[] {path, nodes + ": " + res.problem().get(), "extension " + exts.get(j).name()});
                 } else {
                     pkgs.addAll(res.packages());
                     libs.addAll(res.libs());
@@ -102,10 +102,23 @@ public final class ExtensionRules {
                 continue; // refused as a whole by VersionRules
             }
             Needs n = needs(inv, c, r);
-            n.problems().forEach(p -> out.add(VersionRules.error(p[0], p[1])));
             List<String> libs = ExtensionCatalog.libraries(r.get(Params.PG_LIBS));
             List<String> missing = libs.stream().filter(l -> !n.libs().contains(l)).toList();
             int major = r.get(Params.PG_VERSION);
+            if (DebianRelease.carrying(major).isEmpty()) {
+                // no supported OS has this version: one refusal naming it, not one per extension
+                List<String> wanted = new ArrayList<>();
+                n.problems().forEach(p -> wanted.add(p[2]));
+                missing.forEach(l -> wanted.add("pg_libs " + l));
+                if (!wanted.isEmpty()) {
+                    out.add(VersionRules.error(VersionRules.where(inv, c, "pg_version"), nodes(inv, c, major)
+                            + ": no supported OS carries PostgreSQL " + major + " (" + DebianRelease.summary()
+                            + "), so its extensions and packages cannot be installed: " + summary(wanted)
+                            + "; set pg_version: 15 or 17"));
+                }
+                continue;
+            }
+            n.problems().forEach(p -> out.add(VersionRules.error(p[0], p[1])));
             for (String l : missing) {
                 Optional<ExtensionCatalog.Entry> e = cat.entries().stream().filter(x -> x.libs().contains(l)).findFirst();
                 out.add(VersionRules.error(VersionRules.where(inv, c, "pg_libs"), "library '" + l + "' is not installed on "
@@ -122,6 +135,13 @@ public final class ExtensionRules {
                 for (int j = 0; j < exts.size(); j++) {
                     ExtensionCatalog.Resolution res = cat.forCreate(exts.get(j).name(), major);
                     Optional<String> pre = res.entry().flatMap(ExtensionCatalog.Entry::preload);
+                    String cronDb = r.get(Params.PG_PARAMETERS).getOrDefault("cron.database_name", "postgres");
+                    if (exts.get(j).name().equals("pg_cron") && !dbs.get(d).name().equals(cronDb)) {
+                        out.add(VersionRules.error(VersionRules.where(inv, c, "pg_databases") + "[" + d + "].extensions[" + j + "]",
+                                "pg_cron can only be created in the database cron.database_name names ('" + cronDb
+                                        + "'), not in " + dbs.get(d).name() + ": set pg_parameters: { cron.database_name: "
+                                        + dbs.get(d).name() + " }"));
+                    }
                     if (res.problem().isEmpty() && pre.isPresent() && !libs.contains(pre.get())) {
                         out.add(VersionRules.error(VersionRules.where(inv, c, "pg_databases") + "[" + d + "].extensions[" + j + "]",
                                 "extension " + exts.get(j).name() + " must be preloaded: add '" + pre.get() + "' to pg_libs of " + c.name()));
@@ -130,6 +150,12 @@ public final class ExtensionRules {
             }
         }
         return out;
+    }
+
+    private static String summary(List<String> items) {
+        List<String> distinct = items.stream().distinct().toList();
+        return distinct.size() <= 6 ? String.join(", ", distinct)
+                : String.join(", ", distinct.subList(0, 6)) + " and " + (distinct.size() - 6) + " more";
     }
 
     // "10.10.10.11, 10.10.10.12 (Debian 12 (bookworm))" or "(OS not declared)": who is refused

@@ -101,6 +101,18 @@ public final class InventoryCodec {
                 if (hosts == null) {
                     hosts = Map.of();
                 }
+                Optional<Object> hostCluster = sameHostValue(hosts, "pg_cluster");
+                if (!gv.has("pg_cluster") && hostCluster.isPresent() && !gv.has("pg_mode") && !gv.has("pg_shard")) {
+                    // Pigsty also reads a group whose hosts all name one pg_cluster as that cluster
+                    gv = gv.withRaw("pg_cluster", hostCluster.get());
+                    Map<String, Object> stripped = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> h : hosts.entrySet()) {
+                        Map<String, Object> hv = new LinkedHashMap<>(map(h.getValue(), source, path + ".hosts." + h.getKey()));
+                        hv.remove("pg_cluster");
+                        stripped.put(h.getKey(), hv);
+                    }
+                    hosts = stripped;
+                }
                 if (gv.has("pg_cluster")) {
                     b.cluster(cluster(g.getKey(), gv, hosts, source, path));
                 } else {
@@ -120,6 +132,19 @@ public final class InventoryCodec {
             }
         }
         return b.build();
+    }
+
+    // the value every host of a group sets for a key, when they all set the same one
+    private static Optional<Object> sameHostValue(Map<String, Object> hosts, String key) {
+        Object seen = null;
+        for (Object h : hosts.values()) {
+            Object v = h instanceof Map<?, ?> m ? m.get(key) : null;
+            if (v == null || (seen != null && !seen.equals(v))) {
+                return Optional.empty();
+            }
+            seen = v;
+        }
+        return Optional.ofNullable(seen);
     }
 
     private static Object readTree(String text) throws java.io.IOException {
