@@ -47,12 +47,12 @@ public final class VipModule implements PigstyModule {
                     .filter(v -> PatroniModule.PatroniVersionCheck.compare(v, "2.0") >= 0).isPresent();
             if (vipManager2) {
                 plan.add("vip", h, Steps.file(FileSpec.text("/etc/default/vip-manager.yml",
-                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i)), "0644", "root"),
+                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i, facts)), "0644", "root"),
                         Command.of("systemctl", "try-restart", "vip-manager")));
                 plan.add("vip", h, Steps.service("vip-manager", true, true));
             } else {
                 plan.add("vip", h, Steps.file(new FileSpec("/etc/keepalived/keepalived.conf",
-                        ctx.templates().render("keepalived/keepalived.conf.ftl", keepalived(inv, c, i))
+                        ctx.templates().render("keepalived/keepalived.conf.ftl", keepalived(inv, c, i, facts))
                                 .getBytes(StandardCharsets.UTF_8), "0600", "root", "root", true),
                         Command.of("systemctl", "try-reload-or-restart", "keepalived")));
                 plan.add("vip", h, Steps.service("keepalived", true, true));
@@ -64,7 +64,7 @@ public final class VipModule implements PigstyModule {
                 String notPrimary = "! curl -sf -o /dev/null -m 2 http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT) + "/primary";
                 plan.add("vip", h, Steps.waitFor("vip:bound", "VIP " + vip + " held here while this member is the primary",
                         io.pigsty.api.exec.Command.shell("ip -o addr show dev " + io.pigsty.api.quote.ShellQuote.quote(
-                                r.get(Params.PG_VIP_INTERFACE)) + " | grep -qF ' " + vip.split("/")[0] + "/' || "
+                                vipInterface(r, facts, i.ip())) + " | grep -qF ' " + vip.split("/")[0] + "/' || "
                                 + notPrimary).build(),
                         java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(500)));
             }
@@ -78,6 +78,17 @@ public final class VipModule implements PigstyModule {
      * @return keepalived.conf data model
      */
     public static Map<String, Object> keepalived(Inventory inv, PgCluster c, PgInstance i) {
+        return keepalived(inv, c, i, HostFacts.offline(inv.resolve(c, i)));
+    }
+
+    /**
+     * @param inv   inventory
+     * @param c     cluster
+     * @param i     member
+     * @param facts the member's facts ({@code pg_vip_interface: auto} is read from them)
+     * @return keepalived.conf data model
+     */
+    public static Map<String, Object> keepalived(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
         Resolved r = inv.resolve(c, i);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cls", c.name());
@@ -85,7 +96,7 @@ public final class VipModule implements PigstyModule {
         m.put("ins", Names.instance(c.name(), i.seq()));
         m.put("ip", i.ip());
         m.put("patroni_port", r.get(Params.PATRONI_PORT));
-        m.put("interface", r.get(Params.PG_VIP_INTERFACE));
+        m.put("interface", vipInterface(r, facts, i.ip()));
         m.put("vip", r.get(Params.PG_VIP_ADDRESS));
         m.put("vrid", HaSupport.vrid(c.name()));
         // VRRP PASS auth uses at most 8 characters; derived from the cluster, like Pigsty's vip_auth_pass default
@@ -94,7 +105,32 @@ public final class VipModule implements PigstyModule {
         return m;
     }
 
-    private static Map<String, Object> vipManager(Inventory inv, PgCluster c, PgInstance i) {
+    /**
+     * {@code pg_vip_interface}, with Pigsty's {@code auto} (or empty) read as the interface that
+     * holds the node's IP in the gathered facts. Offline facts know no interface: the offline plan
+     * shows {@code eth0}, and check/apply rebuild the plan from the gathered ones.
+     *
+     * @param r     the member's vars
+     * @param facts its facts
+     * @param ip    its address
+     * @return the interface name
+     * @throws PigstyException when gathered facts show no interface holding the address
+     */
+    public static String vipInterface(Resolved r, HostFacts facts, String ip) {
+        String v = r.get(Params.PG_VIP_INTERFACE).strip();
+        if (!v.isEmpty() && !v.equalsIgnoreCase("auto")) {
+            return v;
+        }
+        return facts.interfaceOf(ip).orElseGet(() -> {
+            if (facts.offline()) {
+                return "eth0";
+            }
+            throw new io.pigsty.model.PigstyException("pg_vip_interface auto: no network interface of node " + ip
+                    + " holds " + ip + " (set pg_vip_interface)");
+        });
+    }
+
+    private static Map<String, Object> vipManager(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
         Resolved r = inv.resolve(c, i);
         String[] vip = r.get(Params.PG_VIP_ADDRESS).split("/");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -102,7 +138,7 @@ public final class VipModule implements PigstyModule {
         m.put("leader_key", Names.leaderKey(r.get(Params.PG_NAMESPACE), c.name()));
         m.put("vip_ip", vip[0]);
         m.put("netmask", vip[1]);
-        m.put("interface", r.get(Params.PG_VIP_INTERFACE));
+        m.put("interface", vipInterface(r, facts, i.ip()));
         m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv));
         return m;
     }

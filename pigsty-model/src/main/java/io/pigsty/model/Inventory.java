@@ -154,7 +154,9 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
         computed.put("pg_service", Names.roleService(cluster.name(), instance.role()));
         computed.put("inventory_hostname", instance.ip());
         computed.put(Params.PG_ETCD_PASSWORD.name(), cluster.name());
-        return new Resolved(List.of(instance.vars(), cluster.vars(), vars), computed);
+        List<Vars> layers = List.of(instance.vars(), cluster.vars(), vars);
+        computed.put(Params.PG_BIN_DIR.name(), PgLayout.defaultBinDir(majorOf(layers)));
+        return new Resolved(layers, computed);
     }
 
     /**
@@ -165,7 +167,18 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
         Map<String, Object> computed = new java.util.LinkedHashMap<>();
         computed.put(Params.PG_CLUSTER.name(), cluster.name());
         computed.put(Params.PG_ETCD_PASSWORD.name(), cluster.name());
-        return new Resolved(List.of(cluster.vars(), vars), computed);
+        List<Vars> layers = List.of(cluster.vars(), vars);
+        computed.put(Params.PG_BIN_DIR.name(), PgLayout.defaultBinDir(majorOf(layers)));
+        return new Resolved(layers, computed);
+    }
+
+    // pg_bin_dir's default follows pg_version; a malformed pg_version is reported by validation
+    private static int majorOf(List<Vars> layers) {
+        try {
+            return new Resolved(layers, Map.of()).get(Params.PG_VERSION);
+        } catch (PigstyException e) {
+            return Params.PG_VERSION.defaultValue().orElseThrow();
+        }
     }
 
     /**

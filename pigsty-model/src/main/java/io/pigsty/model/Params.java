@@ -94,7 +94,7 @@ public final class Params {
     /** PostgreSQL major version. */
     public static final Param<Integer> PG_VERSION = p("pg_version", Codec.INT, 15, Scope.CLUSTER, "postgres major version");
     /** PostgreSQL binaries. */
-    public static final Param<String> PG_BIN_DIR = p("pg_bin_dir", Codec.STRING, "/usr/lib/postgresql/15/bin", Scope.CLUSTER, "postgres binary dir");
+    public static final Param<String> PG_BIN_DIR = p("pg_bin_dir", Codec.STRING, null, Scope.CLUSTER, "postgres binary dir (default /usr/lib/postgresql/<pg_version>/bin; another .../bin is a link, Pigsty-style)");
     /** Extra packages to install on the cluster's nodes. */
     public static final Param<List<String>> PG_PACKAGES = p("pg_packages", Codec.STRING_LIST, List.of(), Scope.CLUSTER, "extra packages");
 
@@ -131,8 +131,8 @@ public final class Params {
     public static final Param<Boolean> PATRONI_ALLOW_OLD = p("patroni_allow_old", Codec.BOOL, false, Scope.GLOBAL, "allow patroni < 3.0.3");
     /** Tuning template. */
     public static final Param<PgTuning> PG_CONF = p("pg_conf", TUNING, PgTuning.OLTP, Scope.CLUSTER, "tuning template");
-    /** Max connections; 0 = derived from the template. */
-    public static final Param<Integer> PG_MAX_CONN = p("pg_max_conn", Codec.INT, 0, Scope.CLUSTER, "max_connections, 0 = auto");
+    /** Max connections: {@code auto} (read as 0) = the template's formula, as in Pigsty. */
+    public static final Param<Integer> PG_MAX_CONN = p("pg_max_conn", Codec.AUTO_INT, 0, Scope.CLUSTER, "max_connections, auto = from the template");
     /** Fraction of memory for shared_buffers (0.1-0.4). */
     public static final Param<Double> PG_SHARED_BUFFER_RATIO = p("pg_shared_buffer_ratio", Codec.simple("a number", raw ->
             raw instanceof Number n ? n.doubleValue() : null, v -> v), 0.25, Scope.CLUSTER, "shared buffer ratio");
@@ -197,7 +197,7 @@ public final class Params {
     /** VIP address with mask, e.g. 10.213.0.3/24. */
     public static final Param<String> PG_VIP_ADDRESS = p("pg_vip_address", Codec.STRING, "127.0.0.1/24", Scope.CLUSTER, "vip address/cidr");
     /** VIP interface ('auto' = the node's primary interface). */
-    public static final Param<String> PG_VIP_INTERFACE = p("pg_vip_interface", Codec.STRING, "eth0", Scope.CLUSTER, "vip interface");
+    public static final Param<String> PG_VIP_INTERFACE = p("pg_vip_interface", Codec.STRING, "auto", Scope.CLUSTER, "vip interface");
     /** DNS suffix. */
     public static final Param<String> PG_DNS_SUFFIX = p("pg_dns_suffix", Codec.STRING, "", Scope.CLUSTER, "dns suffix");
     /** DNS target. */
@@ -320,6 +320,16 @@ public final class Params {
     public static final Param<String> GRAFANA_ADMIN_USERNAME = p("grafana_admin_username", Codec.STRING, "admin", Scope.GLOBAL, "grafana admin user");
     /** Grafana admin password. */
     public static final Param<Secret> GRAFANA_ADMIN_PASSWORD = p("grafana_admin_password", Codec.SECRET, Secret.of("pigsty"), Scope.GLOBAL, "grafana admin password");
+
+    // ---- versions, extensions and Pigsty's own values (issue 12) ----
+    /** Extensions to install: catalog names, aliases, Pigsty package aliases or Debian package names. */
+    public static final Param<List<String>> PG_EXTENSIONS = p("pg_extensions", Codec.STRING_LIST, List.of(), Scope.CLUSTER, "extensions to install (see ExtensionCatalog)");
+    /** Crontab of the dbsu, owned by the plan (Pigsty's pg_crontab). */
+    public static final Param<List<String>> PG_CRONTAB = p("pg_crontab", Codec.STRING_LIST, List.of(), Scope.CLUSTER, "dbsu crontab entries");
+    /** System cron entries ({@code m h dom mon dow user command}), written to /etc/cron.d/pigsty. */
+    public static final Param<List<String>> NODE_CRONTAB = p("node_crontab", Codec.STRING_LIST, List.of(), Scope.CLUSTER, "node crontab entries");
+    /** The node's OS, when declared: debian12 or debian13 (our key; Pigsty detects it). */
+    public static final Param<String> NODE_OS = p("node_os", Codec.STRING, null, Scope.INSTANCE, "debian12 or debian13, checked against pg_version");
 
     // ---- PKI (issue 15) ----
     private static final Codec<java.time.Duration> DAYS = Codec.simple("a number of days such as 7300d",

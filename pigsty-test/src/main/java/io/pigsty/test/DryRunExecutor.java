@@ -102,6 +102,9 @@ public final class DryRunExecutor implements Executor {
     private final int cpu;
     private final long memMb;
     private final long diskGb;
+    private final String osVersion;
+    private final String iface;
+    private final java.util.Set<String> unavailable;
 
     private DryRunExecutor(Builder b) {
         this.answers = List.copyOf(b.answers);
@@ -109,6 +112,9 @@ public final class DryRunExecutor implements Executor {
         this.cpu = b.cpu;
         this.memMb = b.memMb;
         this.diskGb = b.diskGb;
+        this.osVersion = b.osVersion;
+        this.iface = b.iface;
+        this.unavailable = java.util.Set.copyOf(b.unavailable);
         b.files.forEach(f -> state(f.getKey()).files.put(f.getValue().path(), f.getValue()));
         Map<String, Map<String, List<Guard>>> conv = new ConcurrentHashMap<>();
         Map<String, Set<String>> pr = new ConcurrentHashMap<>();
@@ -178,12 +184,28 @@ public final class DryRunExecutor implements Executor {
 
     private Optional<ExecResult> builtIn(Host host, HostState st, String line) {
         if (line.contains("/proc/meminfo") && line.contains("--packages")) {
-            StringBuilder sb = new StringBuilder("os=debian\nosver=12\ncpu=" + cpu + "\nmem=" + memMb + "\ndisk=" + diskGb
-                    + "\n--packages\n");
+            StringBuilder sb = new StringBuilder("os=debian\nosver=" + osVersion + "\ncpu=" + cpu + "\nmem=" + memMb
+                    + "\ndisk=" + diskGb + "\n--packages\n");
             st.packages.forEach((p, v) -> sb.append(p).append('=').append(v).append('\n'));
             sb.append("--services\n");
             st.active.forEach(u -> sb.append(u).append(".service\n"));
+            // every host holds its own address on one interface, as a one-NIC node does
+            sb.append("--addresses\n").append(host.address()).append('=').append(iface).append('\n');
             return ok(sb.toString());
+        }
+        if (line.contains("apt-cache show --no-all-versions")) {
+            // the modelled archive has every package but those declared unavailable
+            Matcher pm = Pattern.compile("for p in (.*?); do").matcher(line);
+            StringBuilder out = new StringBuilder();
+            if (pm.find()) {
+                for (String p : pm.group(1).split(" ")) {
+                    String name = p.replaceAll("[^a-z0-9+.:-]", "");
+                    if (!name.isBlank() && !unavailable.contains(name)) {
+                        out.append(name).append('\n');
+                    }
+                }
+            }
+            return ok(out.toString());
         }
         Matcher m = DIR_CHECK.matcher(line);
         if (m.matches()) {
@@ -360,8 +382,38 @@ public final class DryRunExecutor implements Executor {
         private int cpu = 4;
         private long memMb = 8192;
         private long diskGb = 100;
+        private String osVersion = "12";
+        private String iface = "eth0";
+        private final java.util.Set<String> unavailable = new java.util.HashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param versionId Debian {@code VERSION_ID} the facts probe reports ({@code 12} by default)
+         * @return this
+         */
+        public Builder osVersion(String versionId) {
+            this.osVersion = versionId;
+            return this;
+        }
+
+        /**
+         * @param name network interface the facts probe reports as holding the host's address ({@code eth0} by default)
+         * @return this
+         */
+        public Builder networkInterface(String name) {
+            this.iface = name;
+            return this;
+        }
+
+        /**
+         * @param name a package the node's apt sources do not have (every other one is available)
+         * @return this
+         */
+        public Builder unavailable(String name) {
+            this.unavailable.add(name);
+            return this;
         }
 
         /**

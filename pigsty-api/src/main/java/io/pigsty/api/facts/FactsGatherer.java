@@ -28,6 +28,8 @@ public final class FactsGatherer {
             "d=/data; [ -d $d ] || d=/; echo \"disk=$(df -P -BG $d | awk 'NR==2{gsub(\"G\",\"\",$2); print $2}')\"",
             "echo '--packages'",
             "dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n' 2>/dev/null | awk '$1==\"ii\"{print $2\"=\"$3}'",
+            "echo '--addresses'",
+            "ip -o -4 addr show 2>/dev/null | awk '{split($4, a, \"/\"); sub(/@.*/, \"\", $2); print a[1]\"=\"$2}'",
             "echo '--services'",
             "systemctl list-units --type=service --state=running --no-legend --plain 2>/dev/null | awk '{print $1}'",
             "true");
@@ -85,6 +87,7 @@ public final class FactsGatherer {
         Map<String, String> kv = new HashMap<>();
         Map<String, String> pkgs = new HashMap<>();
         Set<String> services = new HashSet<>();
+        Map<String, String> addresses = new HashMap<>();
         String section = "";
         for (String line : r.stdout().split("\n")) {
             if (line.startsWith("--")) {
@@ -101,6 +104,11 @@ public final class FactsGatherer {
                         pkgs.put(line.substring(0, eq), line.substring(eq + 1));
                     }
                 }
+                case "--addresses" -> {
+                    if (eq > 0) {
+                        addresses.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                    }
+                }
                 case "--services" -> services.add(line.strip().replaceFirst("\\.service$", ""));
                 default -> {
                     if (eq > 0) {
@@ -111,7 +119,7 @@ public final class FactsGatherer {
         }
         return new HostFacts(kv.getOrDefault("os", "unknown"), kv.getOrDefault("osver", "unknown"),
                 parseInt(kv.get("cpu"), 1), parseLong(kv.get("mem"), 0), parseLong(kv.get("disk"), 0), pkgs, services,
-                false);
+                false, addresses);
     }
 
     private static int parseInt(String s, int dflt) {

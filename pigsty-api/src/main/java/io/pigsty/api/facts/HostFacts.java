@@ -1,5 +1,6 @@
 package io.pigsty.api.facts;
 
+import io.pigsty.model.DebianRelease;
 import io.pigsty.model.Params;
 import io.pigsty.model.Resolved;
 import java.util.Map;
@@ -22,26 +23,61 @@ import java.util.TreeSet;
  * @param packages        installed Debian packages, name to version
  * @param runningServices systemd units that are running
  * @param offline         true when these facts come from the inventory, not the host
+ * @param addresses       IPv4 address to the network interface holding it (empty offline)
  */
 public record HostFacts(String os, String osVersion, int cpuCount, long memoryMb, long diskGb,
-                        Map<String, String> packages, Set<String> runningServices, boolean offline) {
+                        Map<String, String> packages, Set<String> runningServices, boolean offline,
+                        Map<String, String> addresses) {
     /** Canonical constructor: copies collections into sorted, unmodifiable ones. */
     public HostFacts {
         Objects.requireNonNull(os, "os");
         Objects.requireNonNull(osVersion, "osVersion");
         packages = java.util.Collections.unmodifiableMap(new TreeMap<>(packages));
         runningServices = java.util.Collections.unmodifiableSet(new TreeSet<>(runningServices));
+        addresses = java.util.Collections.unmodifiableMap(new TreeMap<>(addresses));
+    }
+
+    /**
+     * Facts without interface addresses (the form before addresses were gathered).
+     *
+     * @param os              OS id
+     * @param osVersion       OS version
+     * @param cpuCount        CPUs
+     * @param memoryMb        memory, MB
+     * @param diskGb          data filesystem size, GB
+     * @param packages        installed packages
+     * @param runningServices running units
+     * @param offline         from the inventory
+     */
+    public HostFacts(String os, String osVersion, int cpuCount, long memoryMb, long diskGb,
+                     Map<String, String> packages, Set<String> runningServices, boolean offline) {
+        this(os, osVersion, cpuCount, memoryMb, diskGb, packages, runningServices, offline, Map.of());
+    }
+
+    /**
+     * @param ip an IPv4 address of the host
+     * @return the interface that holds it ({@code pg_vip_interface: auto}), empty when unknown
+     */
+    public Optional<String> interfaceOf(String ip) {
+        return Optional.ofNullable(addresses.get(ip));
+    }
+
+    /** @return the supported Debian release this host runs, empty for any other OS */
+    public Optional<DebianRelease> release() {
+        return DebianRelease.fromOsRelease(os, osVersion);
     }
 
     /**
      * Facts for offline rendering: {@code node_cpu}, {@code node_mem_mb}, {@code node_disk_gb}
-     * from the inventory, else 4 CPUs, 8192 MB, 100 GB; Debian 12; nothing known installed.
+     * from the inventory, else 4 CPUs, 8192 MB, 100 GB; the OS of {@code node_os}, else Debian 12;
+     * nothing known installed.
      *
      * @param vars effective vars of the host
      * @return offline facts
      */
     public static HostFacts offline(Resolved vars) {
-        return new HostFacts("debian", "12", vars.get(Params.NODE_CPU), vars.get(Params.NODE_MEM_MB),
+        String osVersion = vars.find(Params.NODE_OS).flatMap(DebianRelease::parse).map(DebianRelease::versionId).orElse("12");
+        return new HostFacts("debian", osVersion, vars.get(Params.NODE_CPU), vars.get(Params.NODE_MEM_MB),
                 vars.get(Params.NODE_DISK_GB), Map.of(), Set.of(), true);
     }
 

@@ -1,6 +1,7 @@
 package io.pigsty.api.node;
 
 import io.pigsty.api.exec.Command;
+import io.pigsty.api.facts.OsCheck;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.exec.Host;
 import io.pigsty.api.node.internal.NodeScripts;
@@ -8,6 +9,7 @@ import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
 import io.pigsty.api.step.Steps;
+import io.pigsty.model.ExtensionCatalog;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Node;
 import io.pigsty.model.NodeGroup;
@@ -45,8 +47,11 @@ import java.util.Optional;
  * </ol>
  */
 public final class NodeModule implements PigstyModule {
-    /** PostgreSQL major version the layout is built for. */
+    /** PostgreSQL major version of the default layout (Debian 12); a cluster's {@code pg_version} decides. */
     public static final int PG_VERSION = 15;
+
+    /** Where {@code node_crontab} goes: a file of its own, so Debian's /etc/crontab stays as it is. */
+    public static final String NODE_CRON_FILE = "/etc/cron.d/pigsty";
 
     /** Creates the module (ServiceLoader needs a public no-arg constructor). */
     public NodeModule() {
@@ -68,9 +73,10 @@ public final class NodeModule implements PigstyModule {
         Optional<PgCluster> cluster = inv.cluster(target);
         if (cluster.isPresent()) {
             PgCluster c = cluster.get();
+            List<String> extPackages = ExtensionCatalog.clusterPackages(inv, c);
             for (PgInstance i : c.instances()) {
                 Resolved vars = ctx.resolve(c, i);
-                steps(ctx, plan, ctx.host(c, i), vars, Optional.of(c.name()), isEtcd(inv, i.ip()));
+                steps(ctx, plan, ctx.host(c, i), vars, Optional.of(c.name()), isEtcd(inv, i.ip()), extPackages);
             }
             return;
         }
@@ -84,7 +90,7 @@ public final class NodeModule implements PigstyModule {
         NodeGroup g = groups.stream().filter(x -> x.name().equals(target)).findFirst()
                 .orElseThrow(() -> new PigstyException("node: no cluster or group named '" + target + "'"));
         for (Node n : g.nodes()) {
-            steps(ctx, plan, Host.of(n.ip()), inv.resolveNode(g, n), Optional.empty(), isEtcd(inv, n.ip()));
+            steps(ctx, plan, Host.of(n.ip()), inv.resolveNode(g, n), Optional.empty(), isEtcd(inv, n.ip()), List.of());
         }
     }
 
@@ -92,26 +98,46 @@ public final class NodeModule implements PigstyModule {
         return inv.etcd().map(g -> g.nodes().stream().anyMatch(n -> n.ip().equals(ip))).orElse(false);
     }
 
-    private static void steps(PlanContext ctx, PlanBuilder plan, Host h, Resolved vars, Optional<String> pgCluster, boolean etcd) {
+    private static void steps(PlanContext ctx, PlanBuilder plan, Host h, Resolved vars, Optional<String> pgCluster, boolean etcd,
+                              List<String> extPackages) {
         boolean pg = pgCluster.isPresent();
-        List<String> pkgs = NodeScripts.packages(pg, pg && Boolean.TRUE.equals(vars.get(Params.PG_VIP_ENABLED)), etcd,
-                vars.get(Params.NODE_PACKAGES));
+        int major = pg ? vars.get(Params.PG_VERSION) : PG_VERSION;
+        List<String> pgCron = pg ? vars.get(Params.PG_CRONTAB) : List.of();
+        List<String> nodeCron = vars.get(Params.NODE_CRONTAB);
+        List<String> extra = new ArrayList<>(vars.get(Params.NODE_PACKAGES));
+        if (!pgCron.isEmpty() || !nodeCron.isEmpty()) {
+            extra.add("cron");
+        }
+        List<String> pkgs = NodeScripts.packages(major, pg, pg && Boolean.TRUE.equals(vars.get(Params.PG_VIP_ENABLED)), etcd,
+                extPackages, extra);
+        if (pg) {
+            // refuse before any host is touched when the node's OS does not carry this version or these packages
+            List<String> pgPkgs = new ArrayList<>(io.pigsty.model.PgLayout.serverPackages(major));
+            pgPkgs.addAll(extPackages);
+            plan.add("preflight", h, OsCheck.step(major, pgPkgs));
+        }
         if (!pkgs.isEmpty()) {
             plan.add("node", h, Steps.packages(pkgs));
         }
         if (pg || etcd) {
             plan.add("node", h, Steps.command("node:debian-defaults",
-                    "disable the Debian packages' default units and drop cluster 15/main (once)",
-                    Command.shell(NodeScripts.defaultsCheck()).build(), Command.shell(NodeScripts.defaultsApply()).build()));
+                    "disable the Debian packages' default units and drop cluster " + major + "/main (once)",
+                    Command.shell(NodeScripts.defaultsCheck()).build(), Command.shell(NodeScripts.defaultsApply(major)).build()));
         }
         String data = vars.get(Params.NODE_DATA);
         plan.add("node", h, Steps.directory(data, "0755", "root", "root"));
         if (pg) {
             String dbsu = vars.get(Params.PG_DBSU);
-            plan.add("node", h, Steps.command("node:dbsu", "OS user " + dbsu,
-                    Command.shell(NodeScripts.dbsuCheck(dbsu)).build(), Command.shell(NodeScripts.dbsuApply(dbsu)).build()));
+            String home = vars.get(Params.PG_DBSU_HOME);
+            plan.add("node", h, Steps.command("node:dbsu", "OS user " + dbsu + " (home " + home + ")",
+                    Command.shell(NodeScripts.dbsuCheck(dbsu)).build(), Command.shell(NodeScripts.dbsuApply(dbsu, home)).build()));
+            plan.add("node", h, Steps.directory(home, "0755", dbsu, dbsu));
+            String binDir = vars.get(Params.PG_BIN_DIR);
+            io.pigsty.model.PgLayout.binLink(binDir, major).ifPresent(l -> plan.add("node", h, Steps.command("node:pg-bin-link",
+                    l[0] + " -> " + l[1] + " (pg_bin_dir " + binDir + ")",
+                    Command.shell(NodeScripts.linkCheck(l[0], l[1])).build(), Command.shell(NodeScripts.linkApply(l[0], l[1])).build())));
             String base = data + "/postgres";
-            String clusterDir = base + "/" + pgCluster.get() + "-" + PG_VERSION;
+            String clusterDir = io.pigsty.model.PgLayout.clusterDir(data, pgCluster.get(), major);
             plan.add("node", h, Steps.directory(base, "0755", dbsu, dbsu));
             plan.add("node", h, Steps.directory(clusterDir, "0700", dbsu, dbsu));
             plan.add("node", h, Steps.command("node:pg-link", "/pg -> " + clusterDir,
@@ -121,7 +147,15 @@ public final class NodeModule implements PigstyModule {
                 plan.add("node", h, Steps.directory(d, "0750", dbsu, dbsu));
             }
             plan.add("node", h, Steps.directory("/pg/data", "0700", dbsu, dbsu));
+            // Debian's cron reads /var/spool/cron/crontabs/<user>: owner the user, group crontab, mode 0600
+            String spool = "/var/spool/cron/crontabs/" + dbsu;
+            cron(plan, h, "pg-crontab", spool, pgCron.isEmpty() ? null
+                    : new FileSpec(spool, NodeScripts.dbsuCrontab(dbsu, binDir, pgCron).getBytes(StandardCharsets.UTF_8), "0600", dbsu,
+                    "crontab", false));
         }
+        cron(plan, h, "node-crontab", NODE_CRON_FILE, nodeCron.isEmpty() ? null
+                : new FileSpec(NODE_CRON_FILE, NodeScripts.nodeCrontab(nodeCron).getBytes(StandardCharsets.UTF_8), "0644", "root",
+                "root", false));
         Map<String, Object> params = new HashMap<>(vars.get(Params.NODE_SYSCTL_PARAMS));
         if (!params.isEmpty()) {
             var rows = NodeScripts.sysctlRows(params);
@@ -130,6 +164,16 @@ public final class NodeModule implements PigstyModule {
                     "0644", "root", "root", false)));
             plan.add("node", h, Steps.command("node:sysctl", "apply node_sysctl_params",
                     Command.shell(NodeScripts.sysctlCheck(rows)).build(), Command.shell(NodeScripts.sysctlApply(rows)).build()));
+        }
+    }
+
+    // the plan owns the file: written when entries exist, removed (if it wrote it) when they are gone
+    private static void cron(PlanBuilder plan, Host h, String id, String path, FileSpec file) {
+        if (file != null) {
+            plan.add("node", h, Steps.file(file));
+        } else {
+            plan.add("node", h, Steps.command("node:" + id + "-absent", "no crontab of the plan at " + path,
+                    Command.shell(NodeScripts.cronAbsentCheck(path)).build(), Command.shell(NodeScripts.cronRemove(path)).build()));
         }
     }
 }

@@ -24,7 +24,11 @@ class NodeScriptsTest {
     @Test
     void packagesFollowRoles() {
         assertThat(NodeScripts.packages(true, false, false, List.of()))
-                .containsExactly("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2", "python3-etcd");
+                .containsExactly("postgresql-15", "postgresql-client-15", "patroni", "pgbouncer", "haproxy", "python3-psycopg2", "python3-etcd");
+        // pg_version decides the server packages; the catalog's extension packages come with them
+        assertThat(NodeScripts.packages(17, true, false, false, List.of("postgresql-17-pgvector"), List.of()))
+                .startsWith("postgresql-17", "postgresql-client-17").contains("postgresql-17-pgvector")
+                .noneMatch(x -> x.contains("15"));
         assertThat(NodeScripts.packages(false, false, true, List.of("openssh-server")))
                 .containsExactly("etcd-server", "etcd-client", "openssh-server");
         assertThat(NodeScripts.packages(true, true, false, List.of())).contains("keepalived");

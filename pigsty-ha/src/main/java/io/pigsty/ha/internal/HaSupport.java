@@ -54,6 +54,21 @@ public final class HaSupport {
     }
 
     /**
+     * Pigsty's {@code max_locks_per_transaction} per template: max_connections (OLAP twice that),
+     * doubled when timescaledb or citus is preloaded (their chunks and shards take many locks).
+     *
+     * @param tuning   the template
+     * @param maxConn  max_connections
+     * @param pgLibs   {@code pg_libs}
+     * @return the setting, at least PostgreSQL's default 64
+     */
+    public static int maxLocks(PgTuning tuning, int maxConn, String pgLibs) {
+        int base = tuning == PgTuning.OLAP ? 2 * maxConn : maxConn;
+        boolean heavy = pgLibs.contains("timescaledb") || pgLibs.contains("citus");
+        return Math.max(64, heavy ? 2 * base : base);
+    }
+
+    /**
      * @param inv inventory
      * @return etcd members as (seq, ip), in seq order
      * @throws IllegalStateException when the inventory has no etcd group (validation refuses such an
@@ -118,7 +133,7 @@ public final class HaSupport {
 
         Map<String, String> dcs = new LinkedHashMap<>();
         dcs.put("max_connections", Integer.toString(t.maxConnections()));
-        dcs.put("max_locks_per_transaction", Integer.toString(Math.max(64, t.maxConnections())));
+        dcs.put("max_locks_per_transaction", Integer.toString(maxLocks(tuning, t.maxConnections(), r.get(Params.PG_LIBS))));
         dcs.put("max_worker_processes", Integer.toString(t.maxWorkerProcesses()));
         dcs.put("max_prepared_transactions", "0");
         dcs.put("wal_level", "logical");
@@ -182,7 +197,7 @@ public final class HaSupport {
         m.put("encoding", r.get(Params.PG_ENCODING));
         m.put("locale", r.get(Params.PG_LOCALE));
         m.put("checksum", r.get(Params.PG_CHECKSUM));
-        m.put("listen", r.get(Params.PG_LISTEN));
+        m.put("listen", io.pigsty.model.PgLayout.listen(r, i.ip()));
         m.put("pg_port", r.get(Params.PG_PORT));
         m.put("pg_data", r.get(Params.PG_DATA));
         m.put("pg_bin_dir", r.get(Params.PG_BIN_DIR));

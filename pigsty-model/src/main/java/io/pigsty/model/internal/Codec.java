@@ -58,8 +58,37 @@ public interface Codec<T> {
         return null;
     }, v -> v);
 
-    /** true/false. */
-    Codec<Boolean> BOOL = simple("true or false", raw -> raw instanceof Boolean b ? b : null, v -> v);
+    /**
+     * true/false. The YAML 1.1 words Ansible reads as booleans ({@code yes no on off y n}, any case)
+     * are read as the inventory reader keeps them, as strings, and accepted here as Pigsty means them.
+     */
+    Codec<Boolean> BOOL = simple("true or false", raw -> {
+        if (raw instanceof Boolean b) {
+            return b;
+        }
+        if (raw instanceof String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on", "y" -> Boolean.TRUE;
+                case "false", "no", "off", "n" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+        return null;
+    }, v -> v);
+
+    /**
+     * Pigsty's {@code pg_max_conn}: {@code auto} (kept as 0, the template's formula decides) or a
+     * whole number.
+     */
+    Codec<Integer> AUTO_INT = simple("auto or an integer", raw -> {
+        if (raw instanceof String s && s.strip().equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        if (raw instanceof String s && s.strip().matches("\\d{1,9}")) {
+            return Integer.parseInt(s.strip());
+        }
+        return raw instanceof Number ? INT.decode(raw) : null;
+    }, v -> v == 0 ? "auto" : v);
 
     /** A password: a string (or number, as YAML may read {@code 123456}). */
     Codec<Secret> SECRET = simple("a string (password)", raw -> {

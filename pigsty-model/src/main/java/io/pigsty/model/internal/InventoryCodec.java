@@ -3,6 +3,7 @@ package io.pigsty.model.internal;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,6 +28,13 @@ import java.util.Optional;
  * writing. Reading never validates values (that is {@link Validator}'s job); it only needs the
  * shape: {@code all.vars}, {@code all.children.<group>.{vars,hosts}}.
  *
+ * <p>Scalars are read the way Ansible means them, with one difference kept for fidelity: the YAML
+ * 1.1 boolean words other than {@code true}/{@code false} ({@code yes no on off y n}) are kept as
+ * the strings written, so a string-typed key such as {@code patroni_watchdog_mode: off} reads
+ * {@code "off"}, and boolean-typed keys accept those words ({@link Codec#BOOL}). Values are
+ * written back as they were read (a quoted {@code "5432"} stays a string); YAML comments are not
+ * kept: the parser does not report them.
+ *
  * <p>A host of a PG group whose {@code pg_seq}/{@code pg_role} are missing or malformed keeps the
  * raw keys in its vars (with placeholder seq -1 / role replica) so validation can report them and
  * a round trip writes them back unchanged.
@@ -41,6 +49,8 @@ public final class InventoryCodec {
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .disable(YAMLGenerator.Feature.SPLIT_LINES)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                // a string that looks like a number ("5432") stays a string on a round trip
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .build();
         YAML = new ObjectMapper(yf);
         YAML.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -58,14 +68,19 @@ public final class InventoryCodec {
     public static Inventory read(String text, String source) {
         Object root;
         try {
-            root = YAML.readValue(text, Object.class);
+            root = readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new InventoryParseException(source, loc == null ? 0 : loc.getLineNr(),
                     loc == null ? 0 : loc.getColumnNr(), e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new InventoryParseException(source, 0, 0, "not valid YAML: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // SnakeYAML and Jackson report some malformed input (deep nesting, bad aliases) this way
             throw new InventoryParseException(source, 0, 0, "not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null) {
+            throw new InventoryParseException(source, 0, 0, "empty document: expected a map with key 'all'", null);
         }
         Map<String, Object> all = map(map(root, source, "top level").get("all"), source, "all");
         if (all == null) {
@@ -86,6 +101,18 @@ public final class InventoryCodec {
                 if (hosts == null) {
                     hosts = Map.of();
                 }
+                Optional<Object> hostCluster = sameHostValue(hosts, "pg_cluster");
+                if (!gv.has("pg_cluster") && hostCluster.isPresent() && !gv.has("pg_mode") && !gv.has("pg_shard")) {
+                    // Pigsty also reads a group whose hosts all name one pg_cluster as that cluster
+                    gv = gv.withRaw("pg_cluster", hostCluster.get());
+                    Map<String, Object> stripped = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> h : hosts.entrySet()) {
+                        Map<String, Object> hv = new LinkedHashMap<>(map(h.getValue(), source, path + ".hosts." + h.getKey()));
+                        hv.remove("pg_cluster");
+                        stripped.put(h.getKey(), hv);
+                    }
+                    hosts = stripped;
+                }
                 if (gv.has("pg_cluster")) {
                     b.cluster(cluster(g.getKey(), gv, hosts, source, path));
                 } else {
@@ -105,6 +132,64 @@ public final class InventoryCodec {
             }
         }
         return b.build();
+    }
+
+    // the value every host of a group sets for a key, when they all set the same one
+    private static Optional<Object> sameHostValue(Map<String, Object> hosts, String key) {
+        Object seen = null;
+        for (Object h : hosts.values()) {
+            Object v = h instanceof Map<?, ?> m ? m.get(key) : null;
+            if (v == null || (seen != null && !seen.equals(v))) {
+                return Optional.empty();
+            }
+            seen = v;
+        }
+        return Optional.ofNullable(seen);
+    }
+
+    private static Object readTree(String text) throws java.io.IOException {
+        try (JsonParser p = YAML.createParser(text)) {
+            JsonToken t = p.nextToken();
+            return t == null ? null : readValue(p, t);
+        }
+    }
+
+    private static Object readValue(JsonParser p, JsonToken t) throws java.io.IOException {
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+                    String key = p.currentName();
+                    m.put(key, readValue(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new java.util.ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(readValue(p, e));
+                }
+                return l;
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                String text = p.getText();
+                // YAML 1.1 words (yes/no/on/off) stay the strings written; true/false are booleans
+                return text != null && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))
+                        ? Boolean.valueOf(t == JsonToken.VALUE_TRUE) : text;
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return p.getNumberValue();
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            case VALUE_EMBEDDED_OBJECT -> {
+                return p.getEmbeddedObject();
+            }
+            default -> {
+                return p.getText();
+            }
+        }
     }
 
     private static PgCluster cluster(String group, Vars gv, Map<String, Object> hosts, String source, String path) {
@@ -213,7 +298,7 @@ public final class InventoryCodec {
         vars.asMap().forEach((k, v) -> {
             Optional<Param<?>> p = Params.byName(k);
             Object raw = v;
-            if (p.isPresent()) {
+            if (p.isPresent() && !plain(v)) {
                 Param param = p.get();
                 try {
                     raw = param.codec().encode(param.codec().decode(v));
@@ -224,6 +309,20 @@ public final class InventoryCodec {
             out.put(k, raw);
         });
         return out;
+    }
+
+    /** A value as YAML gives it (not a typed one set by a builder): written back exactly as read. */
+    private static boolean plain(Object v) {
+        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return true;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().allMatch(x -> x == null || plain(x));
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.values().stream().allMatch(x -> x == null || plain(x));
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

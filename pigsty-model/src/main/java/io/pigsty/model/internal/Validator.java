@@ -97,6 +97,13 @@ public final class Validator {
         }
         checkDefaultPasswords();
         new ModuleRules(findings, this::where).check(inv, badKeys.isEmpty());
+        out.addAll(VersionRules.check(inv, this::wellTyped));
+        out.addAll(ExtensionRules.check(inv, this::wellTyped));
+    }
+
+    // no type error at or under this path, nor in the globals: resolved values can be read
+    private boolean wellTyped(String path) {
+        return badKeys.stream().noneMatch(k -> k.startsWith(path + ".") || k.startsWith("all.vars."));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -40,10 +40,28 @@ public final class NodeScripts {
      * @return package names, de-duplicated, in a stable order
      */
     public static List<String> packages(boolean pgMember, boolean pgVip, boolean etcdMember, List<String> extra) {
+        return packages(15, pgMember, pgVip, etcdMember, List.of(), extra);
+    }
+
+    /**
+     * The Debian packages a node needs for its roles (nothing more).
+     *
+     * @param pgMajor    {@code pg_version}
+     * @param pgMember   member of a PG cluster
+     * @param pgVip      the cluster uses an L2 VIP (keepalived)
+     * @param etcdMember member of the etcd group
+     * @param pgExtra    the cluster's extension and pg_packages packages (from the catalog)
+     * @param extra      {@code node_packages}
+     * @return package names, de-duplicated, in a stable order
+     */
+    public static List<String> packages(int pgMajor, boolean pgMember, boolean pgVip, boolean etcdMember, List<String> pgExtra,
+                                        List<String> extra) {
         Set<String> out = new LinkedHashSet<>();
         if (pgMember) {
-            out.addAll(List.of("postgresql-15", "postgresql-contrib", "patroni", "pgbouncer", "haproxy", "python3-psycopg2",
+            out.addAll(io.pigsty.model.PgLayout.serverPackages(pgMajor));
+            out.addAll(List.of("patroni", "pgbouncer", "haproxy", "python3-psycopg2",
                     "python3-etcd")); // patroni prefers python3-consul among its DCS alternatives; etcd3 needs this
+            out.addAll(pgExtra);
             if (pgVip) {
                 out.add("keepalived");
             }
@@ -141,11 +159,19 @@ public final class NodeScripts {
      * @return the apply script
      */
     public static String defaultsApply() {
+        return defaultsApply(15);
+    }
+
+    /**
+     * @param pgMajor {@code pg_version}: Debian creates cluster {@code <major>/main} at install
+     * @return the apply script of {@link #defaultsApply()} for that version
+     */
+    public static String defaultsApply(int pgMajor) {
         StringBuilder s = new StringBuilder("set -e\n");
         s.append("for u in ").append(ShellQuote.join(DEBIAN_DEFAULT_UNITS)).append("; do\n")
                 .append("  if systemctl cat \"$u.service\" >/dev/null 2>&1; then systemctl disable --now \"$u.service\"; fi\n")
                 .append("done\n")
-                .append("if command -v pg_lsclusters >/dev/null 2>&1 && [ -d /etc/postgresql/15/main ]; then pg_dropcluster --stop 15 main; fi\n")
+                .append("if command -v pg_lsclusters >/dev/null 2>&1 && [ -d /etc/postgresql/" + pgMajor + "/main ]; then pg_dropcluster --stop " + pgMajor + " main; fi\n")
                 .append("mkdir -p /etc/pigsty\n")
                 .append("touch ").append(ShellQuote.quote(DEFAULTS_MARKER)).append('\n');
         return s.toString();
@@ -182,10 +208,87 @@ public final class NodeScripts {
      * @return a script creating the dbsu as Debian's postgresql-common would (system user, home /var/lib/postgresql)
      */
     public static String dbsuApply(String dbsu) {
+        return dbsuApply(dbsu, "/var/lib/postgresql");
+    }
+
+    /**
+     * @param dbsu {@code pg_dbsu}
+     * @param home {@code pg_dbsu_home}
+     * @return a script creating the dbsu as a system user with that home
+     */
+    public static String dbsuApply(String dbsu, String home) {
         String u = ShellQuote.quote(dbsu);
         return "set -e\n"
                 + "getent group " + u + " >/dev/null || groupadd --system " + u + "\n"
                 + "id -u " + u + " >/dev/null 2>&1 || useradd --system --gid " + u
-                + " --home-dir /var/lib/postgresql --shell /bin/bash " + u + "\n";
+                + " --home-dir " + ShellQuote.quote(home) + " --shell /bin/bash " + u + "\n";
+    }
+
+    /** Header that marks a crontab as written by the plan (Pigsty's words). */
+    public static final String CRON_HEADER = "# Pigsty Managed Crontab";
+
+    /**
+     * @param dbsu    {@code pg_dbsu}
+     * @param binDir  {@code pg_bin_dir}, first on PATH
+     * @param entries {@code pg_crontab}
+     * @return the dbsu's crontab, Pigsty's layout
+     */
+    public static String dbsuCrontab(String dbsu, String binDir, List<String> entries) {
+        StringBuilder s = new StringBuilder(CRON_HEADER + " for " + dbsu + "\n")
+                .append("SHELL=/bin/bash\n")
+                .append("PATH=").append(binDir).append(":/pg/bin:/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin\n")
+                .append("MAILTO=\"\"\n");
+        entries.forEach(e -> s.append(e.strip()).append('\n'));
+        return s.toString();
+    }
+
+    /**
+     * @param entries {@code node_crontab} (system format, with the user field)
+     * @return {@code /etc/cron.d/pigsty}
+     */
+    public static String nodeCrontab(List<String> entries) {
+        StringBuilder s = new StringBuilder(CRON_HEADER + " (node_crontab)\n")
+                .append("SHELL=/bin/bash\nPATH=/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin\n");
+        entries.forEach(e -> s.append(e.strip()).append('\n'));
+        return s.toString();
+    }
+
+    /**
+     * @param path a crontab file
+     * @return read-only: exit 0 when no crontab written by the plan is there
+     */
+    public static String cronAbsentCheck(String path) {
+        return "! grep -qsF " + ShellQuote.quote(CRON_HEADER) + " " + ShellQuote.quote(path);
+    }
+
+    /**
+     * @param path a crontab file
+     * @return removes it when the plan wrote it (entries removed from the inventory); a file of someone else stays
+     */
+    public static String cronRemove(String path) {
+        return "if grep -qsF " + ShellQuote.quote(CRON_HEADER) + " " + ShellQuote.quote(path) + "; then rm -f "
+                + ShellQuote.quote(path) + "; fi";
+    }
+
+    /**
+     * @param link   the link ({@code /usr/pgsql})
+     * @param target the version's home
+     * @return read-only: exit 0 when the link is in place
+     */
+    public static String linkCheck(String link, String target) {
+        return "[ -L " + ShellQuote.quote(link) + " ] && [ \"$(readlink " + ShellQuote.quote(link) + ")\" = " + ShellQuote.quote(target) + " ]";
+    }
+
+    /**
+     * @param link   the link
+     * @param target the version's home
+     * @return points the link at the target, refusing to replace a real directory
+     */
+    public static String linkApply(String link, String target) {
+        String l = ShellQuote.quote(link);
+        return "set -e\n"
+                + "if [ -e " + l + " ] && [ ! -L " + l + " ]; then echo " + ShellQuote.quote(link + " exists and is not a symlink: refusing to replace it") + " >&2; exit 1; fi\n"
+                + "mkdir -p \"$(dirname " + l + ")\"\n"
+                + "ln -sfn " + ShellQuote.quote(target) + " " + l + "\n";
     }
 }

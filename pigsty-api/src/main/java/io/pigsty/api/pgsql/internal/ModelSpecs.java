@@ -132,12 +132,7 @@ public final class ModelSpecs {
         if (pgListen.equals("0.0.0.0") || pgListen.equals("*")) {
             return "*";
         }
-        String out = pgListen.replace("${ip}", ip).replace("${lo}", "127.0.0.1");
-        if (Boolean.TRUE.equals(vars.get(Params.PG_VIP_ENABLED))) {
-            String vip = vars.get(Params.PG_VIP_ADDRESS);
-            out = out.replace("${vip}", vip.contains("/") ? vip.substring(0, vip.indexOf('/')) : vip);
-        }
-        return out;
+        return io.pigsty.model.PgLayout.listen(vars, ip);
     }
 
     /** The standard layout with the inventory's socket directory and PgBouncer log dir. */
