@@ -106,7 +106,7 @@ public final class PigstyCli {
         } catch (io.pigsty.model.ValidationException e) {
             err.println("pigsty: " + e.getMessage());
             return 1;
-        } catch (PigstyException | IllegalArgumentException e) {
+        } catch (PigstyException e) {
             err.println("pigsty: " + e.getMessage());
             return 1;
         } catch (java.io.IOException e) {
@@ -117,8 +117,8 @@ public final class PigstyCli {
 
     static Playbook playbook(List<String> w) {
         if (w.isEmpty()) {
-            throw new IllegalArgumentException("plan needs a playbook: node, etcd, pgsql, pgsql-rm, pgsql-user, pgsql-db, "
-                    + "pgsql-hba, pgsql-svc");
+            throw new io.pigsty.model.InvalidValueException("plan", null, "needs a playbook: node, etcd, pgsql, pgsql-rm, "
+                    + "pgsql-user, pgsql-db, pgsql-hba, pgsql-svc");
         }
         String cluster = w.size() > 1 ? w.get(1) : null;
         String arg = w.size() > 2 ? w.get(2) : null;
@@ -131,13 +131,13 @@ public final class PigstyCli {
             case "pgsql-svc" -> Playbook.pgsqlSvc(need(cluster, "pgsql-svc"));
             case "pgsql-user" -> Playbook.pgsqlUser(need(cluster, "pgsql-user"), need(arg, "pgsql-user CLUSTER"));
             case "pgsql-db" -> Playbook.pgsqlDb(need(cluster, "pgsql-db"), need(arg, "pgsql-db CLUSTER"));
-            default -> throw new IllegalArgumentException("unknown playbook '" + w.get(0) + "'");
+            default -> throw new io.pigsty.model.InvalidValueException("playbook", w.get(0), "unknown playbook");
         };
     }
 
     private static String need(String v, String what) {
         if (v == null) {
-            throw new IllegalArgumentException(what + " needs one more argument");
+            throw new io.pigsty.model.InvalidValueException(what, null, "needs one more argument");
         }
         return v;
     }
