@@ -115,6 +115,6 @@ public record Playbook(String name, Optional<String> cluster, Map<String, String
 
     /** @return the cluster, or an error naming the playbook */
     public String requireCluster() {
-        return cluster.orElseThrow(() -> new IllegalStateException("playbook " + name + " needs a cluster"));
+        return cluster.orElseThrow(() -> new io.pigsty.model.InvalidValueException("cluster", null, "playbook " + name + " needs a cluster"));
     }
 }

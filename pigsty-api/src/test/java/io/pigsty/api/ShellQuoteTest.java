@@ -32,6 +32,6 @@ class ShellQuoteTest {
     void safeWords_stayReadable_andNulIsRefused() {
         assertThat(ShellQuote.quote("/etc/patroni/patroni.yml")).isEqualTo("/etc/patroni/patroni.yml");
         assertThat(ShellQuote.quote("a b")).isEqualTo("'a b'");
-        assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(io.pigsty.model.InvalidValueException.class);
     }
 }

@@ -30,8 +30,8 @@ class SqlQuoteTest {
 
     @Test
     void nulAndEmptyIdentifiers_areRefused() {
-        assertThatThrownBy(() -> SqlQuote.identifier("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SqlQuote.identifier("a\0b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SqlQuote.literal("a\0b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlQuote.identifier("")).isInstanceOf(io.pigsty.model.InvalidValueException.class);
+        assertThatThrownBy(() -> SqlQuote.identifier("a\0b")).isInstanceOf(io.pigsty.model.InvalidValueException.class);
+        assertThatThrownBy(() -> SqlQuote.literal("a\0b")).isInstanceOf(io.pigsty.model.InvalidValueException.class);
     }
 }

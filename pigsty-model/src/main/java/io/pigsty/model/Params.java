@@ -17,7 +17,8 @@ import java.util.Optional;
  */
 public final class Params {
     // must be initialised before the constants below register themselves
-    private static final Map<String, Param<?>> BY_NAME = new LinkedHashMap<>();
+    // copy-on-write after class initialisation (Param.define): reads need no lock
+    private static volatile Map<String, Param<?>> BY_NAME = new LinkedHashMap<>();
 
     private Params() {
     }
@@ -362,6 +363,17 @@ public final class Params {
      */
     public static final Param<List<String>> PG_DEFAULT_PRIVILEGES = p("pg_default_privileges", Codec.STRING_LIST,
             null, Scope.GLOBAL, "default privileges granted to the business roles");
+
+    /** Registers a module's own parameter ({@link Param#define}); a name is declared once. */
+    static synchronized <T> Param<T> register(Param<T> param) {
+        if (BY_NAME.containsKey(param.name())) {
+            throw new InvalidValueException("name", param.name(), "parameter is already declared");
+        }
+        Map<String, Param<?>> next = new LinkedHashMap<>(BY_NAME);
+        next.put(param.name(), param);
+        BY_NAME = next;
+        return param;
+    }
 
     /** @return every known param, in declaration order */
     public static List<Param<?>> all() {

@@ -52,6 +52,20 @@ public final class Resolved {
     }
 
     /**
+     * @param p parameter
+     * @return true when the inventory sets it at one of the levels resolved here, false when its
+     *         value is Pigsty's default or computed by the SDK
+     */
+    public boolean isSet(Param<?> p) {
+        for (Vars v : layers) {
+            if (v.has(p.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param key any key, known or not
      * @return the most specific raw value set, without defaults
      */

@@ -33,10 +33,10 @@ public enum Role {
     /**
      * @param value an inventory word
      * @return the role
-     * @throws IllegalArgumentException naming the allowed words
+     * @throws InvalidValueException naming the allowed words
      */
     public static Role of(String value) {
-        return parse(value).orElseThrow(() -> new IllegalArgumentException(
-                "unknown pg_role '" + value + "' (expected primary, replica, offline, standby, delayed)"));
+        return parse(value).orElseThrow(() -> new InvalidValueException("pg_role", value,
+                "unknown role (expected primary, replica, offline, standby, delayed)"));
     }
 }

@@ -3,7 +3,7 @@ package io.pigsty.monitor;
 import java.util.List;
 
 /** A collector configuration that cannot be used; lists every problem found, one per line. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends io.pigsty.model.PigstyException {
     /** Version of the serialized form. */
     private static final long serialVersionUID = 1L;
     private final List<String> problems;

@@ -3,13 +3,19 @@ package io.pigsty.ssh;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchChangedHostKeyException;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchHostKeyException;
+import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
 import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.ExecException;
 import io.pigsty.api.exec.ExecResult;
+import io.pigsty.api.exec.AuthenticationFailedException;
 import io.pigsty.api.exec.ExecTimeoutException;
+import io.pigsty.api.exec.HostKeyRejectedException;
+import io.pigsty.api.exec.HostUnreachableException;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.exec.FileFacts;
 import io.pigsty.api.exec.FileSpec;
@@ -123,8 +129,8 @@ public final class SshExecutor implements Executor {
             if (attempt > 0) {
                 sleep(Duration.ofMillis(200L << Math.min(attempt - 1, 5)));
             }
+            Session s = null;
             try {
-                Session s;
                 if (jumpHost != null) {
                     Session jump = jump();
                     int local = jump.setPortForwardingL("127.0.0.1", 0, host.address(), port);
@@ -141,23 +147,49 @@ public final class SshExecutor implements Executor {
                 LOG.debug("ssh connected to {}@{}", user, host);
                 return s;
             } catch (JSchException e) {
-                String m = String.valueOf(e.getMessage());
-                if (m.contains("HostKey has been changed") || m.contains("UnknownHostKey") || m.contains("reject HostKey")) {
-                    throw new ExecException(host, "connect", null, "", hostKeyMessage(host, m), e);
+                ExecException classified = classify(host, s, e, attempt + 1);
+                if (!classified.retryable()) {
+                    throw classified;
                 }
-                if (m.contains("Auth fail") || m.contains("USERAUTH fail")) {
-                    throw new ExecException(host, "connect", null, "", "authentication as " + user + " failed: the key "
-                            + "was not accepted", e);
-                }
-                last = new ExecException(host, "connect", null, "", "cannot connect to " + host.address() + ":" + port
-                        + " after " + (attempt + 1) + " attempt(s): " + m, e);
+                last = classified;
             }
         }
         throw last;
     }
 
-    private String hostKeyMessage(Host host, String m) {
-        if (m.contains("changed")) {
+    /**
+     * Tells the connect faults apart by what JSch threw and how far the session got, never by its
+     * message text: a host key exception type; a socket-level cause (refused, no route, unknown
+     * name, timeout); a failure without a cause after the key exchange accepted the host key is
+     * authentication (JSch's auth exception types are not public).
+     */
+    ExecException classify(Host host, Session s, JSchException e, int attempts) {
+        if (e instanceof JSchHostKeyException) {
+            boolean changed = e instanceof JSchChangedHostKeyException || e instanceof JSchRevokedHostKeyException;
+            return new HostKeyRejectedException(host, changed, hostKeyMessage(host, changed), e);
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                || cause instanceof java.net.NoRouteToHostException || cause instanceof java.net.SocketTimeoutException
+                || cause instanceof java.net.PortUnreachableException) {
+            return new HostUnreachableException(host, "connect", null, "", "cannot connect to " + host.address() + ":"
+                    + port + " after " + attempts + " attempt(s): " + cause.getClass().getSimpleName() + " "
+                    + cause.getMessage(), e);
+        }
+        boolean kexDone = s != null && s.getHostKey() != null;
+        // JSch's auth exception types are package-private; every auth outcome comes after the key
+        // exchange accepted the host key and carries no socket cause
+        if (kexDone && cause == null) {
+            return new AuthenticationFailedException(host, "connect", null, "", "authentication as " + user
+                    + " failed: the key was not accepted", e);
+        }
+        // the peer went away during the handshake (closed, reset, silent): a transport fault, worth a retry
+        return new HostUnreachableException(host, "connect", null, "", "cannot connect to " + host.address() + ":" + port
+                + " after " + attempts + " attempt(s): " + (cause == null ? e.getMessage() : cause.toString()), e);
+    }
+
+    private String hostKeyMessage(Host host, boolean changed) {
+        if (changed) {
             return "host key of " + host.address() + " CHANGED compared with " + hostKeys.getKnownHostsRepositoryID()
                     + ": refused (possible man-in-the-middle; remove the old entry if the host was rebuilt)";
         }

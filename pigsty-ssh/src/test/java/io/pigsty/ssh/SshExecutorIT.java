@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.AuthenticationFailedException;
 import io.pigsty.api.exec.ExecException;
+import io.pigsty.api.exec.HostKeyRejectedException;
+import io.pigsty.api.exec.HostUnreachableException;
 import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.ExecTimeoutException;
 import io.pigsty.api.exec.FileFacts;
@@ -111,8 +114,10 @@ class SshExecutorIT {
     void hostKeys_strictRefusesUnknown_acceptNewRecords_changedAlwaysRefused(@TempDir Path dir) throws Exception {
         Path kh = dir.resolve("known_hosts");
         try (SshExecutor strict = sshd.client().knownHosts(kh).hostKeyPolicy(HostKeyPolicy.STRICT).build()) {
-            assertThatThrownBy(() -> strict.run(HOST, Command.of("true"))).isInstanceOf(ExecException.class)
-                    .hasMessageContaining("is not in " + kh);
+            assertThatThrownBy(() -> strict.run(HOST, Command.of("true"))).isInstanceOf(HostKeyRejectedException.class)
+                    .hasMessageContaining("is not in " + kh)
+                    .satisfies(e -> assertThat(((HostKeyRejectedException) e).changed()).isFalse())
+                    .satisfies(e -> assertThat(((HostKeyRejectedException) e).retryable()).isFalse());
         }
         try (SshExecutor accept = sshd.client().knownHosts(kh).build()) {
             assertThat(accept.run(HOST, Command.of("true")).ok()).isTrue();
@@ -128,9 +133,24 @@ class SshExecutorIT {
         Files.writeString(changed, "[127.0.0.1]:" + sshd.port + " " + pub[0] + " " + pub[1] + "\n");
         for (HostKeyPolicy p : HostKeyPolicy.values()) {
             try (SshExecutor ssh = sshd.client().knownHosts(changed).hostKeyPolicy(p).build()) {
-                assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(ExecException.class)
-                        .hasMessageContaining("CHANGED");
+                assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(HostKeyRejectedException.class)
+                        .hasMessageContaining("CHANGED")
+                        .satisfies(e -> assertThat(((HostKeyRejectedException) e).changed()).isTrue());
             }
+        }
+    }
+
+    @Test
+    void authentication_withAKeyTheServerDoesNotKnow_isAnAuthenticationFault_notRetried(@TempDir Path dir) throws Exception {
+        Path stranger = dir.resolve("stranger");
+        LocalSshd.keygen("ed25519", stranger);
+        try (SshExecutor ssh = sshd.client().privateKey(stranger).connectRetries(3).build()) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageContaining("authentication as").hasMessageContaining("127.0.0.1")
+                    .satisfies(e -> assertThat(((AuthenticationFailedException) e).retryable()).isFalse());
+            // no retry (with its back-off) for a fault that a retry cannot fix
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
@@ -138,14 +158,16 @@ class SshExecutorIT {
     void unreachable_refusedAfterRetries_andSilentPeerTimesOut() throws Exception {
         int closed = LocalSshd.freePort();
         try (SshExecutor ssh = sshd.client().port(closed).connectRetries(2).build()) {
-            assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(ExecException.class)
-                    .hasMessageContaining("after 3 attempt(s)").hasMessageContaining(":" + closed);
+            assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(HostUnreachableException.class)
+                    .hasMessageContaining("after 3 attempt(s)").hasMessageContaining(":" + closed)
+                    .hasMessageContaining("ConnectException")
+                    .satisfies(e -> assertThat(((HostUnreachableException) e).retryable()).isTrue());
         }
         try (ServerSocket silent = new ServerSocket(0);
              SshExecutor ssh = sshd.client().port(silent.getLocalPort()).connectRetries(0)
                      .connectTimeout(Duration.ofSeconds(1)).build()) {
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(ExecException.class)
+            assertThatThrownBy(() -> ssh.run(HOST, Command.of("true"))).isInstanceOf(HostUnreachableException.class)
                     .hasMessageContaining("cannot connect");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
         }
@@ -155,12 +177,19 @@ class SshExecutorIT {
     void commandTimeout_killsTheRemoteProcess(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("pid");
         try (SshExecutor ssh = sshd.client().build()) {
+            // 5 s, not 1: on a loaded machine (load 30 on 2 cores seen) the shell may not reach its
+            // first line within a second, and then there is no pid to look for
             Command slow = Command.shell("echo $$ > " + ShellQuote.quote(pidFile.toString()) + "; sleep 60")
-                    .timeout(Duration.ofSeconds(1)).build();
+                    .timeout(Duration.ofSeconds(5)).build();
             assertThatThrownBy(() -> ssh.run(HOST, slow)).isInstanceOf(ExecTimeoutException.class);
             long pid = Long.parseLong(Files.readString(pidFile).strip());
-            Thread.sleep(500);
-            assertThat(running(pid)).as("remote process " + pid + " is gone").isFalse();
+            // bounded by time, not a fixed pause: timeout(1) sends TERM, then KILL 2 s later, and a loaded
+            // machine may take a while to deliver and reap
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(running(pid)).as("remote process " + pid + " is gone within 15 s of the timeout").isFalse();
             assertThat(ssh.run(HOST, Command.of("true")).ok()).as("the session survives a timeout").isTrue();
         }
     }

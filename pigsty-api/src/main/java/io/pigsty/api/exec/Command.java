@@ -37,11 +37,11 @@ public final class Command {
 
     private Command(Builder b) {
         if ((b.argv == null) == (b.script == null)) {
-            throw new IllegalArgumentException("a command is either an argv or a shell script");
+            throw new io.pigsty.model.InvalidValueException("command", null, "a command is either an argv or a shell script");
         }
         this.argv = b.argv == null ? List.of() : List.copyOf(b.argv);
         if (b.argv != null && argv.isEmpty()) {
-            throw new IllegalArgumentException("argv is empty");
+            throw new io.pigsty.model.InvalidValueException("argv", null, "is empty");
         }
         this.script = b.script;
         this.stdin = b.stdin == null ? null : b.stdin.clone();
@@ -49,7 +49,7 @@ public final class Command {
         this.user = b.user;
         this.timeout = Objects.requireNonNull(b.timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            throw new io.pigsty.model.InvalidValueException("timeout", String.valueOf(timeout), "must be positive");
         }
         this.secrets = Set.copyOf(b.secrets);
         this.line = line();

@@ -7,6 +7,12 @@ import java.util.OptionalInt;
 /**
  * A command could not be run on a host, or ran and failed. Carries the host, the command line
  * with secrets masked, the exit code when there was one, and an excerpt of stderr.
+ *
+ * <p>The parent of the execution faults a caller may treat differently:
+ * {@link HostUnreachableException} (retryable), {@link AuthenticationFailedException},
+ * {@link HostKeyRejectedException}, {@link CommandFailedException} and
+ * {@link ExecTimeoutException} (retryable). A plain {@code ExecException} is any other transport
+ * failure (a dropped connection, a failed transfer).
  */
 public class ExecException extends PigstyException {
     private static final long serialVersionUID = 1L;
@@ -44,10 +50,10 @@ public class ExecException extends PigstyException {
      * @param result  its non-zero result
      * @return the exception describing the failure
      */
-    public static ExecException failed(Host host, Command command, ExecResult result) {
+    public static CommandFailedException failed(Host host, Command command, ExecResult result) {
         // lead with the line that names the cause; the excerpt keeps the tail for context
         String cause = FailureCause.of(command.mask(result.stdout()), command.mask(result.stderr())).map(c -> ": " + c).orElse("");
-        return new ExecException(host, command.display(), result.exitCode(),
+        return new CommandFailedException(host, command.display(), result.exitCode(),
                 excerpt(command.mask(result.stderr())), "command failed" + cause, null);
     }
 

@@ -15,4 +15,10 @@ public class ExecTimeoutException extends ExecException {
     public ExecTimeoutException(Host host, String command, Duration timeout, Throwable cause) {
         super(host, command, null, "", "timed out after " + timeout, cause);
     }
+
+    /** @return true: a slow host or network may well answer in time on another try */
+    @Override
+    public boolean retryable() {
+        return true;
+    }
 }

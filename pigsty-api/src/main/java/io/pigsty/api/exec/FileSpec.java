@@ -28,10 +28,10 @@ public record FileSpec(String path, byte[] content, String mode, String owner, S
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(group, "group");
         if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("file path must be absolute: " + path);
+            throw new io.pigsty.model.InvalidValueException("path", path, "a file path must be absolute");
         }
         if (!MODE.matcher(mode).matches()) {
-            throw new IllegalArgumentException("file mode must be octal like 0644: " + mode);
+            throw new io.pigsty.model.InvalidValueException("mode", mode, "a file mode must be octal like 0644");
         }
         content = content.clone();
     }

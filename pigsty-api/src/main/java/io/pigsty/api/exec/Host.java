@@ -15,7 +15,7 @@ public record Host(String address, String name) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(name, "name");
         if (address.isBlank()) {
-            throw new IllegalArgumentException("host address is blank");
+            throw new io.pigsty.model.InvalidValueException("address", address, "a host address cannot be blank");
         }
     }
 

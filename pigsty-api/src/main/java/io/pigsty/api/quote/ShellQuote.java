@@ -31,12 +31,12 @@ public final class ShellQuote {
      *
      * @param word any text, including empty; must not contain NUL, which no shell argument can hold
      * @return the word, quoted so that the shell passes it through unchanged as one argument
-     * @throws IllegalArgumentException if the word contains a NUL character
+     * @throws io.pigsty.model.InvalidValueException if the word contains a NUL character
      */
     public static String quote(String word) {
         Objects.requireNonNull(word, "word");
         if (word.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a shell word cannot contain NUL");
+            throw new io.pigsty.model.InvalidValueException("word", null, "a shell word cannot contain NUL");
         }
         if (!word.isEmpty() && safe(word)) {
             return word;

@@ -16,12 +16,12 @@ public final class SqlQuote {
     /**
      * @param name any identifier text; must not contain NUL
      * @return it double-quoted with embedded double quotes doubled: {@code my"t} -> {@code "my""t"}
-     * @throws IllegalArgumentException when empty or containing NUL
+     * @throws io.pigsty.model.InvalidValueException when empty or containing NUL
      */
     public static String identifier(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("an SQL identifier cannot be empty or contain NUL");
+            throw new io.pigsty.model.InvalidValueException("identifier", null, "an SQL identifier cannot be empty or contain NUL");
         }
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
@@ -29,12 +29,12 @@ public final class SqlQuote {
     /**
      * @param text any text; must not contain NUL
      * @return it single-quoted with embedded quotes doubled: {@code it's} -> {@code 'it''s'}
-     * @throws IllegalArgumentException when containing NUL
+     * @throws io.pigsty.model.InvalidValueException when containing NUL
      */
     public static String literal(String text) {
         Objects.requireNonNull(text, "text");
         if (text.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("an SQL literal cannot contain NUL");
+            throw new io.pigsty.model.InvalidValueException("literal", null, "an SQL literal cannot contain NUL");
         }
         return "'" + text.replace("'", "''") + "'";
     }

@@ -43,7 +43,7 @@ public final class DcsChange {
      */
     public static DcsChange rpo(long rpoBytes, PgTuning tuning) {
         if (rpoBytes < 0) {
-            throw new IllegalArgumentException("pg_rpo: must be >= 0 bytes, got " + rpoBytes);
+            throw new io.pigsty.model.InvalidValueException("pg_rpo", String.valueOf(rpoBytes), "must be >= 0 bytes");
         }
         ObjectNode n = JSON.createObjectNode();
         boolean crit = tuning == PgTuning.CRIT;
@@ -69,7 +69,7 @@ public final class DcsChange {
      */
     public static DcsChange of(JsonNode patch) {
         if (!patch.isObject()) {
-            throw new IllegalArgumentException("a DCS patch must be a JSON object, got " + patch.getNodeType());
+            throw new io.pigsty.model.InvalidValueException("patch", String.valueOf(patch.getNodeType()), "a DCS patch must be a JSON object");
         }
         return new DcsChange(((ObjectNode) patch).deepCopy());
     }

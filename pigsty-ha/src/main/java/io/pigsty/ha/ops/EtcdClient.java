@@ -33,7 +33,7 @@ public final class EtcdClient {
      */
     public EtcdClient(List<String> endpoints, Duration timeout) {
         if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("no etcd endpoint given");
+            throw new io.pigsty.model.InvalidValueException("endpoints", null, "no etcd endpoint given");
         }
         this.endpoints = List.copyOf(endpoints);
         this.timeout = Objects.requireNonNull(timeout);

@@ -24,4 +24,10 @@ public final class OperationTimeoutException extends PigstyException {
     public List<String> observations() {
         return observations;
     }
+
+    /** @return true: the cluster may reach the end state if given more time or tried again */
+    @Override
+    public boolean retryable() {
+        return true;
+    }
 }
