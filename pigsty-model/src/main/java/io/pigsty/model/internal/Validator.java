@@ -94,6 +94,7 @@ public final class Validator {
             error("all.children", "no group defined: an inventory needs at least one cluster or node group");
         }
         checkDefaultPasswords();
+        MonitorRules.check(inv, out);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
