@@ -131,8 +131,9 @@ public final class MonitorRules {
                         + "is given", Severity.ERROR));
             }
             if (url != null && !PG_URL.matcher(String.valueOf(url)).matches()) {
-                out.add(new Violation(p + ".pg_exporter_url", "must be a postgres:// URL, got a "
-                        + Codec.describe(url), Severity.ERROR));
+                // the value is not echoed: a connection URL may hold a password
+                out.add(new Violation(p + ".pg_exporter_url", "must be a postgres://user:password@host:port/db URL "
+                        + "(value not shown)", Severity.ERROR));
             }
             Object pgPort = v.get("pg_port");
             if (pgPort != null && !(pgPort instanceof Integer pp && pp > 0 && pp < 65536)) {

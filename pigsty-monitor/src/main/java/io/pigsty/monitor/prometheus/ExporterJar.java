@@ -63,10 +63,11 @@ public final class ExporterJar {
 
     /** @return the jar found as the class comment says; {@link #isPresent()} is false when none was found */
     public static ExporterJar locate() {
-        return locate(System.getProperties().getProperty(PROPERTY), System.getenv(), Path.of("").toAbsolutePath());
+        return locate(System.getProperties().getProperty(PROPERTY), System.getenv(), Path.of("").toAbsolutePath(),
+                codeSourceDir());
     }
 
-    static ExporterJar locate(String property, Map<String, String> env, Path workDir) {
+    static ExporterJar locate(String property, Map<String, String> env, Path workDir, Optional<Path> codeDir) {
         List<Path> candidates = new ArrayList<>();
         String explicit = null;
         String e = env.get(ENV);
@@ -77,7 +78,7 @@ public final class ExporterJar {
             explicit = ENV;
             candidates.add(Path.of(e));
         }
-        codeSourceDir().ifPresent(d -> candidates.add(d.resolve("pg-exporter.jar")));
+        codeDir.ifPresent(d -> candidates.add(d.resolve("pg-exporter.jar")));
         candidates.add(workDir.resolve("pigsty-monitor/target/pg-exporter.jar"));
         List<String> searched = new ArrayList<>();
         for (Path p : candidates) {

@@ -137,15 +137,32 @@ class MonitorModuleTest {
 
     @Test
     void aMissingJarIsReportedWithWhatToDo() {
-        ExporterJar none = ExporterJar.locate(null, Map.of(), Path.of("/nonexistent"));
+        ExporterJar none = ExporterJar.locate(null, Map.of(), Path.of("/nonexistent"), java.util.Optional.empty());
         assertThat(none.isPresent()).isFalse();
         Pigsty p = Pigsty.builder().inventory(SANDBOX).module(new MonitorModule(none)).build();
         ApplyResult r = p.plan(Playbook.pgsqlMonitor("pg-test")).apply(DryRunExecutor.builder().build(), PlanListener.NONE);
         assertThat(r.ok()).isFalse();
         assertThat(r.steps().stream().flatMap(s -> s.error().stream()).toList())
                 .anyMatch(e -> e.contains("pg-exporter.jar not found") && e.contains("-Dpigsty.exporter.jar"));
-        assertThatThrownBy(() -> ExporterJar.locate("/nope/pg-exporter.jar", Map.of(), Path.of("/")))
+        assertThatThrownBy(() -> ExporterJar.locate("/nope/pg-exporter.jar", Map.of(), Path.of("/"),
+                java.util.Optional.empty()))
                 .hasMessageContaining("-Dpigsty.exporter.jar").hasMessageContaining("/nope/pg-exporter.jar");
+    }
+
+    @Test
+    void theJarIsFoundBesideTheBuildAndByTheEnvironment(@TempDir Path dir) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("target"));
+        Files.write(target.resolve("pg-exporter.jar"), new byte[] {1});
+        ExporterJar beside = ExporterJar.locate(null, Map.of(), Path.of("/nonexistent"), java.util.Optional.of(target));
+        assertThat(beside.source()).contains(target.resolve("pg-exporter.jar"));
+        Path other = Files.write(dir.resolve("other.jar"), new byte[] {2});
+        ExporterJar env = ExporterJar.locate(null, Map.of(ExporterJar.ENV, other.toString()), dir,
+                java.util.Optional.of(target));
+        assertThat(env.source()).contains(other);
+        Path wd = Files.createDirectories(dir.resolve("repo/pigsty-monitor/target"));
+        Files.write(wd.resolve("pg-exporter.jar"), new byte[] {3});
+        assertThat(ExporterJar.locate(null, Map.of(), dir.resolve("repo"), java.util.Optional.empty()).bytes())
+                .containsExactly(3);
     }
 
     @Test
