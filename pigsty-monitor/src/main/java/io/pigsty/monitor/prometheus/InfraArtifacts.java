@@ -165,8 +165,7 @@ public final class InfraArtifacts {
     }
 
     static int nodeExporterPort(Resolved r) {
-        Object v = r.raw("node_exporter_port").orElse(9100);
-        return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
+        return PrometheusArtifacts.nodeExporterPort(r);
     }
 
     private static String args(String flags) {

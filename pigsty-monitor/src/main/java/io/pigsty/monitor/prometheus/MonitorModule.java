@@ -178,7 +178,7 @@ public final class MonitorModule implements PigstyModule {
     }
 
     static boolean nodeExporterEnabled(Resolved r) {
-        return r.raw("node_exporter_enabled").map(v -> !"false".equalsIgnoreCase(String.valueOf(v))).orElse(true);
+        return PrometheusArtifacts.nodeExporterEnabled(r);
     }
 
     static Host infraHost(Node n) {

@@ -271,11 +271,11 @@ public final class PrometheusArtifacts {
     }
 
     // node_exporter_* are Pigsty NODE_EXPORTER parameters the model does not type (yet): read raw
-    private static boolean nodeExporterEnabled(Resolved r) {
+    static boolean nodeExporterEnabled(Resolved r) {
         return r.raw("node_exporter_enabled").map(v -> !"false".equalsIgnoreCase(String.valueOf(v))).orElse(true);
     }
 
-    private static int nodeExporterPort(Resolved r) {
+    static int nodeExporterPort(Resolved r) {
         Object v = r.raw("node_exporter_port").orElse(9100);
         try {
             return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
