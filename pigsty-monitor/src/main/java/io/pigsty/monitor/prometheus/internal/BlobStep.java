@@ -51,14 +51,14 @@ public final class BlobStep implements Step {
 
     @Override
     public String description() {
-        return "file " + path + " " + mode + " " + owner + ":" + owner + " (" + jar + ")";
+        return "file " + path + " " + mode + " " + owner + ":" + owner + " (the SDK's pg-exporter.jar)";
     }
 
     @Override
     public Rendered render() {
         List<String> notes = new ArrayList<>();
-        notes.add(jar.isPresent() ? "uploads " + jar.bytes().length + " bytes, sha256 " + jar.sha256() + ", from "
-                + jar.source().orElseThrow() : "not built yet: " + jar.missingMessage());
+        // no digest, size or local path here: a rendered plan must not change with every build of the jar
+        notes.add("uploads the SDK's pg-exporter.jar (ExporterJar) when the host's sha256 differs");
         if (!onChange.isEmpty()) {
             notes.add("commands run only when the file changed");
         }
