@@ -125,7 +125,9 @@ public final class Pigsty {
         validated();
         playbook.cluster().ifPresent(c -> {
             if (inventory.cluster(c).isEmpty() && inventory.nodeGroups().stream().noneMatch(g -> g.name().equals(c))
-                    && !c.equals("infra") && !c.equals("etcd")) {
+                    && !c.equals("infra") && !c.equals("etcd")
+                    // monitor-only clusters live in pg_exporters, which the MONITOR module checks
+                    && !playbook.name().equals("pgsql-monitor")) {
                 inventory.requireCluster(c);
             }
         });

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * What to do: Pigsty's playbooks as values. Modules decide which steps a playbook needs.
  *
  * @param name    {@code node}, {@code etcd}, {@code pgsql}, {@code pgsql-rm}, {@code pgsql-user},
- *                {@code pgsql-db}, {@code pgsql-hba}, {@code pgsql-svc}
+ *                {@code pgsql-db}, {@code pgsql-hba}, {@code pgsql-svc}, {@code infra}, {@code pgsql-monitor}
  * @param cluster the cluster (or group) it targets, empty for all
  * @param args    extra arguments ({@code username}, {@code dbname}, {@code allow_live})
  */
@@ -96,6 +96,39 @@ public record Playbook(String name, Optional<String> cluster, Map<String, String
      */
     public static Playbook pgsqlSvc(String cluster) {
         return new Playbook("pgsql-svc", Optional.of(cluster), Map.of());
+    }
+
+    /**
+     * The infra nodes' monitoring stack: the TSDB (Prometheus, or VictoriaMetrics + vmalert with
+     * {@code vmetrics_enabled}) with the generated scrape config, rules and targets, Alertmanager,
+     * the blackbox exporter and node_exporter. Run it before {@link #pgsqlCreate(String)}.
+     *
+     * @return the playbook {@code infra}
+     */
+    public static Playbook infra() {
+        return new Playbook("infra", Optional.empty(), Map.of());
+    }
+
+    /**
+     * Monitor-only mode, as Pigsty's {@code pgsql-monitor.yml}: exporters on the infra nodes for every
+     * remote instance listed in {@code pg_exporters}, registered like managed ones.
+     *
+     * @return the playbook {@code pgsql-monitor} for every remote instance
+     */
+    public static Playbook pgsqlMonitor() {
+        return new Playbook("pgsql-monitor", Optional.empty(), Map.of());
+    }
+
+    /**
+     * {@code pgsql-monitor -e clsname=<cluster>}: the remote instances of one cluster of
+     * {@code pg_exporters}; for a cluster of the inventory, its members' exporters and registration
+     * (the monitoring part of {@link #pgsqlCreate(String)} alone).
+     *
+     * @param cluster cluster name
+     * @return the playbook
+     */
+    public static Playbook pgsqlMonitor(String cluster) {
+        return new Playbook("pgsql-monitor", Optional.of(cluster), Map.of());
     }
 
     /** @return this playbook allowed to remove a running cluster */

@@ -332,6 +332,28 @@ public final class Params {
     /** The node's OS, when declared: debian12 or debian13 (our key; Pigsty detects it). */
     public static final Param<String> NODE_OS = p("node_os", Codec.STRING, null, Scope.INSTANCE, "debian12 or debian13, checked against pg_version");
 
+    // ---- monitoring deployed: INFRA TSDB, alerting, probes, monitor-only mode (issue 13) ----
+    /** VictoriaMetrics (+ vmalert) instead of Prometheus as the TSDB on infra nodes (Pigsty v4's choice). */
+    public static final Param<Boolean> VMETRICS_ENABLED = p("vmetrics_enabled", Codec.BOOL, false, Scope.GLOBAL, "use VictoriaMetrics + vmalert instead of Prometheus");
+    /** VictoriaMetrics HTTP port. */
+    public static final Param<Integer> VMETRICS_PORT = p("vmetrics_port", Codec.INT, 8428, Scope.GLOBAL, "VictoriaMetrics port");
+    /** vmalert HTTP port. */
+    public static final Param<Integer> VMALERT_PORT = p("vmalert_port", Codec.INT, 8880, Scope.GLOBAL, "vmalert port");
+    /** TSDB retention (Prometheus {@code --storage.tsdb.retention.time}, VictoriaMetrics {@code -retentionPeriod}). */
+    public static final Param<String> PROMETHEUS_RETENTION = p("prometheus_retention", Codec.STRING, "15d", Scope.GLOBAL, "TSDB retention");
+    /** Remote-write URLs the TSDB forwards every sample to (VictoriaMetrics cluster, Thanos, Mimir). */
+    public static final Param<List<String>> PROMETHEUS_REMOTE_WRITE = p("prometheus_remote_write", Codec.STRING_LIST, List.of(), Scope.GLOBAL, "remote write URLs");
+    /** Alertmanager on infra nodes. */
+    public static final Param<Boolean> ALERTMANAGER_ENABLED = p("alertmanager_enabled", Codec.BOOL, true, Scope.GLOBAL, "enable alertmanager");
+    /** Blackbox exporter on infra nodes (the {@code ping} job). */
+    public static final Param<Boolean> BLACKBOX_ENABLED = p("blackbox_enabled", Codec.BOOL, true, Scope.GLOBAL, "enable blackbox exporter");
+    /** Blackbox exporter port. */
+    public static final Param<Integer> BLACKBOX_PORT = p("blackbox_port", Codec.INT, 9115, Scope.GLOBAL, "blackbox exporter port");
+    /** JVM options of the exporter units (the heap and GC settings that keep one exporter small). */
+    public static final Param<String> PG_EXPORTER_JVM_OPTIONS = p("pg_exporter_jvm_options", Codec.STRING,
+            "-Xmx24m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m",
+            Scope.CLUSTER, "exporter JVM options");
+
     // ---- PKI (issue 15) ----
     private static final Codec<java.time.Duration> DAYS = Codec.simple("a number of days such as 7300d",
             Params::days, d -> d.toDays() + "d");

@@ -10,13 +10,17 @@ import io.pigsty.model.Inventory;
 import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
+import io.pigsty.monitor.prometheus.MonitorUrls;
 import io.pigsty.sandbox.Sandbox;
 import io.pigsty.ssh.SshExecutor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code sandbox up}: nodes, then node prep, etcd and every cluster; {@code sandbox down}: remove all. */
+/**
+ * {@code sandbox up}: nodes, then node prep, etcd, the infra node's monitoring and every cluster,
+ * then the clusters' and the TSDB's URLs; {@code sandbox down}: remove all.
+ */
 final class SandboxCommand {
     private SandboxCommand() {
     }
@@ -29,6 +33,9 @@ final class SandboxCommand {
         List<Playbook> books = new ArrayList<>();
         inv.clusters().forEach(c -> books.add(Playbook.node(c.name())));
         books.add(Playbook.etcd());
+        if (inv.infra().isPresent()) {
+            books.add(Playbook.infra()); // the TSDB first, so members register with a running one
+        }
         inv.clusters().forEach(c -> books.add(Playbook.pgsqlCreate(c.name())));
         try (SshExecutor ex = sandbox.executor()) {
             for (Playbook b : books) {
@@ -62,6 +69,10 @@ final class SandboxCommand {
                 out.println("  vip: " + inv.resolve(c).get(Params.PG_VIP_ADDRESS).split("/")[0] + ":5432");
             }
         }
+        MonitorUrls.of(inv).ifPresent(u -> {
+            out.println("\nmonitoring:");
+            u.describe().forEach(l -> out.println("  " + l));
+        });
         out.printf("%nsandbox up and deployed in %.1f s; 'sandbox down' removes it%n", (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -99,6 +99,7 @@ public final class Validator {
         new ModuleRules(findings, this::where).check(inv, badKeys.isEmpty());
         out.addAll(VersionRules.check(inv, this::wellTyped));
         out.addAll(ExtensionRules.check(inv, this::wellTyped));
+        MonitorRules.check(inv, out);
     }
 
     // no type error at or under this path, nor in the globals: resolved values can be read

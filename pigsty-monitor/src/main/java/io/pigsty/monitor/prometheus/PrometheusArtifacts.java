@@ -50,7 +50,12 @@ import java.util.stream.Stream;
  * targets/patroni/pg-test-1.yml      Patroni REST      ip:patroni_port (8008)
  * targets/haproxy/pg-test-1.yml      HAProxy admin     ip:haproxy_exporter_port (9101)
  * targets/node/pg-test-1.yml         node_exporter     ip:node_exporter_port (9100)
+ * targets/ping/pg-test-1.yml         blackbox ICMP     the node's ip (and pg-test-vip.yml: the VIP)
+ * targets/etcd/etcd-1.yml            etcd /metrics     ip:etcd_port (2379)
+ * targets/infra/infra-1-prometheus.yml  the infra node's TSDB, vmalert, Alertmanager, blackbox
  * </pre>
+ * {@link #targetsOf(String)} are registered by a cluster's {@code pgsql} playbook, {@link #sharedTargets()}
+ * by the {@code infra} playbook.
  * {@code prometheus.yml} refers to the rules and targets through {@link Builder#rulesDir} and
  * {@link Builder#targetsDir}; they default to Pigsty's absolute paths and may be relative
  * ({@code rules}, {@code targets}), which Prometheus resolves against the config file's
@@ -83,6 +88,10 @@ public final class PrometheusArtifacts {
     private final String rulesDir;
     private final List<String> alertmanagers;
     private final List<ScrapeTarget> targets;
+    private final Map<String, String> owner; // target file -> owning cluster (absent: the infra playbook's)
+    private final List<String> remoteWrite;
+    private final int blackboxPort;
+    private final boolean victoria;
 
     private PrometheusArtifacts(Builder b) {
         Resolved g = b.inventory.resolveGlobal();
@@ -107,6 +116,15 @@ public final class PrometheusArtifacts {
                 throw new IllegalArgumentException("alertmanager must be host:port, got '" + a + "'");
             }
         }
+        remoteWrite = b.remoteWrite != null ? List.copyOf(b.remoteWrite) : g.get(Params.PROMETHEUS_REMOTE_WRITE);
+        for (String u : remoteWrite) {
+            if (!u.matches("https?://[^\\s\"']+")) {
+                throw new IllegalArgumentException("remote write URL must be http(s)://..., got '" + u + "'");
+            }
+        }
+        blackboxPort = g.get(Params.BLACKBOX_PORT);
+        victoria = b.victoria != null ? b.victoria : g.get(Params.VMETRICS_ENABLED);
+        owner = new TreeMap<>();
         targets = collectTargets(b.inventory);
     }
 
@@ -128,8 +146,8 @@ public final class PrometheusArtifacts {
 
     private static List<String> defaultAlertmanagers(Inventory inv) {
         List<String> out = new ArrayList<>();
-        inv.infra().ifPresent(grp -> grp.nodes().forEach(n ->
-                out.add(n.ip() + ":" + inv.resolveNode(grp, n).get(Params.ALERTMANAGER_PORT))));
+        inv.infra().ifPresent(grp -> grp.nodes().stream().filter(n -> inv.resolveNode(grp, n).get(Params.ALERTMANAGER_ENABLED))
+                .forEach(n -> out.add(n.ip() + ":" + inv.resolveNode(grp, n).get(Params.ALERTMANAGER_PORT))));
         return List.copyOf(out);
     }
 
@@ -160,7 +178,16 @@ public final class PrometheusArtifacts {
                     String nodeCls = r.get(Params.NODE_ID_FROM_PG) ? c.name() : r.get(Params.NODE_CLUSTER);
                     String nodeIns = r.find(Params.NODENAME).orElse(ins);
                     out.add(target(ScrapeJob.NODE, nodeCls, nodeIns, i.ip(), nodeExporterPort(r)));
+                    out.add(ping(nodeCls, nodeIns, i.ip()));
                 }
+            }
+            Resolved cr = inv.resolve(c);
+            if (cr.get(Params.PG_VIP_ENABLED)) {
+                String vip = cr.get(Params.PG_VIP_ADDRESS).split("/")[0];
+                out.add(ping(c.name(), c.name() + "-vip", vip));
+            }
+            for (ScrapeTarget t : out) {
+                owner.putIfAbsent(t.fileName(), c.name());
             }
         }
         // hosts outside any PostgreSQL cluster (infra, etcd, plain groups) still run node_exporter
@@ -174,9 +201,25 @@ public final class PrometheusArtifacts {
                 if (nodeExporterEnabled(r) && nodeIps.add(n.ip())) {
                     String nodeIns = r.find(Params.NODENAME).orElse(n.ip());
                     out.add(target(ScrapeJob.NODE, r.get(Params.NODE_CLUSTER), nodeIns, n.ip(), nodeExporterPort(r)));
+                    out.add(ping(r.get(Params.NODE_CLUSTER), nodeIns, n.ip()));
                 }
             }
         }
+        inv.etcd().ifPresent(grp -> grp.nodes().forEach(n -> {
+            Resolved r = inv.resolveNode(grp, n);
+            String ins = r.get(Params.ETCD_CLUSTER) + "-" + r.find(Params.ETCD_SEQ).map(String::valueOf).orElse(n.ip());
+            out.add(target(ScrapeJob.ETCD, r.get(Params.ETCD_CLUSTER), ins, n.ip(), r.get(Params.ETCD_PORT)));
+        }));
+        inv.infra().ifPresent(grp -> grp.nodes().forEach(n -> {
+            Resolved r = inv.resolveNode(grp, n);
+            String ins = infraName(r, n);
+            for (Map.Entry<String, Integer> svc : infraServices(r).entrySet()) {
+                ScrapeTarget t = target(ScrapeJob.INFRA, "infra", ins, n.ip(), svc.getValue());
+                SortedMap<String, String> labels = new TreeMap<>(t.labels());
+                labels.put("service", svc.getKey());
+                out.add(new ScrapeTarget(ScrapeJob.INFRA, ins + "-" + svc.getKey(), t.address(), labels));
+            }
+        }));
         out.sort(Comparator.comparing((ScrapeTarget t) -> t.job().ordinal()).thenComparing(ScrapeTarget::ins));
         Set<String> files = new LinkedHashSet<>();
         for (ScrapeTarget t : out) {
@@ -188,12 +231,51 @@ public final class PrometheusArtifacts {
         return List.copyOf(out);
     }
 
+    /**
+     * @param r    the infra node's vars
+     * @param node the infra node
+     * @return its Pigsty name, {@code infra-<infra_seq>}
+     */
+    static String infraName(Resolved r, Node node) {
+        return "infra-" + r.find(Params.INFRA_SEQ).map(String::valueOf).orElse(node.ip());
+    }
+
+    /**
+     * @param r an infra node's vars
+     * @return the services the {@code infra} playbook runs there and that serve {@code /metrics}, with their ports
+     */
+    static SortedMap<String, Integer> infraServices(Resolved r) {
+        SortedMap<String, Integer> out = new TreeMap<>();
+        if (r.get(Params.VMETRICS_ENABLED)) {
+            out.put("victoria-metrics", r.get(Params.VMETRICS_PORT));
+            out.put("vmalert", r.get(Params.VMALERT_PORT));
+        } else if (r.get(Params.PROMETHEUS_ENABLED)) {
+            out.put("prometheus", r.get(Params.PROMETHEUS_PORT));
+        }
+        if (r.get(Params.ALERTMANAGER_ENABLED)) {
+            out.put("alertmanager", r.get(Params.ALERTMANAGER_PORT));
+        }
+        if (r.get(Params.BLACKBOX_ENABLED)) {
+            out.put("blackbox", r.get(Params.BLACKBOX_PORT));
+        }
+        return out;
+    }
+
+    private static ScrapeTarget ping(String cls, String ins, String ip) {
+        SortedMap<String, String> labels = new TreeMap<>();
+        labels.put("cls", cls);
+        labels.put("ins", ins);
+        labels.put("ip", ip);
+        labels.put("job", ScrapeJob.PING.jobName());
+        return new ScrapeTarget(ScrapeJob.PING, ins, ip, labels);
+    }
+
     // node_exporter_* are Pigsty NODE_EXPORTER parameters the model does not type (yet): read raw
-    private static boolean nodeExporterEnabled(Resolved r) {
+    static boolean nodeExporterEnabled(Resolved r) {
         return r.raw("node_exporter_enabled").map(v -> !"false".equalsIgnoreCase(String.valueOf(v))).orElse(true);
     }
 
-    private static int nodeExporterPort(Resolved r) {
+    static int nodeExporterPort(Resolved r) {
         Object v = r.raw("node_exporter_port").orElse(9100);
         try {
             return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
@@ -286,6 +368,24 @@ public final class PrometheusArtifacts {
     }
 
     /**
+     * @param cluster a cluster of the inventory
+     * @return the targets its {@code pgsql} playbook registers: its members' exporters, nodes and VIP
+     */
+    public List<ScrapeTarget> targetsOf(String cluster) {
+        return targets.stream().filter(t -> cluster.equals(owner.get(t.fileName()))).toList();
+    }
+
+    /** @return the targets no cluster owns, which the {@code infra} playbook registers: infra, etcd, other nodes */
+    public List<ScrapeTarget> sharedTargets() {
+        return targets.stream().filter(t -> !owner.containsKey(t.fileName())).toList();
+    }
+
+    /** @return remote-write URLs, empty for none */
+    public List<String> remoteWrite() {
+        return remoteWrite;
+    }
+
+    /**
      * @param job a job
      * @return the file_sd glob of that job, e.g. {@code /etc/prometheus/targets/pgsql/*.yml}
      */
@@ -293,33 +393,82 @@ public final class PrometheusArtifacts {
         return targetsDir + "/" + job.jobName() + "/*.yml";
     }
 
-    /** @return the text of {@code prometheus.yml} */
+    /** @return whether the scrape config is written for VictoriaMetrics ({@code vmetrics_enabled}) */
+    public boolean victoriaMetrics() {
+        return victoria;
+    }
+
+    /**
+     * The text of {@code prometheus.yml}. For VictoriaMetrics ({@link #victoriaMetrics()}) it is the
+     * subset VictoriaMetrics' strict parser accepts: no rule files, alerting or remote write (vmalert
+     * does rules and alerting) and no file_sd refresh interval ({@code -promscrape.fileSDCheckInterval}).
+     *
+     * @return the scrape configuration
+     */
     public String prometheusYml() {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> global = new LinkedHashMap<>();
         global.put("scrape_interval", scrapeInterval);
         global.put("scrape_timeout", scrapeTimeout);
-        global.put("evaluation_interval", evaluationInterval);
+        if (!victoria) {
+            global.put("evaluation_interval", evaluationInterval);
+        }
         root.put("global", global);
+        if (victoria) {
+            root.put("scrape_configs", scrapeConfigs(false));
+            return "# scrape config for VictoriaMetrics generated by pigsty-java from the inventory: do not edit, regenerate\n"
+                    + yaml(root);
+        }
         if (!alertmanagers.isEmpty()) {
             root.put("alerting", Map.of("alertmanagers", List.of(Map.of(
                     "static_configs", List.of(Map.of("targets", alertmanagers))))));
         }
         root.put("rule_files", List.of(rulesDir + "/*.yml"));
+        root.put("scrape_configs", scrapeConfigs(true));
+        if (!remoteWrite.isEmpty()) {
+            root.put("remote_write", remoteWrite.stream().map(u -> Map.of("url", u)).toList());
+        }
+        return "# prometheus.yml generated by pigsty-java from the inventory: do not edit, regenerate\n"
+                + yaml(root);
+    }
+
+    private List<Object> scrapeConfigs(boolean refreshInterval) {
         List<Object> jobs = new ArrayList<>();
         for (ScrapeJob job : ScrapeJob.values()) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("job_name", job.jobName());
-            j.put("metrics_path", "/metrics");
+            j.put("metrics_path", job == ScrapeJob.PING ? "/probe" : "/metrics");
+            if (job == ScrapeJob.PING) {
+                j.put("params", Map.of("module", List.of("icmp")));
+            }
             Map<String, Object> sd = new LinkedHashMap<>();
             sd.put("files", List.of(targetGlob(job)));
-            sd.put("refresh_interval", sdRefreshInterval);
+            if (refreshInterval) {
+                sd.put("refresh_interval", sdRefreshInterval);
+            }
             j.put("file_sd_configs", List.of(sd));
+            if (job == ScrapeJob.PING) {
+                // the target file holds the address to ping; the scrape goes to this node's blackbox exporter
+                j.put("relabel_configs", List.of(
+                        relabel(List.of("__address__"), "__param_target", null),
+                        relabel(List.of("__param_target"), "instance", null),
+                        relabel(null, "__address__", "127.0.0.1:" + blackboxPort)));
+            }
             jobs.add(j);
         }
-        root.put("scrape_configs", jobs);
-        return "# prometheus.yml generated by pigsty-java from the inventory: do not edit, regenerate\n"
-                + yaml(root);
+        return jobs;
+    }
+
+    private static Map<String, Object> relabel(List<String> source, String target, String replacement) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (source != null) {
+            m.put("source_labels", source);
+        }
+        m.put("target_label", target);
+        if (replacement != null) {
+            m.put("replacement", replacement);
+        }
+        return m;
     }
 
     /**
@@ -441,6 +590,8 @@ public final class PrometheusArtifacts {
         private String targetsDir;
         private String rulesDir;
         private List<String> alertmanagers;
+        private List<String> remoteWrite;
+        private Boolean victoria;
 
         private Builder(Inventory inventory) {
             this.inventory = Objects.requireNonNull(inventory, "inventory");
@@ -510,6 +661,24 @@ public final class PrometheusArtifacts {
          */
         public Builder alertmanagers(List<String> hostPorts) {
             alertmanagers = List.copyOf(hostPorts);
+            return this;
+        }
+
+        /**
+         * @param v write the scrape config for VictoriaMetrics (default {@code vmetrics_enabled})
+         * @return this
+         */
+        public Builder victoriaMetrics(boolean v) {
+            victoria = v;
+            return this;
+        }
+
+        /**
+         * @param urls remote-write URLs (default {@code prometheus_remote_write}); empty for none
+         * @return this
+         */
+        public Builder remoteWrite(List<String> urls) {
+            remoteWrite = List.copyOf(urls);
             return this;
         }
 

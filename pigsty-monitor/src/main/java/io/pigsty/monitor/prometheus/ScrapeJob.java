@@ -15,7 +15,13 @@ public enum ScrapeJob {
     /** HAProxy's built-in Prometheus exporter on the admin port ({@code haproxy_exporter_port}, 9101). */
     HAPROXY("haproxy"),
     /** node_exporter ({@code node_exporter_port}, 9100). */
-    NODE("node");
+    NODE("node"),
+    /** etcd's own {@code /metrics} on its client port ({@code etcd_port}, 2379). */
+    ETCD("etcd"),
+    /** The infra node's own services: the TSDB, vmalert, Alertmanager, the blackbox exporter. */
+    INFRA("infra"),
+    /** ICMP reachability of every node and VIP, probed through the blackbox exporter (Pigsty's {@code ping} job). */
+    PING("ping");
 
     private final String jobName;
 

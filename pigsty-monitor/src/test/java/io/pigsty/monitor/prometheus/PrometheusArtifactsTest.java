@@ -55,9 +55,35 @@ class PrometheusArtifactsTest {
                 expectedFiles.add("targets/" + job + "/" + ins + ".yml");
             }
         }
+        for (String ins : ips.keySet()) {
+            expectedFiles.add("targets/ping/" + ins + ".yml");
+        }
+        expectedFiles.addAll(List.of("targets/ping/pg-test-vip.yml", "targets/etcd/etcd-1.yml",
+                "targets/infra/infra-1-prometheus.yml", "targets/infra/infra-1-alertmanager.yml",
+                "targets/infra/infra-1-blackbox.yml"));
         expectedFiles.add("prometheus.yml");
         expectedFiles.add("rules/pgsql.yml");
         assertThat(p.files().keySet()).containsExactlyInAnyOrderElementsOf(expectedFiles);
+        JsonNode vip = YAML.readTree(p.files().get("targets/ping/pg-test-vip.yml")).get(0);
+        assertThat(vip.get("targets").get(0).asText()).isEqualTo("10.213.0.3");
+        assertThat(vip.get("labels").get("cls").asText()).isEqualTo("pg-test");
+        JsonNode etcd = YAML.readTree(p.files().get("targets/etcd/etcd-1.yml")).get(0);
+        assertThat(etcd.get("targets").get(0).asText()).isEqualTo("10.213.0.10:2379");
+        JsonNode am = YAML.readTree(p.files().get("targets/infra/infra-1-alertmanager.yml")).get(0);
+        assertThat(am.get("targets").get(0).asText()).isEqualTo("10.213.0.10:9093");
+        assertThat(am.get("labels").get("ins").asText()).isEqualTo("infra-1");
+        assertThat(am.get("labels").get("service").asText()).isEqualTo("alertmanager");
+        // the pgsql playbook registers a cluster's files, the infra playbook the rest, none twice
+        List<String> byCluster = new ArrayList<>();
+        for (String c : List.of("pg-meta", "pg-test")) {
+            p.targetsOf(c).forEach(t -> byCluster.add(t.fileName()));
+        }
+        List<String> shared = p.sharedTargets().stream().map(ScrapeTarget::fileName).toList();
+        assertThat(shared).containsExactlyInAnyOrder("etcd/etcd-1.yml", "infra/infra-1-prometheus.yml",
+                "infra/infra-1-alertmanager.yml", "infra/infra-1-blackbox.yml");
+        assertThat(byCluster).doesNotContainAnyElementsOf(shared).hasSize(p.targets().size() - shared.size());
+        assertThat(p.targetsOf("pg-test")).extracting(ScrapeTarget::fileName).contains("ping/pg-test-vip.yml",
+                "pgsql/pg-test-3.yml").doesNotContain("pgsql/pg-meta-1.yml");
         for (String job : expectedPorts.keySet()) {
             for (String ins : ips.keySet()) {
                 JsonNode g = YAML.readTree(p.files().get("targets/" + job + "/" + ins + ".yml")).get(0);
@@ -81,16 +107,21 @@ class PrometheusArtifactsTest {
         assertThat(root.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
                 .isEqualTo("10.213.0.10:9093");
         JsonNode jobs = root.get("scrape_configs");
-        assertThat(jobs).hasSize(5);
+        assertThat(jobs).hasSize(8);
         List<String> names = new ArrayList<>();
         for (JsonNode j : jobs) {
-            names.add(j.get("job_name").asText());
+            String name = j.get("job_name").asText();
+            names.add(name);
             assertThat(j.at("/file_sd_configs/0/files/0").asText())
-                    .isEqualTo("/etc/prometheus/targets/" + j.get("job_name").asText() + "/*.yml");
+                    .isEqualTo("/etc/prometheus/targets/" + name + "/*.yml");
             assertThat(j.at("/file_sd_configs/0/refresh_interval").asText()).isEqualTo("5s");
-            assertThat(j.get("metrics_path").asText()).isEqualTo("/metrics");
+            assertThat(j.get("metrics_path").asText()).isEqualTo(name.equals("ping") ? "/probe" : "/metrics");
         }
-        assertThat(names).containsExactly("pgsql", "pgbouncer", "patroni", "haproxy", "node");
+        assertThat(names).containsExactly("pgsql", "pgbouncer", "patroni", "haproxy", "node", "etcd", "infra", "ping");
+        JsonNode ping = jobs.get(7);
+        assertThat(ping.at("/params/module/0").asText()).isEqualTo("icmp");
+        assertThat(ping.at("/relabel_configs/2/replacement").asText()).isEqualTo("127.0.0.1:9115");
+        assertThat(root.has("remote_write")).isFalse();
     }
 
     @Test
@@ -204,7 +235,7 @@ class PrometheusArtifactsTest {
         PrometheusArtifacts shrunk = PrometheusArtifacts.of(sandbox.withCluster(two));
         assertThat(shrunk.staleTargetFiles(dir)).containsExactly("targets/haproxy/pg-test-3.yml",
                 "targets/node/pg-test-3.yml", "targets/patroni/pg-test-3.yml", "targets/pgbouncer/pg-test-3.yml",
-                "targets/pgsql/pg-test-3.yml");
+                "targets/pgsql/pg-test-3.yml", "targets/ping/pg-test-3.yml");
         assertThat(PrometheusArtifacts.of(sandbox).staleTargetFiles(dir)).isEmpty();
         assertThat(shrunk.staleTargetFiles(dir.resolve("nowhere"))).isEmpty();
     }

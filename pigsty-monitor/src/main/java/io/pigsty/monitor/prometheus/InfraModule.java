@@ -1,0 +1,93 @@
+package io.pigsty.monitor.prometheus;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Node;
+import io.pigsty.model.PigstyException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * INFRA: the monitoring stack of every infra node, playbook {@code infra} (run before
+ * {@code pgsql}). Debian packages, {@link InfraArtifacts}' files, the generated
+ * {@code prometheus.yml} and rules ({@link PrometheusArtifacts}), and the targets no cluster owns
+ * (the infra services, etcd, nodes outside any cluster, their {@code ping} targets). The TSDB reloads
+ * (SIGHUP) when its scrape config or rules change; Alertmanager and the blackbox exporter restart
+ * when their files change; target files need nothing, file_sd re-reads them.
+ */
+public final class InfraModule implements PigstyModule {
+    static final String PHASE = "infra";
+
+    @Override
+    public String name() {
+        return "INFRA";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        if (!ctx.playbook().name().equals("infra")) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        List<Node> nodes = inv.infra().map(g -> g.nodes()).orElse(List.of());
+        if (nodes.isEmpty()) {
+            throw new PigstyException("infra: the inventory has no infra group (all.children.infra.hosts)");
+        }
+        PrometheusArtifacts prom = PrometheusArtifacts.of(inv);
+        for (Node n : nodes) {
+            Host h = MonitorModule.infraHost(n);
+            InfraArtifacts a = InfraArtifacts.of(inv, n);
+            String tsdb = a.victoria() ? "victoria-metrics" : "prometheus";
+            Command reloadTsdb = Command.of("systemctl", "try-reload-or-restart", a.victoria() ? "vmalert" : "prometheus");
+            plan.add(PHASE, h, MonitorModule.packages(a.packages()));
+            plan.add(PHASE, h, Steps.directory(InfraArtifacts.ETC, "0755", "root", "root"));
+            plan.add(PHASE, h, Steps.directory(prom.rulesDir(), "0755", "root", "root"));
+            plan.add(PHASE, h, Steps.directory(prom.targetsDir(), "0755", "root", "root"));
+            for (Map.Entry<String, String> d : a.defaults().entrySet()) {
+                String unit = d.getKey().substring("/etc/default/".length());
+                plan.add(PHASE, h, Steps.file(FileSpec.text(d.getKey(), d.getValue(), "0644", "root"),
+                        Command.of("systemctl", "try-restart", unit)));
+            }
+            // VictoriaMetrics re-reads its scrape config on SIGHUP too; with Prometheus the rules come along
+            Command reloadScrape = Command.of("systemctl", "try-reload-or-restart", tsdb);
+            plan.add(PHASE, h, Steps.file(FileSpec.text(InfraArtifacts.ETC + "/prometheus.yml", prom.prometheusYml(), "0644",
+                    "root"), reloadScrape));
+            for (Map.Entry<String, String> r : PrometheusArtifacts.ruleFiles().entrySet()) {
+                plan.add(PHASE, h, Steps.file(FileSpec.text(prom.rulesDir() + "/" + r.getKey().substring("rules/".length()),
+                        r.getValue(), "0644", "root"), reloadTsdb));
+            }
+            if (a.victoria()) {
+                plan.add(PHASE, h, Steps.file(FileSpec.text("/etc/systemd/system/vmalert.service", a.vmalertUnit(), "0644",
+                        "root"), Command.of("systemctl", "daemon-reload"), Command.of("systemctl", "try-restart", "vmalert")));
+            }
+            if (a.services().contains("prometheus-alertmanager")) {
+                plan.add(PHASE, h, Steps.file(FileSpec.text(InfraArtifacts.ETC + "/alertmanager.yml", a.alertmanagerYml(),
+                        "0644", "root"), Command.of("systemctl", "try-reload-or-restart", "prometheus-alertmanager")));
+            }
+            if (a.services().contains("prometheus-blackbox-exporter")) {
+                plan.add(PHASE, h, Steps.file(FileSpec.text(InfraArtifacts.ETC + "/blackbox.yml", a.blackboxYml(), "0644",
+                        "root"), Command.of("systemctl", "try-reload-or-restart", "prometheus-blackbox-exporter")));
+                String dropIn = "/etc/systemd/system/prometheus-blackbox-exporter.service.d";
+                plan.add(PHASE, h, Steps.directory(dropIn, "0755", "root", "root"));
+                plan.add(PHASE, h, Steps.file(FileSpec.text(dropIn + "/pigsty.conf", a.blackboxDropIn(), "0644", "root"),
+                        Command.of("systemctl", "daemon-reload"),
+                        Command.of("systemctl", "try-restart", "prometheus-blackbox-exporter")));
+            }
+            MonitorModule.writeTargets(plan, h, prom, prom.sharedTargets());
+            for (String s : a.services()) {
+                plan.add(PHASE, h, Steps.service(s, true, true));
+            }
+            String health = a.victoria() ? "/health" : "/-/ready";
+            plan.add(PHASE, h, Steps.waitFor("wait:" + tsdb, tsdb + " ready on :" + a.tsdbPort(),
+                    Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + a.tsdbPort() + health).build(),
+                    Duration.ofSeconds(90), Duration.ofSeconds(1)));
+        }
+    }
+}
