@@ -226,6 +226,7 @@ public final class Validator {
         checkServices(cp, c, r);
         checkHba(cp, c, Params.PG_HBA_RULES, r);
         checkHba(cp, c, Params.PGB_HBA_RULES, r);
+        BackupRules.check(inv, c, r, out);
     }
 
     private String where(PgCluster c, String key) {
