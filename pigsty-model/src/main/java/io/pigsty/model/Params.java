@@ -338,9 +338,9 @@ public final class Params {
     public static final Param<Map<String, BackupRepo>> PGBACKREST_REPO = p("pgbackrest_repo", REPOS, BackupRepo.defaults(), Scope.CLUSTER, "pgbackrest repositories");
     /** pgBackRest TLS server port (members and the central repository host). */
     public static final Param<Integer> PGBACKREST_TLS_PORT = p("pgbackrest_tls_port", Codec.INT, 8432, Scope.GLOBAL, "pgbackrest tls server port");
-    /** CA certificate that signed the pgBackRest TLS certificates (Pigsty's CA path). */
-    public static final Param<String> PGBACKREST_TLS_CA = p("pgbackrest_tls_ca", Codec.STRING, "/etc/pki/ca.crt", Scope.GLOBAL, "ca certificate for pgbackrest tls");
-    /** Certificate of this host for the pgBackRest TLS server and client. */
+    /** CA certificate that signed the pgBackRest TLS certificates (made on the repository host when absent). */
+    public static final Param<String> PGBACKREST_TLS_CA = p("pgbackrest_tls_ca", Codec.STRING, "/etc/pgbackrest/tls/ca.crt", Scope.GLOBAL, "ca certificate for pgbackrest tls");
+    /** Certificate of this host for the pgBackRest TLS server and client (CN = the host address). */
     public static final Param<String> PGBACKREST_TLS_CERT = p("pgbackrest_tls_cert", Codec.STRING, "/etc/pgbackrest/tls/server.crt", Scope.GLOBAL, "pgbackrest tls certificate");
     /** Key of {@code pgbackrest_tls_cert}. */
     public static final Param<String> PGBACKREST_TLS_KEY = p("pgbackrest_tls_key", Codec.STRING, "/etc/pgbackrest/tls/server.key", Scope.GLOBAL, "pgbackrest tls key");

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *                      for {@code latest} and {@code immediate}
  * @param sourceCluster the stanza to restore from; empty = the cluster itself
  * @param set           the backup set ({@code latest} by default)
- * @param timeline      the timeline to follow ({@code current} by default: the history that was live)
+ * @param timeline      the timeline to follow ({@code latest} by default, as in Pigsty)
  * @param exclusive     stop just before the target instead of just after it
  */
 public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster, String set, String timeline,
@@ -128,12 +128,12 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
 
     /** @return the latest point the archive reaches */
     public static PitrTarget latest() {
-        return new PitrTarget(Kind.LATEST, "", Optional.empty(), "latest", "current", false);
+        return new PitrTarget(Kind.LATEST, "", Optional.empty(), "latest", "latest", false);
     }
 
     /** @return the end of the latest backup */
     public static PitrTarget immediate() {
-        return new PitrTarget(Kind.IMMEDIATE, "", Optional.empty(), "latest", "current", false);
+        return new PitrTarget(Kind.IMMEDIATE, "", Optional.empty(), "latest", "latest", false);
     }
 
     /**
@@ -142,7 +142,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
      */
     public static PitrTarget time(OffsetDateTime time) {
         return new PitrTarget(Kind.TIME, time.withOffsetSameInstant(ZoneOffset.UTC).format(PG_TIME), Optional.empty(),
-                "latest", "current", false);
+                "latest", "latest", false);
     }
 
     /**
@@ -150,7 +150,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
      * @return recover to that restore point
      */
     public static PitrTarget name(String restorePoint) {
-        return new PitrTarget(Kind.NAME, restorePoint, Optional.empty(), "latest", "current", false);
+        return new PitrTarget(Kind.NAME, restorePoint, Optional.empty(), "latest", "latest", false);
     }
 
     /**
@@ -158,7 +158,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
      * @return recover to that position
      */
     public static PitrTarget lsn(String lsn) {
-        return new PitrTarget(Kind.LSN, lsn, Optional.empty(), "latest", "current", false);
+        return new PitrTarget(Kind.LSN, lsn, Optional.empty(), "latest", "latest", false);
     }
 
     /**
@@ -166,7 +166,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
      * @return recover to that transaction
      */
     public static PitrTarget xid(String xid) {
-        return new PitrTarget(Kind.XID, xid, Optional.empty(), "latest", "current", false);
+        return new PitrTarget(Kind.XID, xid, Optional.empty(), "latest", "latest", false);
     }
 
     /** @return this target, stopping just before it instead of just after */
@@ -203,7 +203,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
         if (!set.equals("latest")) {
             m.put("set", set);
         }
-        if (!timeline.equals("current")) {
+        if (!timeline.equals("latest")) {
             m.put("timeline", timeline);
         }
         if (exclusive) {
@@ -229,7 +229,7 @@ public record PitrTarget(Kind kind, String value, Optional<String> sourceCluster
             default -> "";
         };
         return new PitrTarget(kind, value, Optional.ofNullable(m.get("cluster")), m.getOrDefault("set", "latest"),
-                m.getOrDefault("timeline", "current"), Boolean.parseBoolean(m.getOrDefault("exclusive", "false")));
+                m.getOrDefault("timeline", "latest"), Boolean.parseBoolean(m.getOrDefault("exclusive", "false")));
     }
 
     private static String inferType(Map<String, String> m) {

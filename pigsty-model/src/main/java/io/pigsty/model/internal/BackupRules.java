@@ -151,9 +151,10 @@ public final class BackupRules {
             if (repo.type() != BackupRepo.Type.POSIX) {
                 out.add(err(rp + ".type", "a repository host keeps a posix repository (type " + repo.type().value() + ")"));
             }
-            if (c.instances().stream().anyMatch(i -> infra.contains(i.ip()) || h.equals(i.ip()))) {
-                out.add(new Violation(rp + ".host", "the repository host is also a member of " + c.name()
-                        + ": losing that node loses backups and WAL", Severity.WARNING));
+            String hostIp = h.equals(BackupRepo.CENTRAL_HOST_INFRA) && !infra.isEmpty() ? infra.get(0) : h;
+            if (c.instances().stream().anyMatch(i -> i.ip().equals(hostIp))) {
+                out.add(err(rp + ".host", "the repository host " + hostIp + " is a member of " + c.name()
+                        + ": losing that node would lose backups and WAL with it"));
             }
         });
         if (r.find(Params.PG_CLONE_FROM).isPresent() && !repo.offHost()) {
