@@ -106,7 +106,7 @@ public final class PitrPlan {
                         + " && for s in $(seq 1 3600); do [ \"$(" + psql + "'select pg_is_in_recovery()')\" = f ] && break; sleep 1; done"
                         + " && [ \"$(" + psql + "'select pg_is_in_recovery()')\" = f ]"
                         // the restore's recovery targets must not follow the data into the replicas' base backups
-                        + " && " + psql + q(resetRecovery()) + " && " + ctl + " stop -m fast -w -t 120")
+                        + " && " + psql + resetRecoveryArgs() + " && " + ctl + " stop -m fast -w -t 120")
                         .user(dbsu).timeout(Duration.ofHours(2)).build()));
 
         // up: the cluster starts afresh in the DCS (its old leader, history and pause flag go), primary first
@@ -145,12 +145,17 @@ public final class PitrPlan {
         }
     }
 
-    /** @return SQL that drops the recovery settings pgBackRest wrote into postgresql.auto.conf */
-    static String resetRecovery() {
-        return "ALTER SYSTEM RESET restore_command; ALTER SYSTEM RESET recovery_target; ALTER SYSTEM RESET recovery_target_time;"
-                + " ALTER SYSTEM RESET recovery_target_name; ALTER SYSTEM RESET recovery_target_lsn;"
-                + " ALTER SYSTEM RESET recovery_target_xid; ALTER SYSTEM RESET recovery_target_action;"
-                + " ALTER SYSTEM RESET recovery_target_inclusive; ALTER SYSTEM RESET recovery_target_timeline;";
+    /** Settings pgBackRest's restore writes into postgresql.auto.conf. */
+    static final List<String> RECOVERY_SETTINGS = List.of("restore_command", "recovery_target", "recovery_target_time",
+            "recovery_target_name", "recovery_target_lsn", "recovery_target_xid", "recovery_target_action",
+            "recovery_target_inclusive", "recovery_target_timeline");
+
+    /**
+     * @return psql arguments after a {@code -c } prefix that reset pgBackRest's recovery settings, one
+     *         {@code ALTER SYSTEM} per {@code -c} (it cannot run inside a multi-statement transaction)
+     */
+    public static String resetRecoveryArgs() {
+        return RECOVERY_SETTINGS.stream().map(k -> q("ALTER SYSTEM RESET " + k)).collect(Collectors.joining(" -c "));
     }
 
     private static PitrTarget target(PlanContext ctx, Resolved cr, PgCluster c) {
@@ -173,6 +178,20 @@ public final class PitrPlan {
 
     static String q(String s) {
         return ShellQuote.quote(s);
+    }
+
+    /**
+     * The window guard on its own (tests and callers that check a target before planning).
+     *
+     * @param stanza     stanza
+     * @param target     target
+     * @param user       OS user that runs pgbackrest
+     * @param psql       a psql command prefix reaching the primary ({@code psql ... -c })
+     * @param archiveDir a posix archive directory whose newest file dates the newest WAL
+     * @return the step: check and apply fail, naming the window, when the target is outside it
+     */
+    public static Step windowGuard(String stanza, PitrTarget target, String user, String psql, Optional<String> archiveDir) {
+        return new WindowGuard(stanza, target, user, psql, archiveDir, Optional.empty());
     }
 
     /** Refuses a PITR while any member answers Patroni's /health, unless allowed. */
