@@ -181,7 +181,7 @@ class BackupConfigTest {
         String member = files(plan, "10.213.0.12").get(Backup.CONF).text();
         assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\n")
                 .contains("repo1-host-cert-file=/etc/pgbackrest/tls/server.crt").contains("tls-server-address=10.213.0.12\n")
-                .contains("tls-server-auth=10.213.0.10=pg-test\n").doesNotContain("repo1-path").doesNotContain("retention");
+                .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/pg/backup\n").doesNotContain("retention");
         pgbackrestReads(member, "pg-test");
         Map<String, FileSpec> infra = files(plan, "10.213.0.10");
         String repo = infra.get(Backup.REPO_CONF).text();

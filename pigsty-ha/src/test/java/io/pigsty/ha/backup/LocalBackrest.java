@@ -72,6 +72,16 @@ final class LocalBackrest implements AutoCloseable {
     }
 
     static LocalBackrest start() throws Exception {
+        return start(null, t -> t);
+    }
+
+    /**
+     * @param inventory builds the inventory from the helper (null: {@link #inventory()})
+     * @param edit      last edits of the rendered member config (test-only paths and ports)
+     * @return a started server
+     */
+    static LocalBackrest start(java.util.function.Function<LocalBackrest, Inventory> inventory,
+                               java.util.function.UnaryOperator<String> edit) throws Exception {
         requireHost();
         Path d = Files.createTempDirectory("pigsty-backrest-");
         LocalBackrest pg = new LocalBackrest(d, freePort());
@@ -81,12 +91,13 @@ final class LocalBackrest implements AutoCloseable {
         pg.root("chown -R postgres:postgres " + d + " && chmod 0750 " + d);
         pg.pg(BIN + "/initdb -D " + pg.data + " -U postgres --auth-local=peer --auth-host=reject -E UTF8 --locale=C.UTF-8"
                 + " --data-checksums >/dev/null");
-        Inventory inv = pg.inventory();
+        Inventory inv = inventory == null ? pg.inventory() : inventory.apply(pg);
         PgCluster c = inv.requireCluster(STANZA);
         PgInstance i = c.instances().get(0);
         String text = BackupFiles.render(Templates.bundled(), "local test", BackupFiles.memberSections(inv, c, i, 2))
                 // the one fixed path of the rendered file (Pigsty's /pg/spool) moves into the temp dir too
                 .replace("spool-path=" + Backup.SPOOL, "spool-path=" + d.resolve("spool"));
+        text = edit.apply(text);
         Files.writeString(pg.conf, text, StandardCharsets.UTF_8);
         String settings = "\nport = " + pg.port + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + d + "'\n"
                 + "wal_level = replica\narchive_mode = on\narchive_timeout = 300\n"

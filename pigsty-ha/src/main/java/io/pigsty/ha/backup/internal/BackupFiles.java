@@ -74,8 +74,10 @@ public final class BackupFiles {
             if (repo.host().isPresent() && hostKey) {
                 return; // written from the resolved address and the TLS files below
             }
-            if (repo.host().isPresent() && !onRepoHost) {
-                return; // storage, retention and cipher live on the repository host
+            if (repo.host().isPresent() && !onRepoHost && !k.equals("path")) {
+                // retention and cipher live on the repository host; the path does not: a client's
+                // repo1-path is the path the repository host's TLS server opens (seen with 2.45)
+                return;
             }
             l.add("repo1-" + k.replace('_', '-') + "=" + v.replace("${pg_cluster}", stanza));
         });

@@ -69,31 +69,53 @@ public final class BackupSteps {
      * @return the step
      */
     public static Step issueCertificates(String caFile, List<String> cns, String repoIp) {
-        String d = Backup.TLS_DIR;
-        String issued = Backup.ISSUED_DIR;
-        StringBuilder check = new StringBuilder("[ -s " + q(caFile) + " ] && [ -s " + d + "/ca.key ] && [ -s " + Backup.REPO_CERT + " ]");
-        StringBuilder apply = new StringBuilder("set -e; umask 077; install -d -m 0755 " + d + "; install -d -m 0700 " + issued
+        StringBuilder check = new StringBuilder("[ -s " + q(caFile) + " ] && [ -s " + Backup.TLS_DIR + "/ca.key ] && [ -s "
+                + Backup.REPO_CERT + " ]");
+        for (String cn : cns) {
+            check.append(" && [ -s ").append(q(Backup.ISSUED_DIR + "/" + cn + ".crt")).append(" ]");
+        }
+        return Steps.command("backup:tls-issue", "pgBackRest TLS CA and certificates for " + cns,
+                Command.shell(check.toString()).build(), Command.shell(issueScript(Backup.TLS_DIR, caFile, cns, repoIp,
+                        Backup.REPO_CERT, Backup.REPO_KEY, Backup.REPO_USER)).timeout(Duration.ofMinutes(5)).build());
+    }
+
+    /**
+     * The script behind {@link #issueCertificates}: a CA made once, then a key and certificate per
+     * address not issued yet. pgBackRest 2.45 matches a server's name against the DNS entries of
+     * the subject alternative names only (an IP entry is not enough), so each certificate carries
+     * its address as both a DNS and an IP entry, and as CN (the name {@code tls-server-auth} checks).
+     *
+     * @param dir      TLS directory ({@code ca.key} and {@code issued/} go there)
+     * @param caFile   CA certificate path
+     * @param cns      addresses
+     * @param repoIp   the repository host's address
+     * @param repoCert where its certificate is installed
+     * @param repoKey  where its key is installed
+     * @param owner    owner of the installed pair
+     * @return the shell script (idempotent)
+     */
+    public static String issueScript(String dir, String caFile, List<String> cns, String repoIp, String repoCert, String repoKey,
+                                     String owner) {
+        String issued = dir + "/issued";
+        StringBuilder apply = new StringBuilder("set -e; umask 077; install -d -m 0755 " + q(dir) + "; install -d -m 0700 " + q(issued)
                 + "; install -d -m 0755 \"$(dirname " + q(caFile) + ")\"\n");
-        apply.append("[ -s ").append(d).append("/ca.key ] || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "
-                + "'/CN=pigsty-pgbackrest-ca' -keyout ").append(d).append("/ca.key -out ").append(q(caFile)).append(" 2>/dev/null\n");
+        apply.append("[ -s ").append(q(dir + "/ca.key")).append(" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "
+                + "'/CN=pigsty-pgbackrest-ca' -keyout ").append(q(dir + "/ca.key")).append(" -out ").append(q(caFile)).append(" 2>/dev/null\n");
         apply.append("chmod 0644 ").append(q(caFile)).append('\n');
         for (String cn : cns) {
             String base = issued + "/" + cn;
-            check.append(" && [ -s ").append(q(base + ".crt")).append(" ]");
             apply.append("if [ ! -s ").append(q(base + ".crt")).append(" ]; then openssl req -newkey rsa:2048 -nodes -subj ")
                     .append(q("/CN=" + cn)).append(" -keyout ").append(q(base + ".key")).append(" -out ").append(q(base + ".csr"))
-                    .append(" 2>/dev/null; printf 'subjectAltName=IP:%s\\nextendedKeyUsage=serverAuth,clientAuth\\n' ").append(q(cn))
-                    .append(" > ").append(q(base + ".ext")).append("; openssl x509 -req -in ").append(q(base + ".csr"))
-                    .append(" -CA ").append(q(caFile)).append(" -CAkey ").append(d).append("/ca.key -CAcreateserial -days 3650 -extfile ")
-                    .append(q(base + ".ext")).append(" -out ").append(q(base + ".crt")).append(" 2>/dev/null; fi\n");
+                    .append(" 2>/dev/null; printf 'subjectAltName=DNS:%s,IP:%s\\nextendedKeyUsage=serverAuth,clientAuth\\n' ")
+                    .append(q(cn)).append(' ').append(q(cn)).append(" > ").append(q(base + ".ext"))
+                    .append("; openssl x509 -req -in ").append(q(base + ".csr")).append(" -CA ").append(q(caFile)).append(" -CAkey ")
+                    .append(q(dir + "/ca.key")).append(" -CAcreateserial -days 3650 -extfile ").append(q(base + ".ext")).append(" -out ")
+                    .append(q(base + ".crt")).append(" 2>/dev/null; fi\n");
         }
         String rb = issued + "/" + repoIp;
-        apply.append("install -m 0644 -o ").append(Backup.REPO_USER).append(' ').append(q(rb + ".crt")).append(' ')
-                .append(Backup.REPO_CERT).append('\n');
-        apply.append("install -m 0600 -o ").append(Backup.REPO_USER).append(' ').append(q(rb + ".key")).append(' ')
-                .append(Backup.REPO_KEY).append('\n');
-        return Steps.command("backup:tls-issue", "pgBackRest TLS CA and certificates for " + cns,
-                Command.shell(check.toString()).build(), Command.shell(apply.toString()).timeout(Duration.ofMinutes(5)).build());
+        apply.append("install -m 0644 -o ").append(q(owner)).append(' ').append(q(rb + ".crt")).append(' ').append(q(repoCert)).append('\n');
+        apply.append("install -m 0600 -o ").append(q(owner)).append(' ').append(q(rb + ".key")).append(' ').append(q(repoKey)).append('\n');
+        return apply.toString();
     }
 
     /**
