@@ -357,6 +357,30 @@ public final class Params {
     /** pgbackrest_exporter port (Pigsty's). */
     public static final Param<Integer> PGBACKREST_EXPORTER_PORT = p("pgbackrest_exporter_port", Codec.INT, 9854, Scope.CLUSTER, "pgbackrest exporter port");
 
+    // ---- PKI (issue 15) ----
+    private static final Codec<java.time.Duration> DAYS = Codec.simple("a number of days such as 7300d",
+            Params::days, d -> d.toDays() + "d");
+
+    private static java.time.Duration days(Object raw) {
+        if (raw instanceof java.time.Duration d) {
+            return d;
+        }
+        String s = String.valueOf(raw).strip();
+        if (!s.matches("[1-9][0-9]{0,5}d?")) {
+            return null;
+        }
+        return java.time.Duration.ofDays(Long.parseLong(s.endsWith("d") ? s.substring(0, s.length() - 1) : s));
+    }
+
+    /** Common name of the deployment's CA, when the SDK creates it. */
+    public static final Param<String> CA_CN = p("ca_cn", Codec.STRING, "pigsty-ca", Scope.GLOBAL, "CA common name");
+    /** Lifetime of the certificates issued to nodes and services (Pigsty: 7300d). */
+    public static final Param<java.time.Duration> CERT_VALIDITY = p("cert_validity", DAYS, java.time.Duration.ofDays(7300),
+            Scope.INSTANCE, "lifetime of issued certificates");
+    /** A certificate with fewer days left is reissued on the next apply (ours; Pigsty renews by hand). */
+    public static final Param<Integer> CERT_RENEW_DAYS = p("cert_renew_days", Codec.INT, 30, Scope.INSTANCE,
+            "reissue certificates with fewer days left");
+
     /** @return every known param, in declaration order */
     public static List<Param<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));

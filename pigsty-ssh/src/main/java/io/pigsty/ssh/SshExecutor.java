@@ -179,6 +179,7 @@ public final class SshExecutor implements Executor {
     /**
      * The line sent to the remote shell: user switch, then GNU timeout, which signals the whole
      * process group (TERM, and KILL two seconds later), so nothing the command started outlives it.
+     * It starts in {@code /}, readable by any user the command switches to.
      */
     String remoteLine(Command command) {
         long secs = Math.max(1, (command.timeout().toMillis() + 999) / 1000);
@@ -189,7 +190,8 @@ public final class SshExecutor implements Executor {
         } else if (sudo) {
             inner = "sudo -n " + inner;
         }
-        return inner;
+        // from a directory every user can read: psql run as the dbsu warns about root's home otherwise
+        return "cd / && " + inner;
     }
 
     @Override

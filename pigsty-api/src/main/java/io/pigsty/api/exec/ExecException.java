@@ -45,8 +45,10 @@ public class ExecException extends PigstyException {
      * @return the exception describing the failure
      */
     public static ExecException failed(Host host, Command command, ExecResult result) {
+        // lead with the line that names the cause; the excerpt keeps the tail for context
+        String cause = FailureCause.of(command.mask(result.stdout()), command.mask(result.stderr())).map(c -> ": " + c).orElse("");
         return new ExecException(host, command.display(), result.exitCode(),
-                excerpt(command.mask(result.stderr())), "command failed", null);
+                excerpt(command.mask(result.stderr())), "command failed" + cause, null);
     }
 
     /**

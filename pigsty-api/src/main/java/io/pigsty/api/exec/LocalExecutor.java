@@ -34,7 +34,7 @@ public final class LocalExecutor implements Executor {
         long t0 = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(argv).start();
+            p = new ProcessBuilder(argv).directory(new java.io.File("/")).start(); // readable by any user a command switches to
         } catch (IOException e) {
             throw new ExecException(host, command.display(), null, "", "cannot start: " + e.getMessage(), e);
         }

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class PlanBuilder {
     /** The fixed phase order. */
-    public static final List<String> PHASES = List.of("preflight", "node", "etcd", "pg-install", "pg-config",
+    public static final List<String> PHASES = List.of("preflight", "pki", "node", "etcd", "pg-install", "pg-config",
             "pg-primary", "pg-replica", "pg-provision", "pgbouncer", "haproxy", "vip", "monitor", "pg-remove");
     private static final Set<String> SECRET_MODES = Set.of("600", "400", "0600", "0400");
 

@@ -96,7 +96,9 @@ public final class Steps {
         // a unit that failed before may sit in its start limit; converging starts from a clean slate
         cmds.add("{ systemctl reset-failed " + u + " 2>/dev/null || true; }");
         cmds.add("systemctl " + (enabled ? "enable" : "disable") + " --quiet " + u);
-        cmds.add("systemctl " + (running ? "start" : "stop") + " " + u);
+        // a unit that does not start explains itself: its status and its last journal lines go to stderr
+        cmds.add("{ systemctl " + (running ? "start" : "stop") + " " + u + " || { rc=$?; systemctl status --no-pager -l "
+                + u + " >&2; journalctl -u " + u + " -n 15 --no-pager -o cat >&2; exit $rc; }; }");
         return command("service:" + unit, "service " + unit + (enabled ? " enabled" : " disabled")
                         + (running ? " running" : " stopped"), Command.shell(check).build(),
                 Command.shell(String.join(" && ", cmds)).timeout(Duration.ofMinutes(3)).build());

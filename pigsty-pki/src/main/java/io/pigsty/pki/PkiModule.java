@@ -1,0 +1,100 @@
+package io.pigsty.pki;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Names;
+import io.pigsty.model.Node;
+import io.pigsty.model.NodeGroup;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.Resolved;
+import io.pigsty.pki.internal.CertificateStep;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * PKI: puts the deployment's certificates on the hosts, Pigsty's layout:
+ * <ul>
+ *   <li>{@code pgsql}: {@code /pg/cert/{ca.crt,server.crt,server.key}} on every member, owned by
+ *       the dbsu, for PostgreSQL, PgBouncer and Patroni; SANs: the member's IP, the VIP, loopback,
+ *       the instance and cluster names ({@code pg-install} phase, before anything starts).</li>
+ *   <li>{@code etcd}: {@code /etc/etcd/{ca.crt,server.crt,server.key}} on every member, owned by
+ *       {@code etcd}, server and client usage (peers authenticate each other with it).</li>
+ * </ul>
+ * Lifetimes follow {@code cert_validity}; a certificate with fewer than {@code cert_renew_days}
+ * left, or whose names changed, is reissued; otherwise it is left alone.
+ *
+ * <p>Registered explicitly with the CA it issues from, which stays on the controller:
+ * {@code Pigsty.builder().module(new PkiModule(Pki.createOrLoad(dir, CaSpec.pigstyDefault())))}.
+ */
+public final class PkiModule implements PigstyModule {
+    /** Where PostgreSQL, PgBouncer and Patroni read their certificate (Pigsty's {@code pg_cert}). */
+    public static final String PG_CERT_DIR = "/pg/cert";
+    /** Where etcd reads its certificate. */
+    public static final String ETCD_CERT_DIR = "/etc/etcd";
+    private final Pki pki;
+
+    /** @param pki the CA certificates are issued from */
+    public PkiModule(Pki pki) {
+        this.pki = Objects.requireNonNull(pki, "pki");
+    }
+
+    @Override
+    public String name() {
+        return "PKI";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        Inventory inv = ctx.inventory();
+        switch (ctx.playbook().name()) {
+            case "pgsql" -> ctx.playbook().cluster().flatMap(inv::cluster).ifPresent(c -> pgsql(ctx, plan, c));
+            case "etcd" -> inv.etcd().ifPresent(g -> etcd(inv, plan, g));
+            default -> {
+            }
+        }
+    }
+
+    private void pgsql(PlanContext ctx, PlanBuilder plan, PgCluster c) {
+        for (PgInstance i : c.instances()) {
+            Resolved r = ctx.resolve(c, i);
+            Host h = ctx.host(c, i);
+            String dbsu = r.get(Params.PG_DBSU);
+            List<String> ips = new ArrayList<>(List.of(i.ip(), "127.0.0.1"));
+            if (Boolean.TRUE.equals(r.get(Params.PG_VIP_ENABLED))) {
+                String vip = r.get(Params.PG_VIP_ADDRESS);
+                ips.add(vip.contains("/") ? vip.substring(0, vip.indexOf('/')) : vip);
+            }
+            CertRequest req = CertRequest.builder(Names.instance(c.name(), i.seq())).ips(ips)
+                    .dns(Names.instance(c.name(), i.seq()), c.name(), "localhost").validity(r.get(Params.CERT_VALIDITY))
+                    .usages(CertUsage.SERVER, CertUsage.CLIENT).build();
+            plan.add("pg-install", h, Steps.directory(PG_CERT_DIR, "0750", dbsu, dbsu));
+            // PostgreSQL re-reads its certificate on reload; on a first deploy nothing runs yet
+            Command reload = Command.shell("if systemctl is-active -q patroni; then runuser -u " + dbsu + " -- psql -p "
+                    + r.get(Params.PG_PORT) + " -XAtq -c 'select pg_reload_conf()' >/dev/null; fi").build();
+            plan.add("pg-install", h, new CertificateStep(pki, req, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)), PG_CERT_DIR,
+                    "server", dbsu, dbsu, List.of(reload)));
+        }
+    }
+
+    private void etcd(Inventory inv, PlanBuilder plan, NodeGroup g) {
+        for (Node n : g.nodes()) {
+            Resolved r = inv.resolveNode(g, n);
+            String member = Names.etcdMember(r.get(Params.ETCD_SEQ));
+            Host h = new Host(n.ip(), member);
+            CertRequest req = CertRequest.builder(member).ip(n.ip(), "127.0.0.1").dns(member, "localhost")
+                    .validity(r.get(Params.CERT_VALIDITY)).usages(CertUsage.SERVER, CertUsage.CLIENT).build();
+            plan.add("pki", h, Steps.directory(ETCD_CERT_DIR, "0755", "root", "root"));
+            plan.add("pki", h, new CertificateStep(pki, req, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)), ETCD_CERT_DIR,
+                    "server", "etcd", "etcd", List.of()));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.pigsty.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigsty.api.Pigsty;
+import io.pigsty.api.Playbook;
+import io.pigsty.api.dryrun.DryRunExecutor;
+import io.pigsty.api.plan.ApplyResult;
+import io.pigsty.api.plan.PlanListener;
+import io.pigsty.api.plan.StepResult;
+import io.pigsty.api.plan.StepStatus;
+import io.pigsty.model.Inventory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PkiModuleTest {
+    private static final Inventory SANDBOX = Inventory.sample("sandbox");
+
+    private static String sampleText() {
+        try (var in = Inventory.class.getResourceAsStream("/io/pigsty/model/samples/sandbox.yml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Pigsty pigsty(Inventory inv, Pki pki) {
+        return Pigsty.builder().inventory(inv).serviceLoader(false).module(new PkiModule(pki)).build();
+    }
+
+    private static List<StepResult> pkiSteps(ApplyResult r, StepStatus status) {
+        return r.steps().stream().filter(s -> s.stepId().startsWith("pki:") && s.status() == status).toList();
+    }
+
+    @Test
+    void pgsql_issuesEveryMemberACertificate_thenLeavesThemAlone(@TempDir Path tmp) throws Exception {
+        Pki pki = Pki.create(CaSpec.pigstyDefault());
+        var plan = pigsty(SANDBOX, pki).plan(Playbook.pgsqlCreate("pg-test"));
+        String text = plan.render().toText();
+        assertThat(text).contains("issues /pg/cert/server.crt", "CN=pg-test-2", "10.213.0.3", "BEGIN CERTIFICATE")
+                .doesNotContain("PRIVATE KEY");
+
+        DryRunExecutor dry = DryRunExecutor.builder().build();
+        ApplyResult first = plan.apply(dry, PlanListener.NONE);
+        assertThat(pkiSteps(first, StepStatus.CHANGED)).hasSize(3);
+        for (String ip : List.of("10.213.0.11", "10.213.0.12", "10.213.0.13")) {
+            var files = dry.filesWritten(ip);
+            assertThat(files).containsKeys("/pg/cert/server.crt", "/pg/cert/server.key", "/pg/cert/ca.crt");
+            Path ca = Files.writeString(tmp.resolve("ca.crt"), pki.caCertificatePem());
+            Path crt = Files.writeString(tmp.resolve(ip + ".crt"), files.get("/pg/cert/server.crt"));
+            Tools.require("openssl");
+            Tools.Result v = Tools.run(List.of("openssl", "verify", "-purpose", "sslserver", "-CAfile", ca.toString(), crt.toString()));
+            assertThat(v.exit()).as(v.toString()).isZero();
+            Tools.Result t = Tools.run(List.of("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", crt.toString()));
+            assertThat(t.stdout()).contains("IP Address:" + ip, "IP Address:10.213.0.3", "IP Address:127.0.0.1");
+        }
+        var key = dry.recorded().stream().filter(r -> r.file().isPresent() && r.file().get().path().equals("/pg/cert/server.key"))
+                .map(r -> r.file().get()).findFirst().orElseThrow();
+        assertThat(key.secret()).isTrue();
+        assertThat(key.mode()).isEqualTo("0600");
+        assertThat(key.owner()).isEqualTo("postgres");
+
+        ApplyResult second = plan.apply(dry, PlanListener.NONE);
+        assertThat(pkiSteps(second, StepStatus.CHANGED)).isEmpty();
+        assertThat(plan.check(dry).converged()).as(plan.check(dry).toText()).isTrue();
+    }
+
+    @Test
+    void shorterLifetimeOnOneMember_reissuesOnlyThatCertificate() {
+        Pki pki = Pki.create(CaSpec.pigstyDefault());
+        DryRunExecutor dry = DryRunExecutor.builder().build();
+        pigsty(SANDBOX, pki).plan(Playbook.pgsqlCreate("pg-test")).apply(dry, PlanListener.NONE);
+        String before12 = dry.filesWritten("10.213.0.12").get("/pg/cert/server.crt");
+        String before11 = dry.filesWritten("10.213.0.11").get("/pg/cert/server.crt");
+
+        String yaml = sampleText().replace("10.213.0.12: { pg_seq: 2, pg_role: replica",
+                "10.213.0.12: { pg_seq: 2, pg_role: replica, cert_validity: 30d");
+        Inventory shorter = Inventory.parse(yaml, "sandbox-short.yml");
+        assertThat(yaml).contains("cert_validity: 30d");
+        var plan = pigsty(shorter, pki).plan(Playbook.pgsqlCreate("pg-test"));
+        var check = plan.check(dry);
+        assertThat(check.changes()).singleElement().satisfies(e -> {
+            assertThat(e.host()).isEqualTo("10.213.0.12");
+            assertThat(e.change().orElseThrow()).contains("lifetime is 7300 days, wanted 30");
+        });
+        ApplyResult r = plan.apply(dry, PlanListener.NONE);
+        assertThat(pkiSteps(r, StepStatus.CHANGED)).singleElement().extracting(StepResult::host).isEqualTo("10.213.0.12");
+        assertThat(dry.filesWritten("10.213.0.12").get("/pg/cert/server.crt")).isNotEqualTo(before12);
+        assertThat(dry.filesWritten("10.213.0.11").get("/pg/cert/server.crt")).isEqualTo(before11);
+        assertThat(pkiSteps(plan.apply(dry, PlanListener.NONE), StepStatus.CHANGED)).isEmpty();
+    }
+
+    @Test
+    void anotherCa_reissuesEverything_andEtcdGetsPeerCertificates() {
+        DryRunExecutor dry = DryRunExecutor.builder().build();
+        pigsty(SANDBOX, Pki.create(CaSpec.pigstyDefault())).plan(Playbook.pgsqlCreate("pg-test")).apply(dry, PlanListener.NONE);
+        Pki next = Pki.create(CaSpec.pigstyDefault());
+        ApplyResult r = pigsty(SANDBOX, next).plan(Playbook.pgsqlCreate("pg-test")).apply(dry, PlanListener.NONE);
+        assertThat(pkiSteps(r, StepStatus.CHANGED)).hasSize(3);
+        assertThat(dry.filesWritten("10.213.0.11").get("/pg/cert/ca.crt")).isEqualTo(next.caCertificatePem());
+
+        ApplyResult etcd = pigsty(SANDBOX, next).plan(Playbook.etcd()).apply(dry, PlanListener.NONE);
+        assertThat(pkiSteps(etcd, StepStatus.CHANGED)).isNotEmpty();
+        String crt = dry.filesWritten(etcd.steps().stream().filter(s -> s.stepId().startsWith("pki:")).findFirst()
+                .orElseThrow().host()).get("/etc/etcd/server.crt");
+        assertThat(next.assess(crt, CertRequest.builder("etcd-1").build(), Duration.ofDays(1)).reasons())
+                .noneMatch(x -> x.startsWith("issued by another CA"));
+        assertThat(new String(crt.getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII)).startsWith("-----BEGIN CERTIFICATE");
+    }
+}
