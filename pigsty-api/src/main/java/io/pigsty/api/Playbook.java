@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * What to do: Pigsty's playbooks as values. Modules decide which steps a playbook needs.
  *
  * @param name    {@code node}, {@code etcd}, {@code pgsql}, {@code pgsql-rm}, {@code pgsql-user},
- *                {@code pgsql-db}, {@code pgsql-hba}, {@code pgsql-svc}, {@code infra}, {@code pgsql-monitor}
+ *                {@code pgsql-db}, {@code pgsql-hba}, {@code pgsql-svc}, {@code infra}, {@code pgsql-monitor},
+ *                {@code pgsql-backup}, {@code pgsql-pitr}
  * @param cluster the cluster (or group) it targets, empty for all
  * @param args    extra arguments ({@code username}, {@code dbname}, {@code allow_live})
  */
@@ -129,6 +130,43 @@ public record Playbook(String name, Optional<String> cluster, Map<String, String
      */
     public static Playbook pgsqlMonitor(String cluster) {
         return new Playbook("pgsql-monitor", Optional.of(cluster), Map.of());
+    }
+
+    /**
+     * One pgBackRest backup of the cluster, taken from the member that is primary at that moment
+     * (with the central repository: by the repository host, which finds the primary itself).
+     *
+     * @param cluster cluster name
+     * @param type    full, diff or incr
+     * @return the playbook {@code pgsql-backup}
+     */
+    public static Playbook pgsqlBackup(String cluster, io.pigsty.model.BackupType type) {
+        return new Playbook("pgsql-backup", Optional.of(cluster), Map.of("type", type.value()));
+    }
+
+    /**
+     * Point-in-time recovery of the whole cluster (Pigsty's {@code pgsql-pitr}): refuses a target
+     * outside the recoverable window before anything stops; then pauses Patroni, stops every member,
+     * restores the primary and promotes it on a new timeline, wipes the cluster's DCS state, starts
+     * it, and reinitialises the replicas from it. Refused when {@code pg_safeguard} is set, and while
+     * the cluster runs unless {@link #allowLive()}.
+     *
+     * @param cluster cluster name
+     * @param target  where recovery stops
+     * @return the playbook {@code pgsql-pitr}
+     */
+    public static Playbook pgsqlPitr(String cluster, io.pigsty.model.PitrTarget target) {
+        Map<String, String> a = new TreeMap<>();
+        target.toMap().forEach((k, v) -> a.put("pitr_" + k, v));
+        return new Playbook("pgsql-pitr", Optional.of(cluster), a);
+    }
+
+    /**
+     * @param cluster cluster name
+     * @return point-in-time recovery to the cluster's {@code pg_pitr} task of the inventory
+     */
+    public static Playbook pgsqlPitr(String cluster) {
+        return new Playbook("pgsql-pitr", Optional.of(cluster), Map.of());
     }
 
     /** @return this playbook allowed to remove a running cluster */

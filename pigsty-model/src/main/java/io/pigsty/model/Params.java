@@ -354,6 +354,40 @@ public final class Params {
             "-Xmx24m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m",
             Scope.CLUSTER, "exporter JVM options");
 
+    // ---- backup (issue 14) ----
+    private static final Codec<Map<String, BackupRepo>> REPOS = io.pigsty.model.internal.BackupMapping.REPOS;
+    private static final Codec<PitrTarget> PITR = io.pigsty.model.internal.BackupMapping.PITR;
+    /** pgBackRest on the cluster: WAL archiving, stanza, backups. */
+    public static final Param<Boolean> PGBACKREST_ENABLED = p("pgbackrest_enabled", Codec.BOOL, true, Scope.CLUSTER, "enable pgbackrest");
+    /** Remove a stale stanza of another database system from a posix repo before creating the stanza. */
+    public static final Param<Boolean> PGBACKREST_CLEAN = p("pgbackrest_clean", Codec.BOOL, true, Scope.CLUSTER, "clean stale repo data at init");
+    /** pgBackRest log directory. */
+    public static final Param<String> PGBACKREST_LOG_DIR = p("pgbackrest_log_dir", Codec.STRING, "/pg/log/pgbackrest", Scope.CLUSTER, "pgbackrest log dir");
+    /** The key of {@code pgbackrest_repo} in use: {@code local}, {@code minio}, {@code central} or one of the user's. */
+    public static final Param<String> PGBACKREST_METHOD = p("pgbackrest_method", Codec.STRING, "local", Scope.CLUSTER, "pgbackrest repo method");
+    /** Take a full backup right after the stanza is created. */
+    public static final Param<Boolean> PGBACKREST_INIT_BACKUP = p("pgbackrest_init_backup", Codec.BOOL, true, Scope.CLUSTER, "full backup after init");
+    /** Named repositories (Pigsty's {@code local} and {@code minio}, plus this SDK's {@code central} on the infra node). */
+    public static final Param<Map<String, BackupRepo>> PGBACKREST_REPO = p("pgbackrest_repo", REPOS, BackupRepo.defaults(), Scope.CLUSTER, "pgbackrest repositories");
+    /** pgBackRest TLS server port (members and the central repository host). */
+    public static final Param<Integer> PGBACKREST_TLS_PORT = p("pgbackrest_tls_port", Codec.INT, 8432, Scope.GLOBAL, "pgbackrest tls server port");
+    /** CA certificate that signed the pgBackRest TLS certificates (made on the repository host when absent). */
+    public static final Param<String> PGBACKREST_TLS_CA = p("pgbackrest_tls_ca", Codec.STRING, "/etc/pgbackrest/tls/ca.crt", Scope.GLOBAL, "ca certificate for pgbackrest tls");
+    /** Certificate of this host for the pgBackRest TLS server and client (CN = the host address). */
+    public static final Param<String> PGBACKREST_TLS_CERT = p("pgbackrest_tls_cert", Codec.STRING, "/etc/pgbackrest/tls/server.crt", Scope.GLOBAL, "pgbackrest tls certificate");
+    /** Key of {@code pgbackrest_tls_cert}. */
+    public static final Param<String> PGBACKREST_TLS_KEY = p("pgbackrest_tls_key", Codec.STRING, "/etc/pgbackrest/tls/server.key", Scope.GLOBAL, "pgbackrest tls key");
+    /** A PITR task (Pigsty's {@code pg_pitr}), used by {@code pgsql-pitr} when the playbook names no target. */
+    public static final Param<PitrTarget> PG_PITR = p("pg_pitr", PITR, null, Scope.CLUSTER, "point in time recovery task");
+    /** Bootstrap this cluster from another cluster's backup (the source's stanza in the same repository). */
+    public static final Param<String> PG_CLONE_FROM = p("pg_clone_from", Codec.STRING, null, Scope.CLUSTER, "clone from this cluster's backup");
+    /** Where the clone stops: a {@code pg_pitr}-shaped target; latest when unset. */
+    public static final Param<PitrTarget> PG_CLONE_TARGET = p("pg_clone_target", PITR, null, Scope.CLUSTER, "clone recovery target");
+    /** Keep the clone following the source as a standby cluster (WAL from the repository and streaming). */
+    public static final Param<Boolean> PG_CLONE_STANDBY = p("pg_clone_standby", Codec.BOOL, false, Scope.CLUSTER, "clone as standby cluster");
+    /** pgbackrest_exporter port (Pigsty's). */
+    public static final Param<Integer> PGBACKREST_EXPORTER_PORT = p("pgbackrest_exporter_port", Codec.INT, 9854, Scope.CLUSTER, "pgbackrest exporter port");
+
     // ---- PKI (issue 15) ----
     private static final Codec<java.time.Duration> DAYS = Codec.simple("a number of days such as 7300d",
             Params::days, d -> d.toDays() + "d");

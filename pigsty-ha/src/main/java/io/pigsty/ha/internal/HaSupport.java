@@ -167,6 +167,13 @@ public final class HaSupport {
             local.put("log_connections", "on");
             local.put("log_disconnections", "on");
         }
+        // BACKUP: WAL goes to the cluster's stanza (Pigsty's archive settings; pg_parameters may still override)
+        boolean backrest = r.get(Params.PGBACKREST_ENABLED);
+        if (backrest) {
+            local.put("archive_mode", "on");
+            local.put("archive_timeout", "300");
+            local.put("archive_command", io.pigsty.ha.backup.Backup.archiveCommand(c.name()));
+        }
         r.get(Params.PG_PARAMETERS).forEach((k, v) -> {
             if (DCS_ONLY.contains(k)) {
                 dcs.put(k, v);
@@ -209,6 +216,7 @@ public final class HaSupport {
         m.put("admin_username", r.get(Params.PG_ADMIN_USERNAME));
         m.put("admin_password", yamlQuoted(r.get(Params.PG_ADMIN_PASSWORD)));
         m.put("upstream", r.find(Params.PG_UPSTREAM).orElse(""));
+        m.put("pgbackrest", io.pigsty.ha.backup.internal.PatroniBackup.model(inv, c, i));
         return m;
     }
 

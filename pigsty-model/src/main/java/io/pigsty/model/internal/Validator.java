@@ -236,6 +236,7 @@ public final class Validator {
         checkDatabases(cp, c, r);
         checkServices(cp, c, r);
         new PgsqlRules(findings, this::where).check(c, r);
+        BackupRules.check(inv, c, r, out);
     }
 
     String where(PgCluster c, String key) {

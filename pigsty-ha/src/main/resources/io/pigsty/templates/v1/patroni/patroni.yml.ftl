@@ -24,6 +24,14 @@ etcd3:
   hosts: '${etcd_hosts}'
 
 bootstrap:
+<#if pgbackrest.enabled && pgbackrest.clone>
+  # a clone: the first member restores another cluster's backup from the shared repository
+  method: pgbackrest
+  pgbackrest:
+    command: '${pgbackrest.clone_command}'
+    keep_existing_recovery_conf: true
+    no_params: true
+</#if>
   dcs:
     ttl: ${rto.ttl}
     loop_wait: ${rto.loop_wait}
@@ -42,6 +50,16 @@ bootstrap:
 <#list dcs_parameters as k, v>
         ${k}: '${v}'
 </#list>
+<#if pgbackrest.enabled && pgbackrest.standby>
+    # a standby clone: follows its source cluster, from the repository first, then streaming
+    standby_cluster:
+      host: ${pgbackrest.standby_host}
+      port: ${pgbackrest.standby_port?c}
+      create_replica_methods:
+        - pgbackrest
+        - basebackup
+      restore_command: '${pgbackrest.restore_command}'
+</#if>
   initdb:
     - encoding: ${encoding}
     - locale: ${locale}
@@ -73,8 +91,23 @@ postgresql:
 <#list local_parameters as k, v>
     ${k}: '${v}'
 </#list>
+<#if pgbackrest.enabled>
+  recovery_conf:
+    # a replica that fell behind the primary's WAL fetches it from the archive
+    restore_command: '${pgbackrest.restore_command}'
+</#if>
   create_replica_methods:
     - basebackup
+<#if pgbackrest.enabled && (pgbackrest.replica_method || pgbackrest.standby)>
+    - pgbackrest
+</#if>
+<#if pgbackrest.enabled>
+  pgbackrest:
+    command: '${pgbackrest.replica_command}'
+    keep_data: true
+    no_params: true
+    no_leader: true
+</#if>
   basebackup:
     - checkpoint: fast
     - max-rate: 1000M

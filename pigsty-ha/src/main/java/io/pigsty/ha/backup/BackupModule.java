@@ -1,0 +1,216 @@
+package io.pigsty.ha.backup;
+
+import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
+import io.pigsty.api.exec.Host;
+import io.pigsty.api.plan.PlanBuilder;
+import io.pigsty.api.quote.ShellQuote;
+import io.pigsty.api.spi.PigstyModule;
+import io.pigsty.api.spi.PlanContext;
+import io.pigsty.api.step.Steps;
+import io.pigsty.ha.backup.internal.BackupFiles;
+import io.pigsty.ha.backup.internal.BackupSteps;
+import io.pigsty.ha.backup.internal.PitrPlan;
+import io.pigsty.model.BackupRepo;
+import io.pigsty.model.BackupType;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
+import io.pigsty.model.PigstyException;
+import io.pigsty.model.Resolved;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * BACKUP: pgBackRest. In {@code pgsql}: the package, {@code pgbackrest.conf}, the stanza (created
+ * or upgraded, idempotent), {@code pgbackrest check}, a first full backup, {@code pg-backup} and the
+ * {@code pg_crontab} entries; with the central repository also the repository host on the infra
+ * node (its TLS server, the certificates it issues, its configuration). In {@code pgsql-backup}: one
+ * backup, taken from the member that is primary at that moment. In {@code pgsql-pitr}: the
+ * point-in-time recovery plan. Patroni's archive and restore settings come from the same keys
+ * (see {@link Backup}).
+ */
+public final class BackupModule implements PigstyModule {
+    /** Phase of the stanza, the check and the first backup: after every member runs. */
+    public static final String PHASE = "backup";
+
+    @Override
+    public String name() {
+        return "BACKUP";
+    }
+
+    @Override
+    public void contribute(PlanContext ctx, PlanBuilder plan) {
+        String pb = ctx.playbook().name();
+        if (!Set.of("pgsql", "pgsql-backup", "pgsql-pitr").contains(pb)) {
+            return;
+        }
+        Inventory inv = ctx.inventory();
+        PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
+        Resolved cr = inv.resolve(c);
+        if (!cr.get(Params.PGBACKREST_ENABLED)) {
+            if (!pb.equals("pgsql")) {
+                throw new PigstyException(pb + ": pgbackrest_enabled is false for " + c.name() + ": it has no backups");
+            }
+            return;
+        }
+        switch (pb) {
+            case "pgsql" -> create(ctx, plan, inv, c);
+            case "pgsql-backup" -> backup(ctx, plan, inv, c, ctx.playbook().arg("type").flatMap(BackupType::parse)
+                    .orElse(BackupType.INCR));
+            default -> PitrPlan.contribute(ctx, plan, inv, c);
+        }
+    }
+
+    private static Host repoHost(PlanContext ctx, String ip) {
+        return new Host(ip, "infra@" + ip); // the name MONITOR gives the infra node
+    }
+
+    private void create(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c) {
+        Resolved cr = inv.resolve(c);
+        BackupRepo repo = Backup.repo(cr);
+        Optional<String> central = Backup.repoHost(inv, c);
+        String stanza = Backup.stanza(c.name());
+        String dbsu = cr.get(Params.PG_DBSU);
+        List<String> cron = cr.get(Params.PG_CRONTAB);
+        if (central.isPresent()) {
+            repoHostSteps(ctx, plan, inv, c, central.get());
+        }
+        for (PgInstance i : c.instances()) {
+            Host h = ctx.host(c, i);
+            Resolved r = inv.resolve(c, i);
+            List<String> pkgs = new ArrayList<>(List.of("pgbackrest"));
+            if (!cron.isEmpty()) {
+                pkgs.add("cron");
+            }
+            plan.add("pg-install", h, BackupSteps.packages(pkgs));
+            plan.add("pg-config", h, Steps.directory("/etc/pgbackrest", "0750", dbsu, dbsu));
+            plan.add("pg-config", h, Steps.directory(r.get(Params.PGBACKREST_LOG_DIR), "0750", dbsu, dbsu));
+            plan.add("pg-config", h, Steps.directory(Backup.SPOOL, "0750", dbsu, dbsu));
+            if (!repo.offHost() && repo.path().isPresent()) {
+                plan.add("pg-config", h, Steps.directory(repo.path().get(), "0750", dbsu, dbsu));
+            }
+            int cpu = r.raw("node_cpu").map(v -> ((Number) v).intValue()).orElse((int) ctx.facts(h).cpuCount());
+            String conf = BackupFiles.render(ctx.templates(), "pgBackRest of " + Backup.stanza(c.name()) + " on "
+                    + ctx.host(c, i).name(), BackupFiles.memberSections(inv, c, i, cpu));
+            // with credentials (cipher_pass, s3 keys) in it the file is owner-only and never shown; else Pigsty's 0640
+            boolean secret = !repo.secrets().isEmpty() && central.isEmpty();
+            plan.add("pg-config", h, Steps.file(new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8),
+                    secret ? "0600" : "0640", dbsu, dbsu, secret)));
+            if (central.isPresent()) {
+                plan.add("pg-config", h, BackupSteps.copyTls(repoHost(ctx, central.get()), i.ip(), dbsu, cr));
+                plan.add("pg-config", h, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + ".service",
+                        serverUnit(ctx, "member " + ctx.host(c, i).name(), dbsu), "0644", "root"),
+                        Command.of("systemctl", "daemon-reload"),
+                        Command.shell("systemctl try-restart " + Backup.SERVER_UNIT).build()));
+                plan.add("pg-config", h, Steps.service(Backup.SERVER_UNIT, true, true));
+            } else {
+                plan.add("pg-config", h, Steps.file(FileSpec.text(Backup.BACKUP_SCRIPT,
+                        BackupFiles.backupScript(ctx.templates(), r, c.name()), "0755", dbsu)));
+            }
+            List<String> memberCron = central.isPresent() ? cron.stream().filter(e -> !e.contains("pg-backup")).toList() : cron;
+            if (!memberCron.isEmpty()) {
+                plan.add("pg-config", h, Steps.file(FileSpec.text(Backup.cronFile(c.name()),
+                        BackupFiles.crontab(ctx.templates(), r, c.name(), memberCron, dbsu), "0644", "root")));
+            }
+        }
+        boolean initBackup = cr.get(Params.PGBACKREST_INIT_BACKUP);
+        if (central.isPresent()) {
+            Host rh = repoHost(ctx, central.get());
+            plan.add(PHASE, rh, BackupSteps.stanza(stanza, Backup.REPO_USER, Backup.REPO_CONF, Optional.empty(), false));
+            plan.add(PHASE, rh, BackupSteps.check(stanza, Backup.REPO_USER, Backup.REPO_CONF));
+            if (initBackup) {
+                plan.add(PHASE, rh, BackupSteps.initialBackup(stanza, Backup.REPO_USER, Backup.REPO_CONF));
+            }
+            c.primary().ifPresent(p -> plan.add(PHASE, ctx.host(c, p), BackupSteps.resetArchiver(stanza, dbsu,
+                    inv.resolve(c, p))));
+            return;
+        }
+        // a posix repository on every member: each member has its stanza, backups come from the primary
+        for (PgInstance i : c.instances()) {
+            Host h = ctx.host(c, i);
+            boolean primary = c.primary().filter(p -> p.seq() == i.seq()).isPresent();
+            Optional<String> cleanPath = !repo.offHost() && cr.get(Params.PGBACKREST_CLEAN) ? repo.path() : Optional.empty();
+            plan.add(PHASE, h, BackupSteps.stanza(stanza, dbsu, Backup.CONF, cleanPath, !repo.offHost()));
+            if (primary || repo.offHost()) {
+                if (primary) {
+                    plan.add(PHASE, h, BackupSteps.check(stanza, dbsu, Backup.CONF));
+                    plan.add(PHASE, h, BackupSteps.resetArchiver(stanza, dbsu, inv.resolve(c, i)));
+                    if (initBackup) {
+                        plan.add(PHASE, h, BackupSteps.initialBackup(stanza, dbsu, Backup.CONF));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String serverUnit(PlanContext ctx, String role, String user) {
+        return ctx.templates().render("systemd/pgbackrest-server.service.ftl", java.util.Map.of("role", role, "user", user,
+                "group", user, "config", Backup.CONF));
+    }
+
+    /** The central repository on the infra node: user, TLS CA and certificates, configuration, TLS server, crontab. */
+    private void repoHostSteps(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c, String ip) {
+        Host rh = repoHost(ctx, ip);
+        Resolved cr = inv.resolve(c);
+        BackupRepo repo = Backup.repo(cr);
+        plan.add("pg-install", rh, BackupSteps.packages(List.of("pgbackrest", "openssl", "cron")));
+        plan.add("pg-install", rh, BackupSteps.repoUser());
+        // every member of every cluster using this repository, and the host itself, gets a certificate
+        Set<String> cns = new LinkedHashSet<>();
+        cns.add(ip);
+        for (PgCluster o : inv.clusters()) {
+            if (Backup.repoHost(inv, o).map(ip::equals).orElse(false)) {
+                o.instances().forEach(i -> cns.add(i.ip()));
+            }
+        }
+        plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
+        plan.add("pg-config", rh, Steps.directory(repo.path().orElse("/pg/backup"), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        plan.add("pg-config", rh, Steps.directory(cr.get(Params.PGBACKREST_LOG_DIR), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        int cpu = (int) ctx.facts(rh).cpuCount();
+        String conf = BackupFiles.render(ctx.templates(), "central pgBackRest repository on " + ip,
+                BackupFiles.repoHostSections(inv, ip, cpu));
+        plan.add("pg-config", rh, Steps.file(new FileSpec(Backup.REPO_CONF, conf.getBytes(StandardCharsets.UTF_8), "0600",
+                Backup.REPO_USER, Backup.REPO_USER, true), Command.shell("systemctl try-reload-or-restart "
+                + Backup.SERVER_UNIT + "-repo").build()));
+        plan.add("pg-config", rh, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + "-repo.service",
+                ctx.templates().render("systemd/pgbackrest-server.service.ftl", java.util.Map.of("role", "central repository",
+                        "user", Backup.REPO_USER, "group", Backup.REPO_USER, "config", Backup.REPO_CONF)), "0644", "root"),
+                Command.of("systemctl", "daemon-reload")));
+        plan.add("pg-config", rh, Steps.service(Backup.SERVER_UNIT + "-repo", true, true));
+        List<String> cron = cr.get(Params.PG_CRONTAB).stream().filter(e -> e.contains("pg-backup")).toList();
+        if (!cron.isEmpty()) {
+            plan.add("pg-config", rh, Steps.file(FileSpec.text(Backup.cronFile(c.name()),
+                    BackupFiles.repoCrontab(ctx.templates(), c.name(), cron), "0644", "root")));
+        }
+    }
+
+    private void backup(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c, BackupType type) {
+        String stanza = Backup.stanza(c.name());
+        Optional<String> central = Backup.repoHost(inv, c);
+        if (central.isPresent()) {
+            // pgBackRest on the repository host finds the member that is primary now among pg1..pgN
+            plan.add(PHASE, repoHost(ctx, central.get()), BackupSteps.backup(stanza, type, Backup.REPO_USER,
+                    "pgbackrest --config=" + Backup.REPO_CONF + " --stanza=" + ShellQuote.quote(stanza) + " --type="
+                            + type.value() + " backup"));
+            return;
+        }
+        for (PgInstance i : c.instances()) {
+            Resolved r = inv.resolve(c, i);
+            // every member is asked; only the one that is primary at this moment backs up (pg-backup checks)
+            plan.add(PHASE, ctx.host(c, i), BackupSteps.backup(stanza, type, r.get(Params.PG_DBSU),
+                    Backup.BACKUP_SCRIPT + " " + type.value()));
+        }
+    }
+
+    /** @return a generous bound for one backup command */
+    static Duration backupTimeout() {
+        return Duration.ofHours(6);
+    }
+}
