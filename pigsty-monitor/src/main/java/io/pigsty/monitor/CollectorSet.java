@@ -189,9 +189,9 @@ public final class CollectorSet {
     /**
      * Every metric name an exporter with this set can serve for a server of the given version,
      * whatever the role, tags or extensions: the metrics of every non-skipped collector whose
-     * version bounds include the version (histograms also as {@code _bucket}/{@code _sum}/{@code _count}),
-     * plus the built-in {@code pg_up}, {@code pg_version}, {@code pg_in_recovery}, {@code pgbouncer_up},
-     * {@code pgbouncer_version} and the {@code pg_exporter_*} self-metrics. PgBouncer collectors are
+     * version bounds include the version (histograms as their {@code _bucket}/{@code _sum}/{@code _count}
+     * gauge families), plus the built-in {@code pg_up}, {@code pg_version}, {@code pg_in_recovery},
+     * {@code pg_exporter_*} and their {@code pgbouncer_} twins. PgBouncer collectors are
      * bounded by PgBouncer's own version number (1.18.0 = 11800), so with a PostgreSQL version number
      * only the newest PgBouncer variant (the one without a {@code max_version}) contributes its names.
      * A dashboard or alert test can check every metric name of its PromQL against this set.
@@ -208,8 +208,9 @@ public final class CollectorSet {
             for (Column col : c.columns()) {
                 if (col.usage().isMetric()) {
                     String n = col.metricName(c.name());
-                    out.add(n);
-                    if (col.usage() == ColumnUsage.HISTOGRAM) {
+                    if (col.usage() != ColumnUsage.HISTOGRAM) {
+                        out.add(n); // a histogram is only its three gauge families, as pg_exporter writes it
+                    } else {
                         out.add(n + "_bucket");
                         out.add(n + "_sum");
                         out.add(n + "_count");

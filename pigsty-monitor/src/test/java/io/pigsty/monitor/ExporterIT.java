@@ -261,8 +261,9 @@ class ExporterIT {
             assertThat(names(body)).contains("gated_on_x").doesNotContain("gated_off_x");
             assertThat(value(body, "pg_exporter_query_scrape_predicate_skip_count", "query=\"gated_off\"")).isEqualTo(1);
             assertThat(value(body, "pg_exporter_query_scrape_predicate_skip_count", "query=\"gated_on\"")).isZero();
-            // one observation per row: 0.1 .. 2.0
-            assertThat(body).contains("# TYPE hist_latency histogram\n", "hist_latency_bucket{grp=\"a\",le=\"0.5\"} 5\n",
+            // one observation per row: 0.1 .. 2.0; three gauge families, as pg_exporter writes a snapshot histogram
+            assertThat(body).contains("# TYPE hist_latency_bucket gauge\n", "# TYPE hist_latency_count gauge\n",
+                    "# TYPE hist_latency_sum gauge\n", "hist_latency_bucket{grp=\"a\",le=\"0.5\"} 5\n",
                     "hist_latency_bucket{grp=\"a\",le=\"1\"} 10\n", "hist_latency_bucket{grp=\"a\",le=\"1.5\"} 15\n",
                     "hist_latency_bucket{grp=\"a\",le=\"+Inf\"} 20\n", "hist_latency_count{grp=\"a\"} 20\n");
             assertThat(value(body, "hist_latency_sum")).isCloseTo(21.0, org.assertj.core.data.Offset.offset(1e-9));
@@ -302,7 +303,7 @@ class ExporterIT {
             assertThat(value(after, "now_ts")).as("re-planning drops the cache").isGreaterThan(first);
             Files.writeString(dir.resolve("c.yml"), "bad: { query: SELECT 1, metrics: [ { x: { usage: NOPE } } ] }\n");
             HttpResponse<String> r = get(e, "/reload");
-            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.statusCode()).as("pg_exporter answers a failed reload with 500").isEqualTo(500);
             assertThat(r.body()).contains("c.yml: bad.metrics[0].x.usage: unknown usage 'NOPE'");
             assertThat(value(get(e, "/metrics").body(), "later_seven")).as("a bad reload keeps the old config").isEqualTo(7);
         }
@@ -327,7 +328,7 @@ class ExporterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(7)
     void prometheusScrapesTheShadedJar() throws Exception {
         Path jar = Path.of("target/pg-exporter.jar");
         assertThat(jar).as("mvn package builds the runnable jar before the ITs").exists();
@@ -371,6 +372,26 @@ class ExporterIT {
     }
 
     @Test
+    @Order(8)
+    void firstScrapeAfterAPostgresRestartIsUp() throws Exception {
+        try (ExporterTarget t = ExporterTarget.builder(replica.url("postgres")).autoDiscovery(false).build()) {
+            assertThat(value(t.scrape(), "pg_up")).isEqualTo(1);
+            replica.stop(); // kills the exporter's connection: "terminating connection due to administrator command"
+            replica.start();
+            waitUntil(() -> {
+                try {
+                    return replica.psql("SELECT 1", "postgres").equals("1");
+                } catch (AssertionError notYet) {
+                    return false;
+                }
+            }, "the replica to accept connections again");
+            String body = t.scrape();
+            assertThat(value(body, "pg_up")).as("the stale connection is replaced within the scrape").isEqualTo(1);
+            assertThat(value(body, "pg_exporter_server_scrape_error_count", "datname=\"postgres\"")).isZero();
+        }
+    }
+
+    @Test
     @Order(9)
     void stoppedServerIsDownEverywhere() throws Exception {
         replica.stop();
@@ -378,9 +399,13 @@ class ExporterIT {
         assertThat(get(onReplica, "/primary").statusCode()).isEqualTo(503);
         assertThat(get(onReplica, "/replica").statusCode()).isEqualTo(503);
         assertThat(get(onReplica, "/read").statusCode()).isEqualTo(503);
+        assertThat(get(onReplica, "/up").body()).isEqualTo("down");
         String body = get(onReplica, "/metrics").body();
         assertThat(value(body, "pg_up")).isZero();
         assertThat(value(body, "pg_exporter_up")).isEqualTo(1);
+        assertThat(value(body, "pg_version")).as("the last known version, while down").isBetween(150000.0, 159999.0);
+        assertThat(value(body, "pg_in_recovery")).as("the last known role, while down").isEqualTo(1);
+        assertThat(value(body, "pg_exporter_build_info")).isEqualTo(1);
         assertThat(names(body)).doesNotContain("pg_recv_flush_lsn", "pg_db_xact_commit");
         assertThat(body).doesNotContain(PgFixture.PASSWORD);
     }
