@@ -40,6 +40,15 @@ public record Collector(String branch, String name, String desc, String query, d
         columns = List.copyOf(columns);
     }
 
+    /**
+     * @param newPriority the execution order to use
+     * @return this collector with another priority (a directory load gives each file's collectors its rank)
+     */
+    public Collector withPriority(int newPriority) {
+        return new Collector(branch, name, desc, query, ttlSeconds, timeoutSeconds, newPriority, minVersion, maxVersion, fatal,
+                skip, tags, predicates, columns, source);
+    }
+
     /** @return true when the collector runs once per server rather than in every discovered database */
     public boolean isClusterLevel() {
         return tags.contains("cluster");

@@ -1,5 +1,6 @@
 package io.pigsty.monitor;
 
+import io.pigsty.monitor.internal.BuildInfo;
 import io.pigsty.monitor.internal.DbServer;
 import io.pigsty.monitor.internal.Emit;
 import io.pigsty.monitor.internal.MetricWriter;
@@ -37,6 +38,13 @@ public final class ExporterTarget implements AutoCloseable {
     private final int connectTimeoutSeconds;
     private final boolean useCache;
     private final DbServer main;
+    /** A connection of its own for the health endpoints, so a probe never waits behind a scrape. */
+    private final DbServer prober;
+    private final Object statusLock = new Object();
+    private final String namespace;
+    private final boolean intro;
+    private int lastVersion;
+    private boolean lastRecovery;
     private final Map<String, DbServer> discovered = new TreeMap<>();
     private final ExecutorService pool;
     private final long startNanos = System.nanoTime();
@@ -46,7 +54,7 @@ public final class ExporterTarget implements AutoCloseable {
     private double lastScrapeDuration;
     private double lastScrapeTime;
     private TargetStatus lastStatus = TargetStatus.DOWN;
-    private long lastStatusNanos;
+    private long lastStatusNanos = System.nanoTime() - 2_000_000_000L;
 
     private ExporterTarget(Builder b) {
         this.url = PgUrl.parse(b.url);
@@ -61,6 +69,9 @@ public final class ExporterTarget implements AutoCloseable {
         this.connectTimeoutSeconds = (int) Math.max(1, (b.connectTimeout.toMillis() + 999) / 1000);
         this.useCache = b.useCache;
         this.main = new DbServer(url, true, connectTimeoutSeconds);
+        this.prober = new DbServer(url, true, connectTimeoutSeconds);
+        this.namespace = b.namespace != null ? b.namespace : url.isPgbouncer() ? "pgbouncer" : "pg";
+        this.intro = b.intro;
         this.pool = Executors.newFixedThreadPool(b.parallelism, r -> {
             Thread t = new Thread(r, "pg-exporter-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -111,10 +122,7 @@ public final class ExporterTarget implements AutoCloseable {
         DbServer.Result r = main.scrape(all, set, tags, useCache, constLabels);
         List<MetricWriter.Block> blocks = new ArrayList<>(r.blocks());
         boolean bouncer = url.isPgbouncer();
-        String ns = bouncer ? "pgbouncer" : "pg";
-        if (!r.up()) {
-            scrapeErrors++;
-        }
+        String ns = namespace;
         if (r.up() && autoDiscovery && r.info() != null) {
             syncDiscovered(r.info().databases());
             Map<String, Future<DbServer.Result>> futures = new LinkedHashMap<>();
@@ -129,54 +137,75 @@ public final class ExporterTarget implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     break;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    scrapeErrors++; // DbServer.scrape catches database errors; this is a bug, keep serving
+                    // DbServer.scrape catches database errors; this is a bug: keep serving the rest
                 }
             }
         }
-        MetricWriter w = new MetricWriter();
-        List<Map.Entry<String, String>> none = List.of();
-        w.add(ns + "_up", MetricWriter.Type.GAUGE, "1 when the server answered and no fatal collector failed",
-                constLabels, r.up() ? 1 : 0);
+        // as pg_exporter: the version and recovery gauges keep their last known value while the server is down
         if (r.info() != null) {
-            w.add(ns + "_version", MetricWriter.Type.GAUGE, "server version number", constLabels, r.info().version());
-            if (!bouncer) {
-                w.add("pg_in_recovery", MetricWriter.Type.GAUGE, "1 when the server is in recovery (a replica)",
-                        constLabels, r.info().recovery() ? 1 : 0);
+            lastVersion = r.info().version();
+            if (r.up()) {
+                lastRecovery = !bouncer && r.info().recovery();
             }
         }
+        if (!r.up()) {
+            scrapeErrors++;
+        }
+        MetricWriter w = new MetricWriter();
         if (r.up()) {
             for (MetricWriter.Block b : blocks) {
                 w.addBlock(b);
             }
         }
         lastScrapeDuration = (System.nanoTime() - t0) / 1e9;
-        lastScrapeTime = System.currentTimeMillis() / 1000.0;
-        if (r.info() != null && r.up()) {
-            lastStatus = bouncer || !r.info().recovery() ? TargetStatus.PRIMARY : TargetStatus.REPLICA;
-        } else {
-            lastStatus = TargetStatus.DOWN;
+        lastScrapeTime = Math.floor(System.currentTimeMillis() / 1000.0);
+        TargetStatus st = r.up() && r.info() != null ? (bouncer || !r.info().recovery() ? TargetStatus.PRIMARY
+                : TargetStatus.REPLICA) : r.starting() ? TargetStatus.STARTING : TargetStatus.DOWN;
+        synchronized (statusLock) {
+            lastStatus = st;
+            lastStatusNanos = System.nanoTime();
         }
-        lastStatusNanos = System.nanoTime();
+        if (!intro) {
+            return w.render(); // --disable-intro: only the collectors' metrics, as pg_exporter
+        }
+        List<Map.Entry<String, String>> none = List.of();
+        MetricWriter.Type gauge = MetricWriter.Type.GAUGE;
         List<Emit> self = new ArrayList<>();
-        self.add(new Emit.Sample("pg_exporter_up", MetricWriter.Type.GAUGE, "always 1: the exporter runs", none, 1));
-        self.add(new Emit.Sample("pg_exporter_uptime", MetricWriter.Type.GAUGE, "seconds since the exporter started",
-                none, (System.nanoTime() - startNanos) / 1e9));
-        self.add(new Emit.Sample("pg_exporter_scrape_total_count", MetricWriter.Type.COUNTER, "scrapes so far", none,
+        self.add(new Emit.Sample(ns + "_up", gauge, "1 when the last scrape reached the server and no fatal collector failed",
+                none, r.up() ? 1 : 0));
+        self.add(new Emit.Sample(ns + "_version", gauge, "server version number (last known while down)", none, lastVersion));
+        self.add(new Emit.Sample(ns + "_in_recovery", gauge, "1 when the server is in recovery (last known while down)",
+                none, lastRecovery ? 1 : 0));
+        self.add(BuildInfo.sample(ns, constLabels));
+        self.add(new Emit.Sample(ns + "_exporter_up", gauge, "always 1 while the exporter answers", none, 1));
+        self.add(new Emit.Sample(ns + "_exporter_uptime", gauge, "seconds since the exporter started", none,
+                (System.nanoTime() - startNanos) / 1e9));
+        self.add(new Emit.Sample(ns + "_exporter_scrape_total_count", MetricWriter.Type.COUNTER, "scrapes so far", none,
                 scrapeCount));
-        self.add(new Emit.Sample("pg_exporter_scrape_error_count", MetricWriter.Type.COUNTER,
+        self.add(new Emit.Sample(ns + "_exporter_scrape_error_count", MetricWriter.Type.COUNTER,
                 "scrapes that found the server down or a fatal collector failing", none, scrapeErrors));
-        self.add(new Emit.Sample("pg_exporter_scrape_duration", MetricWriter.Type.GAUGE, "seconds this scrape took", none,
+        self.add(new Emit.Sample(ns + "_exporter_scrape_duration", gauge, "seconds the last scrape took", none,
                 lastScrapeDuration));
-        self.add(new Emit.Sample("pg_exporter_last_scrape_time", MetricWriter.Type.GAUGE,
-                "unix time of the last scrape", none, lastScrapeTime));
-        main.selfMetricsTo(self);
+        self.add(new Emit.Sample(ns + "_exporter_last_scrape_time", gauge, "unix time of the last scrape", none,
+                lastScrapeTime));
+        main.selfMetricsTo(self, ns);
         for (DbServer s : discovered.values()) {
-            s.selfMetricsTo(self);
+            s.selfMetricsTo(self, ns);
         }
         for (Emit e : self) {
             e.to(w, constLabels);
         }
         return w.render();
+    }
+
+    /** @return the metric prefix of the built-in metrics: {@code pg}, {@code pgbouncer} or the configured namespace */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** @return pg_exporter's {@code /stat} table for the main database: per collector counts, ttl and duration */
+    public synchronized String stat() {
+        return main.statTable();
     }
 
     private void syncDiscovered(List<String> databases) {
@@ -203,17 +232,22 @@ public final class ExporterTarget implements AutoCloseable {
     }
 
     /**
-     * The role for the health endpoints: the result of a scrape within the last second, else a fresh probe.
-     * @return primary, replica or down
+     * The role for the health endpoints: the result of a scrape or probe within the last second, else
+     * a fresh probe on the target's own probe connection (never waiting for a running scrape).
+     * @return primary, replica, starting or down
      */
-    public synchronized TargetStatus status() {
-        if (System.nanoTime() - lastStatusNanos < 1_000_000_000L) {
+    public TargetStatus status() {
+        synchronized (statusLock) {
+            if (System.nanoTime() - lastStatusNanos < 1_000_000_000L) {
+                return lastStatus;
+            }
+            DbServer.Probe p = prober.probeState();
+            ServerInfo i = p.info();
+            lastStatus = i != null ? (i.pgbouncer() || !i.recovery() ? TargetStatus.PRIMARY : TargetStatus.REPLICA)
+                    : p.starting() ? TargetStatus.STARTING : TargetStatus.DOWN;
+            lastStatusNanos = System.nanoTime();
             return lastStatus;
         }
-        ServerInfo i = main.probe();
-        lastStatus = i == null ? TargetStatus.DOWN : i.pgbouncer() || !i.recovery() ? TargetStatus.PRIMARY : TargetStatus.REPLICA;
-        lastStatusNanos = System.nanoTime();
-        return lastStatus;
     }
 
     /** @return a human-readable plan: for every connection, each collector and why it is (not) installed */
@@ -252,6 +286,9 @@ public final class ExporterTarget implements AutoCloseable {
     @Override
     public synchronized void close() {
         main.close();
+        synchronized (statusLock) {
+            prober.close();
+        }
         discovered.values().forEach(DbServer::close);
         discovered.clear();
         pool.shutdownNow();
@@ -274,6 +311,8 @@ public final class ExporterTarget implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(1);
         private boolean useCache = true;
         private int parallelism = 4;
+        private String namespace;
+        private boolean intro = true;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -355,6 +394,29 @@ public final class ExporterTarget implements AutoCloseable {
          */
         public Builder cache(boolean on) {
             this.useCache = on;
+            return this;
+        }
+
+        /**
+         * @param prefix the prefix of the built-in metrics ({@code <prefix>_up}, {@code <prefix>_exporter_*});
+         *               default {@code pg}, or {@code pgbouncer} for a PgBouncer target (pg_exporter's {@code --namespace})
+         * @return this
+         */
+        public Builder namespace(String prefix) {
+            if (!prefix.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                throw new IllegalArgumentException("namespace '" + prefix + "' is not a valid metric name prefix");
+            }
+            this.namespace = prefix;
+            return this;
+        }
+
+        /**
+         * @param on false drops the built-in and self-metrics ({@code pg_up}, {@code pg_exporter_*}); pg_exporter's
+         *           {@code --disable-intro}
+         * @return this
+         */
+        public Builder introspection(boolean on) {
+            this.intro = on;
             return this;
         }
 

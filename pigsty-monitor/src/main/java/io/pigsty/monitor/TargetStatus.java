@@ -6,6 +6,13 @@ public enum TargetStatus {
     PRIMARY,
     /** Up and in recovery. */
     REPLICA,
+    /** Answering SQLSTATE 57P03 (starting up, shutting down, or in recovery without hot standby): not serving. */
+    STARTING,
     /** Unreachable or failing. */
-    DOWN
+    DOWN;
+
+    /** @return true when the server serves queries (primary or replica) */
+    public boolean isUp() {
+        return this == PRIMARY || this == REPLICA;
+    }
 }

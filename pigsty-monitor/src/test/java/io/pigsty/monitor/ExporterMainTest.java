@@ -41,7 +41,6 @@ class ExporterMainTest {
                 "--no-auto-discovery=1", "--connect-timeout", "-3"}, Map.of()))
                 .hasMessage(String.join("\n", "unknown flag '--bogus'", "--label: 'novalue' is not k=v",
                         "--no-auto-discovery takes no value", "--connect-timeout: '-3' is not a positive number of milliseconds",
-                        "--url (or PG_EXPORTER_URL) is required",
                         "--listen: 'nope' is not [host]:port"));
         assertThatThrownBy(() -> ExporterMain.parse(new String[] {"--url"}, Map.of())).hasMessageContaining("--url needs a value");
     }
@@ -51,7 +50,7 @@ class ExporterMainTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(ExporterMain.run(new String[] {"--help"}, Map.of(), new PrintStream(out), new PrintStream(err))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--url URL", "--include-database");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--url URL", "--include-database", "--web.listen-address");
         int rc = ExporterMain.run(new String[] {"--url", "mysql://u:topsecret@h/db"}, Map.of(), new PrintStream(out),
                 new PrintStream(err));
         assertThat(rc).isEqualTo(2);

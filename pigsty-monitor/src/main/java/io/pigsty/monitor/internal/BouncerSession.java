@@ -154,6 +154,7 @@ final class BouncerSession implements Session {
     @Override
     public <T> T query(String sql, long timeoutMs, RowsHandler<T> handler) throws SQLException {
         List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
         SQLException failure = null;
         try {
@@ -166,7 +167,10 @@ final class BouncerSession implements Session {
                         int n = m.readUnsignedShort();
                         for (int i = 0; i < n; i++) {
                             columns.add(readCString(m));
-                            m.skipNBytes(18);
+                            m.skipNBytes(6); // table oid, column number
+                            int typeOid = m.readInt();
+                            m.skipNBytes(8); // type size, modifier, format
+                            types.add(typeOid == 16 ? "bool" : typeOid == 25 ? "text" : "oid" + typeOid);
                         }
                     }
                     case 'D' -> {
@@ -189,6 +193,11 @@ final class BouncerSession implements Session {
                             @Override
                             public List<String> columns() {
                                 return List.copyOf(columns);
+                            }
+
+                            @Override
+                            public List<String> types() {
+                                return List.copyOf(types);
                             }
 
                             @Override
@@ -330,7 +339,7 @@ final class BouncerSession implements Session {
             return;
         }
         try {
-            if (!socket.isClosed() && !broken) {
+            if (!socket.isClosed() && !broken && out != null) { // out is null when the connect itself failed
                 out.writeByte('X');
                 out.writeInt(4);
                 out.flush();

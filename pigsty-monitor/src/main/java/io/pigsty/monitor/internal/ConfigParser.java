@@ -33,7 +33,8 @@ public final class ConfigParser {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "desc", "query", "ttl", "timeout", "priority",
             "min_version", "max_version", "fatal", "skip", "tags", "predicate_queries", "metrics");
-    private static final Set<String> COLUMN_FIELDS = Set.of("usage", "rename", "description", "default", "scale", "bucket");
+    private static final Set<String> COLUMN_FIELDS = Set.of("name", "usage", "rename", "description", "default", "scale",
+            "bucket");
     private static final Set<String> PREDICATE_FIELDS = Set.of("name", "predicate_query", "ttl");
 
     private ConfigParser() {
@@ -46,6 +47,17 @@ public final class ConfigParser {
      * @return the collectors of the document in document order (those with problems left out)
      */
     public static Map<String, Collector> parse(String source, String text, List<String> problems) {
+        return parse(source, text, problems, new ArrayList<>());
+    }
+
+    /**
+     * @param source   file name used in error lines
+     * @param text     the YAML document
+     * @param problems receives one line per problem
+     * @param warnings receives one line per field pg_exporter ignores (unknown fields): reported, not fatal
+     * @return the collectors of the document in document order (those with problems left out)
+     */
+    public static Map<String, Collector> parse(String source, String text, List<String> problems, List<String> warnings) {
         Map<String, Collector> out = new LinkedHashMap<>();
         JsonNode root;
         try {
@@ -64,7 +76,7 @@ public final class ConfigParser {
         }
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             int before = problems.size();
-            Collector c = collector(source, e.getKey(), e.getValue(), problems);
+            Collector c = collector(source, e.getKey(), e.getValue(), problems, warnings);
             if (c != null && problems.size() == before) {
                 out.put(e.getKey(), c);
             }
@@ -72,8 +84,11 @@ public final class ConfigParser {
         return out;
     }
 
-    private static Collector collector(String source, String branch, JsonNode n, List<String> problems) {
+    private static Collector collector(String source, String branch, JsonNode n, List<String> problems,
+                                       List<String> warnings) {
         Errors err = new Errors(source + ": " + branch, problems);
+        // pg_exporter (yaml.v3 without KnownFields) ignores fields it does not know; so do we, but say so
+        Errors warn = new Errors(source + ": " + branch, warnings);
         if (!n.isObject()) {
             err.add("", "collector must be a map, got " + kind(n));
             return null;
@@ -84,7 +99,7 @@ public final class ConfigParser {
         for (Iterator<String> f = n.fieldNames(); f.hasNext(); ) {
             String field = f.next();
             if (!FIELDS.contains(field)) {
-                err.add("." + field, "unknown field (expected one of " + String.join(", ", sorted(FIELDS)) + ")");
+                warn.add("." + field, "unknown field ignored (known: " + String.join(", ", sorted(FIELDS)) + ")");
             }
         }
         String name = string(n, "name", err).orElse(branch);
@@ -145,13 +160,13 @@ public final class ConfigParser {
                 }
             }
         }
-        List<PredicateQuery> predicates = predicates(n.get("predicate_queries"), err);
-        List<Column> columns = columns(n.get("metrics"), name, err);
+        List<PredicateQuery> predicates = predicates(n.get("predicate_queries"), err, warn);
+        List<Column> columns = columns(n.get("metrics"), name, err, warn);
         return new Collector(branch, name, desc, query, ttl, timeout, priority, min, max, fatal, skip, tags,
                 predicates, columns, source);
     }
 
-    private static List<PredicateQuery> predicates(JsonNode p, Errors err) {
+    private static List<PredicateQuery> predicates(JsonNode p, Errors err, Errors warn) {
         List<PredicateQuery> out = new ArrayList<>();
         if (p == null || p.isNull()) {
             return out;
@@ -171,7 +186,8 @@ public final class ConfigParser {
             for (Iterator<String> f = q.fieldNames(); f.hasNext(); ) {
                 String field = f.next();
                 if (!PREDICATE_FIELDS.contains(field)) {
-                    sub.add("." + field, "unknown field (expected one of " + String.join(", ", sorted(PREDICATE_FIELDS)) + ")");
+                    warn.add(path + "." + field, "unknown field ignored (known: "
+                            + String.join(", ", sorted(PREDICATE_FIELDS)) + ")");
                 }
             }
             String name = string(q, "name", sub).orElse("predicate_" + i);
@@ -188,7 +204,7 @@ public final class ConfigParser {
         return out;
     }
 
-    private static List<Column> columns(JsonNode m, String namespace, Errors err) {
+    private static List<Column> columns(JsonNode m, String namespace, Errors err, Errors warn) {
         List<Column> out = new ArrayList<>();
         if (m == null || m.isNull()) {
             err.add(".metrics", "required, a list of one-key maps column -> {usage, ...}");
@@ -210,9 +226,9 @@ public final class ConfigParser {
                         + (item.isObject() ? item.size() + " keys" : kind(item)));
                 continue;
             }
-            String col = item.fieldNames().next();
-            JsonNode spec = item.get(col);
-            Errors sub = err.sub(at + "." + col);
+            String key = item.fieldNames().next();
+            JsonNode spec = item.get(key);
+            Errors sub = err.sub(at + "." + key);
             if (spec == null || !spec.isObject()) {
                 sub.add("", "column spec must be a map with usage, got " + kind(spec));
                 continue;
@@ -220,9 +236,12 @@ public final class ConfigParser {
             for (Iterator<String> f = spec.fieldNames(); f.hasNext(); ) {
                 String field = f.next();
                 if (!COLUMN_FIELDS.contains(field)) {
-                    sub.add("." + field, "unknown field (expected one of " + String.join(", ", sorted(COLUMN_FIELDS)) + ")");
+                    warn.add(at + "." + key + "." + field, "unknown field ignored (known: "
+                            + String.join(", ", sorted(COLUMN_FIELDS)) + ")");
                 }
             }
+            // pg_exporter's column `name:` names the result column (and metric suffix) instead of the key
+            String col = string(spec, "name", sub).filter(x -> !x.isEmpty()).orElse(key);
             ColumnUsage usage = null;
             JsonNode u = spec.get("usage");
             if (u == null || u.isNull()) {
@@ -324,15 +343,56 @@ public final class ConfigParser {
             return OptionalDouble.of(v.asDouble());
         }
         if (v.isTextual()) {
-            // YAML 1.1 readers (and pg_exporter's) accept 1e-3 unquoted; some emitters quote it
-            try {
-                return OptionalDouble.of(Double.parseDouble(v.asText().trim()));
-            } catch (NumberFormatException ignored) {
-                // reported below
+            OptionalDouble d = yamlNumber(v.asText());
+            if (d.isPresent()) {
+                return d;
             }
         }
         err.add("." + field, "must be a number, got " + kind(v));
         return OptionalDouble.empty();
+    }
+
+    /**
+     * Reads a scalar the way pg_exporter's YAML library (yaml.v3) resolves plain numbers that our
+     * YAML 1.1 reader leaves as text: {@code 090600} (a leading zero with a digit 8 or 9 is not
+     * octal, so yaml.v3 falls back to a decimal float: 90600), {@code 0o17} (YAML 1.2 octal),
+     * underscores as digit separators, and quoted floats such as {@code '1e-3'}. Leading-zero
+     * numbers made of octal digits only ({@code 010000}) are octal in both readers (4096).
+     *
+     * @param text the scalar text
+     * @return the number, or empty when it is not one
+     */
+    static OptionalDouble yamlNumber(String text) {
+        String s = text.strip().replace("_", "");
+        if (s.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        boolean neg = s.startsWith("-");
+        String body = s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
+        try {
+            if (body.startsWith("0o")) {
+                long l = Long.parseLong(body.substring(2), 8);
+                return OptionalDouble.of(neg ? -l : l);
+            }
+            if (body.startsWith("0x")) {
+                long l = Long.parseLong(body.substring(2), 16);
+                return OptionalDouble.of(neg ? -l : l);
+            }
+            if (body.matches("[0-9]+")) {
+                if (body.length() > 1 && body.charAt(0) == '0' && body.matches("[0-7]+")) {
+                    long l = Long.parseLong(body, 8);
+                    return OptionalDouble.of(neg ? -l : l);
+                }
+                long l = Long.parseLong(body);
+                return OptionalDouble.of(neg ? -l : l);
+            }
+            if (!s.matches("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?")) {
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            return OptionalDouble.empty();
+        }
     }
 
     private static java.util.OptionalInt integer(JsonNode n, String field, Errors err) {
@@ -342,6 +402,13 @@ public final class ConfigParser {
         }
         if (v.isIntegralNumber() && v.canConvertToInt()) {
             return java.util.OptionalInt.of(v.asInt());
+        }
+        if (v.isTextual()) {
+            // e.g. min_version: 090600, which pg_exporter reads as 90600 (see yamlNumber)
+            OptionalDouble d = yamlNumber(v.asText());
+            if (d.isPresent() && d.getAsDouble() == Math.rint(d.getAsDouble()) && Math.abs(d.getAsDouble()) <= Integer.MAX_VALUE) {
+                return java.util.OptionalInt.of((int) d.getAsDouble());
+            }
         }
         err.add("." + field, "must be an integer, got " + kind(v));
         return java.util.OptionalInt.empty();

@@ -33,15 +33,29 @@ public final class DbServer implements AutoCloseable {
     private static final Pattern BOUNCER_VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
     /** Precheck and predicates get a generous fixed timeout: a failed precheck means pg_up 0. */
     private static final long PRECHECK_TIMEOUT_MS = 2000;
+    /** SQLSTATE cannot_connect_now: the server is starting up (or shutting down). */
+    static final String STARTING = "57P03";
+
+    /** Opens a session; replaceable in tests. */
+    interface Opener {
+        /**
+         * @return a new session
+         * @throws SQLException when it cannot connect
+         */
+        Session open() throws SQLException;
+    }
 
     private final PgUrl url;
     private final boolean main;
     private final int connectTimeoutSeconds;
+    private final Opener opener;
     private Session conn;
+    private boolean reconnectTried;
+    private final Set<String> warnedMissing = new java.util.HashSet<>();
     private ServerInfo info;
     private Planner.Plan plan;
     private Object plannedFor;
-    private final Map<String, Cached> cache = new HashMap<>();
+    private final Map<String, Outcome> cache = new HashMap<>();
     private final Map<String, Cached> predicateCache = new HashMap<>();
     private final Map<String, QueryStat> stats = new LinkedHashMap<>();
     private final Map<String, String> lastError = new HashMap<>();
@@ -55,7 +69,8 @@ public final class DbServer implements AutoCloseable {
 
     /** Per-collector counters exported as {@code pg_exporter_query_*}. */
     static final class QueryStat {
-        final Collector collector;
+        Collector collector;
+        double cacheTtl;
         long total;
         long errors;
         long hits;
@@ -73,9 +88,10 @@ public final class DbServer implements AutoCloseable {
      * @param up          precheck succeeded (and no fatal collector failed)
      * @param info        what the precheck found; null when down
      * @param blocks      the rendered collector results
-     * @param fatalError  the fatal collector's error, empty when none
+     * @param fatalError  the fatal collector's (or the precheck's) error, empty when none
+     * @param starting    the server answered SQLSTATE 57P03 (starting up)
      */
-    public record Result(boolean up, ServerInfo info, List<MetricWriter.Block> blocks, String fatalError) {
+    public record Result(boolean up, ServerInfo info, List<MetricWriter.Block> blocks, String fatalError, boolean starting) {
     }
 
     /**
@@ -84,9 +100,15 @@ public final class DbServer implements AutoCloseable {
      * @param connectTimeoutSeconds connect timeout
      */
     public DbServer(PgUrl url, boolean main, int connectTimeoutSeconds) {
+        this(url, main, connectTimeoutSeconds, null);
+    }
+
+    DbServer(PgUrl url, boolean main, int connectTimeoutSeconds, Opener opener) {
         this.url = url;
         this.main = main;
         this.connectTimeoutSeconds = connectTimeoutSeconds;
+        this.opener = opener != null ? opener : () -> url.isPgbouncer() ? new BouncerSession(url, connectTimeoutSeconds)
+                : new JdbcSession(url, connectTimeoutSeconds);
     }
 
     /** @return the database name */
@@ -108,7 +130,7 @@ public final class DbServer implements AutoCloseable {
         if (conn != null) {
             return;
         }
-        conn = url.isPgbouncer() ? new BouncerSession(url, connectTimeoutSeconds) : new JdbcSession(url, connectTimeoutSeconds);
+        conn = opener.open();
     }
 
     private void disconnect() {
@@ -160,8 +182,11 @@ public final class DbServer implements AutoCloseable {
     }
 
     /**
-     * Scrapes this database: precheck, (re)plan when version, role or config changed, then every
-     * installed collector, serving cached results within their ttl.
+     * Scrapes this database as pg_exporter does: precheck (a stale connection is retried once on a
+     * new one, so the first scrape after a PostgreSQL restart is not {@code pg_up 0}), (re)plan
+     * when version, role or config changed, then the fatal collectors, then the others. Every
+     * collector's outcome (metrics, a failure or a predicate skip) is kept for its ttl: within it
+     * the same outcome is served again, counted again as an error or a skip.
      *
      * @param collectors  the config
      * @param configToken identity of the config; a new token forces a re-plan
@@ -174,18 +199,26 @@ public final class DbServer implements AutoCloseable {
                          List<Map.Entry<String, String>> constLabels) {
         long t0 = System.nanoTime();
         scrapeCount++;
+        reconnectTried = false;
         ServerInfo prev = info;
         ServerInfo now;
         try {
-            now = precheck();
-        } catch (SQLException e) {
+            now = precheckRetrying();
+        } catch (SQLException | RuntimeException e) {
+            // a RuntimeException here is our bug, not the server's: still answer the scrape (pg_up 0) and log it
+            disconnect();
+            info = null;
             errorCount++;
             finish(t0);
             String msg = "cannot scrape " + url.masked() + ": " + PgUrl.maskRaw(String.valueOf(e.getMessage()));
             if (!msg.equals(lastError.put("", msg))) {
-                LOG.warn(msg);
+                if (e instanceof RuntimeException) {
+                    LOG.error(msg, e);
+                } else {
+                    LOG.warn(msg);
+                }
             }
-            return new Result(false, null, List.of(), "");
+            return new Result(false, null, List.of(), msg, e instanceof SQLException se && STARTING.equals(se.getSQLState()));
         }
         lastError.remove("");
         if (plan == null || plannedFor != configToken || prev == null || prev.version() != now.version()
@@ -194,56 +227,124 @@ public final class DbServer implements AutoCloseable {
             replan(collectors, configToken, now, tags);
         }
         List<MetricWriter.Block> out = new ArrayList<>();
-        for (Collector c : plan.installed()) {
-            QueryStat st = stats.computeIfAbsent(c.branch(), k -> new QueryStat(c));
-            long q0 = System.nanoTime();
-            st.total++;
-            Cached hit = cache.get(c.branch());
-            if (useCache && c.ttlSeconds() > 0 && hit != null && (q0 - hit.atNanos) < c.ttlSeconds() * 1e9) {
-                st.hits++;
-                out.add(hit.block);
-                continue;
-            }
-            try {
-                if (!predicatesPass(c, useCache)) {
-                    st.predicateSkips++;
-                    cache.remove(c.branch());
+        for (int pass = 0; pass < 2; pass++) {
+            boolean fatalPass = pass == 0;
+            for (Collector c : plan.installed()) {
+                if (c.fatal() != fatalPass) {
                     continue;
                 }
-                List<Emit> emits = run(c);
-                st.metricCount = emits.size();
+                Outcome o = collect(c, t0, useCache, constLabels);
+                if (o.error == null) {
+                    if (o.block != null) {
+                        out.add(o.block);
+                    }
+                } else if (c.fatal()) {
+                    errorCount++;
+                    finish(t0);
+                    return new Result(false, now, List.of(), o.error, false);
+                }
+            }
+        }
+        finish(t0);
+        return new Result(true, now, out, "", false);
+    }
+
+    /** What one run of a collector produced; kept and replayed for the collector's ttl. */
+    private static final class Outcome {
+        final long atNanos;
+        final MetricWriter.Block block;
+        final int size;
+        final String error;
+        final String skippedBy;
+        final double duration;
+
+        Outcome(long atNanos, MetricWriter.Block block, int size, String error, String skippedBy, double duration) {
+            this.atNanos = atNanos;
+            this.block = block;
+            this.size = size;
+            this.error = error;
+            this.skippedBy = skippedBy;
+            this.duration = duration;
+        }
+    }
+
+    private Outcome collect(Collector c, long scrapeBegin, boolean useCache, List<Map.Entry<String, String>> constLabels) {
+        Outcome o = cache.get(c.branch());
+        boolean hit = useCache && o != null && scrapeBegin - o.atNanos <= (long) (c.ttlSeconds() * 1e9);
+        if (!hit) {
+            o = execute(c, scrapeBegin, constLabels);
+            cache.put(c.branch(), o);
+        }
+        // pg_exporter keys these by the collector's name (its metric namespace), not the branch
+        QueryStat st = stats.computeIfAbsent(c.name(), k -> new QueryStat(c));
+        st.collector = c;
+        st.cacheTtl = c.ttlSeconds() - (scrapeBegin - o.atNanos) / 1e9;
+        st.total++;
+        st.metricCount = o.size;
+        st.duration = o.duration;
+        if (o.error != null) {
+            st.errors++;
+        } else {
+            if (hit) {
+                st.hits++;
+            }
+            if (o.skippedBy != null) {
+                st.predicateSkips++;
+            }
+        }
+        return o;
+    }
+
+    private Outcome execute(Collector c, long scrapeBegin, List<Map.Entry<String, String>> constLabels) {
+        long q0 = System.nanoTime();
+        // one budget for the predicates and the query together, as pg_exporter's per-collector context
+        long deadline = c.timeoutSeconds() > 0 ? q0 + (long) (c.timeoutSeconds() * 1e9) : 0;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                connect();
+                String skippedBy = predicates(c, scrapeBegin, deadline);
+                if (skippedBy != null) {
+                    lastError.remove(c.branch());
+                    return new Outcome(scrapeBegin, null, 0, null, skippedBy, (System.nanoTime() - q0) / 1e9);
+                }
+                List<Emit> emits = conn.query(c.query(), remainingMs(deadline), rs -> convert(c, rs));
                 MetricWriter.Block block = MetricWriter.block(emits, constLabels);
-                cache.put(c.branch(), new Cached(q0, block, true));
-                out.add(block);
                 lastError.remove(c.branch());
+                return new Outcome(scrapeBegin, block, block.size(), null, null, (System.nanoTime() - q0) / 1e9);
             } catch (SQLException | RuntimeException e) {
-                st.errors++;
-                cache.remove(c.branch());
+                boolean broken = e instanceof SQLException se && isConnectionLost(se);
+                if (broken) {
+                    disconnect();
+                    if (attempt == 0 && !reconnectTried) {
+                        reconnectTried = true; // once per scrape: a server that is really gone is not hammered
+                        LOG.info("connection to {} lost ({}), retrying collector {} once on a new connection", url.masked(),
+                                PgUrl.maskRaw(String.valueOf(e.getMessage())), c.branch());
+                        continue;
+                    }
+                }
                 String msg = "collector " + c.branch() + " failed on " + url.masked() + ": "
                         + PgUrl.maskRaw(String.valueOf(e.getMessage()));
                 if (!msg.equals(lastError.put(c.branch(), msg))) {
                     LOG.warn(msg);
                 }
-                if (isBroken()) {
-                    disconnect();
-                }
-                if (c.fatal()) {
-                    errorCount++;
-                    finish(t0);
-                    return new Result(false, now, List.of(), msg);
-                }
-                if (conn == null) {
-                    break; // the connection is gone; the remaining collectors would all fail the same way
-                }
-            } finally {
-                st.duration = (System.nanoTime() - q0) / 1e9;
+                return new Outcome(scrapeBegin, null, 0, msg, null, (System.nanoTime() - q0) / 1e9);
             }
         }
-        finish(t0);
-        return new Result(true, now, out, "");
     }
 
-    private boolean isBroken() {
+    private static long remainingMs(long deadline) {
+        if (deadline == 0) {
+            return 0; // no timeout
+        }
+        return Math.max(1, (long) Math.ceil((deadline - System.nanoTime()) / 1e6));
+    }
+
+    /** SQLSTATEs after which the connection is gone: connection exceptions and shutdown by the server. */
+    private boolean isConnectionLost(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals(STARTING))) {
+            return true;
+        }
         return conn == null || !conn.isValid();
     }
 
@@ -257,7 +358,7 @@ public final class DbServer implements AutoCloseable {
         plannedFor = configToken;
         cache.clear();
         predicateCache.clear();
-        stats.keySet().retainAll(plan.installed().stream().map(Collector::branch).toList());
+        stats.clear(); // pg_exporter resets its statistics whenever it plans
         LOG.info("planned {} of {} collectors for {} (version {}, {})", plan.installed().size(), collectors.size(),
                 url.masked(), now.version(), now.pgbouncer() ? "pgbouncer" : now.recovery() ? "replica" : "primary");
     }
@@ -267,117 +368,196 @@ public final class DbServer implements AutoCloseable {
      * @return the server facts, or null when it is down
      */
     public ServerInfo probe() {
+        return probeState().info();
+    }
+
+    /**
+     * A probe's outcome.
+     * @param info     the server facts, null when down
+     * @param starting the server answered SQLSTATE 57P03 (starting up, shutting down, or in recovery without hot standby)
+     */
+    public record Probe(ServerInfo info, boolean starting) {
+    }
+
+    /** @return the probe outcome: up with facts, starting, or down */
+    public Probe probeState() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            boolean fresh = conn == null;
+            try {
+                connect();
+                if (url.isPgbouncer()) {
+                    return new Probe(bouncerPrecheck(), false);
+                }
+                ServerInfo i = info;
+                ServerInfo got = conn.query("SELECT pg_is_in_recovery(), current_setting('server_version_num')::int",
+                        PRECHECK_TIMEOUT_MS, rs -> {
+                            if (!rs.next()) {
+                                throw new SQLException("probe returned no row");
+                            }
+                            return new ServerInfo(((Number) rs.get(1)).intValue(), (Boolean) rs.get(0), url.database(),
+                                    url.user(), i == null ? List.of() : i.databases(), i == null ? Set.of() : i.extensions(),
+                                    i == null ? Set.of() : i.schemas(), false);
+                        });
+                return new Probe(got, false);
+            } catch (SQLException | RuntimeException e) {
+                disconnect();
+                if (fresh || attempt == 1) {
+                    return new Probe(null, e instanceof SQLException se && STARTING.equals(se.getSQLState()));
+                }
+            }
+        }
+        return new Probe(null, false);
+    }
+
+    private ServerInfo precheckRetrying() throws SQLException {
+        boolean fresh = conn == null;
         try {
-            connect();
-            if (url.isPgbouncer()) {
-                return bouncerPrecheck();
-            }
-            ServerInfo i = info;
-            return conn.query("SELECT pg_is_in_recovery(), current_setting('server_version_num')::int", PRECHECK_TIMEOUT_MS,
-                    rs -> {
-                        if (!rs.next()) {
-                            throw new SQLException("probe returned no row");
-                        }
-                        return new ServerInfo(((Number) rs.get(1)).intValue(), (Boolean) rs.get(0), url.database(), url.user(),
-                                i == null ? List.of() : i.databases(), i == null ? Set.of() : i.extensions(),
-                                i == null ? Set.of() : i.schemas(), false);
-                    });
+            return precheck();
         } catch (SQLException e) {
-            disconnect();
-            return null;
+            if (fresh) {
+                throw e;
+            }
+            // the kept connection may have been killed ("terminating connection due to administrator
+            // command" after a restart): one more try on a new connection before reporting the server down
+            LOG.info("connection to {} broken ({}), retrying once on a new connection", url.masked(),
+                    PgUrl.maskRaw(String.valueOf(e.getMessage())));
+            reconnectTried = true;
+            return precheck();
         }
     }
 
-    private boolean predicatesPass(Collector c, boolean useCache) throws SQLException {
-        for (PredicateQuery p : c.predicates()) {
-            String key = c.branch() + "/" + p.name();
+    /** @return the predicate that skipped the collector (its name or index), or null when all passed */
+    private String predicates(Collector c, long scrapeBegin, long deadline) throws SQLException {
+        List<PredicateQuery> ps = c.predicates();
+        for (int i = 0; i < ps.size(); i++) {
+            PredicateQuery p = ps.get(i);
+            String label = p.name().isEmpty() ? String.valueOf(i) : p.name();
+            String key = c.branch() + "/" + i;
             Cached hit = predicateCache.get(key);
-            long t = System.nanoTime();
-            boolean value;
-            if (useCache && p.ttlSeconds() > 0 && hit != null && (t - hit.atNanos) < p.ttlSeconds() * 1e9) {
-                value = hit.value;
+            boolean pass;
+            // pg_exporter caches a predicate by its own ttl, whether or not the result cache is disabled
+            if (p.ttlSeconds() > 0 && hit != null && scrapeBegin - hit.atNanos < (long) (p.ttlSeconds() * 1e9)) {
+                pass = hit.value;
             } else {
-                value = conn.query(p.query(), PRECHECK_TIMEOUT_MS, rs -> {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    Object o = rs.get(0);
-                    if (o instanceof String str && (str.equals("t") || str.equals("f"))) {
-                        return str.equals("t"); // PgBouncer's text results
-                    }
-                    if (o != null && !(o instanceof Boolean)) {
-                        throw new SQLException("predicate " + p.name() + " returned " + o.getClass().getSimpleName()
-                                + ", expected boolean");
-                    }
-                    return Boolean.TRUE.equals(o);
-                });
-                predicateCache.put(key, new Cached(t, null, value));
+                pass = conn.query(p.query(), remainingMs(deadline), rs -> predicateValue(c, label, rs));
+                if (p.ttlSeconds() > 0) {
+                    predicateCache.put(key, new Cached(scrapeBegin, null, pass));
+                }
             }
-            if (!value) {
-                return false;
+            if (!pass) {
+                return label;
             }
         }
-        return true;
+        return null;
     }
 
-    private List<Emit> run(Collector c) throws SQLException {
-        return conn.query(c.query(), Math.round(Math.ceil(c.timeoutSeconds() * 1000)), rs -> convert(c, rs));
+    /** pg_exporter's rule: one boolean column, at most one row; no row or NULL is a skip, anything else an error. */
+    private static boolean predicateValue(Collector c, String label, Session.Rows rs) throws SQLException {
+        String what = "predicate query [" + label + "] of " + c.branch();
+        if (rs.columns().size() != 1) {
+            throw new PredicateException(what + " returned " + rs.columns().size() + " columns, expected 1");
+        }
+        List<String> types = rs.types();
+        if (!types.isEmpty() && !types.get(0).equalsIgnoreCase("bool") && !types.get(0).equalsIgnoreCase("boolean")) {
+            throw new PredicateException(what + " returned a column of type " + types.get(0)
+                    + ", expected bool (cast it: ...::boolean)");
+        }
+        Boolean value = null;
+        boolean first = true;
+        while (rs.next()) {
+            if (!first) {
+                throw new PredicateException(what + " returned more than one row");
+            }
+            first = false;
+            Object o = rs.get(0);
+            if (o instanceof String str) {
+                value = str.equals("t") || str.equalsIgnoreCase("true"); // text protocol (PgBouncer)
+            } else if (o instanceof Boolean b) {
+                value = b;
+            } else if (o != null) {
+                throw new PredicateException(what + " returned " + o.getClass().getSimpleName() + ", expected bool");
+            }
+        }
+        return Boolean.TRUE.equals(value);
+    }
+
+    /** A predicate that broke pg_exporter's rules: a collector failure, not a lost connection. */
+    private static final class PredicateException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        PredicateException(String message) {
+            super(message, "42804");
+        }
     }
 
     private List<Emit> convert(Collector c, Session.Rows rs) throws SQLException {
         Map<String, Integer> index = new HashMap<>();
         List<String> cols = rs.columns();
         for (int i = 0; i < cols.size(); i++) {
+            index.putIfAbsent(cols.get(i), i);
+        }
+        for (int i = 0; i < cols.size(); i++) {
             index.putIfAbsent(cols.get(i).toLowerCase(Locale.ROOT), i);
         }
         List<Column> labels = new ArrayList<>();
         List<Column> metrics = new ArrayList<>();
-        int[] labelIdx;
-        int[] metricIdx;
-        List<String> missing = new ArrayList<>();
+        List<Integer> metricPos = new ArrayList<>();
+        List<Integer> labelPos = new ArrayList<>();
         for (Column col : c.columns()) {
+            Integer at = index.get(col.column());
+            if (at == null) {
+                at = index.get(col.column().toLowerCase(Locale.ROOT));
+            }
             if (col.usage() == ColumnUsage.LABEL) {
+                if (at == null) {
+                    // a missing label would merge distinct series: pg_exporter fails the collector
+                    throw new IllegalStateException("result lacks label column " + col.column());
+                }
                 labels.add(col);
+                labelPos.add(at);
             } else if (col.usage().isMetric()) {
+                if (at == null) {
+                    if (col.usage() == ColumnUsage.HISTOGRAM) {
+                        throw new IllegalStateException("result lacks histogram column " + col.column());
+                    }
+                    String key = c.branch() + "." + col.column();
+                    if (warnedMissing.add(key)) {
+                        LOG.warn("collector {} on {}: result lacks metric column {}, skipping it", c.branch(), url.masked(),
+                                col.column());
+                    }
+                    continue;
+                }
                 metrics.add(col);
-            }
-            if (col.usage() != ColumnUsage.DISCARD && !index.containsKey(col.column().toLowerCase(Locale.ROOT))) {
-                missing.add(col.column());
+                metricPos.add(at);
             }
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("result lacks column(s) " + missing);
-        }
-        labelIdx = labels.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
-        metricIdx = metrics.stream().mapToInt(l -> index.get(l.column().toLowerCase(Locale.ROOT))).toArray();
         List<Emit> out = new ArrayList<>();
         Map<String, HistAcc> hists = new LinkedHashMap<>();
         while (rs.next()) {
             List<Map.Entry<String, String>> lv = new ArrayList<>(labels.size());
-            for (int i = 0; i < labelIdx.length; i++) {
-                Object v = rs.get(labelIdx[i]);
-                lv.add(Map.entry(labels.get(i).exportedName(), v == null ? "" : v.toString()));
+            for (int i = 0; i < labels.size(); i++) {
+                Object v = rs.get(labelPos.get(i));
+                lv.add(Map.entry(labels.get(i).exportedName(), labelText(v)));
             }
             lv = List.copyOf(lv);
-            for (int i = 0; i < metricIdx.length; i++) {
+            for (int i = 0; i < metrics.size(); i++) {
                 Column col = metrics.get(i);
-                Double v = toDouble(rs.get(metricIdx[i]), col.column());
-                if (v == null) {
-                    if (col.defaultValue().isEmpty()) {
-                        continue; // NULL without default: no sample rather than a made-up value
-                    }
-                    v = col.defaultValue().getAsDouble();
-                } else {
-                    v = v * col.scale();
-                }
+                Object raw = rs.get(metricPos.get(i));
                 String name = col.metricName(c.name());
                 String help = col.description().isEmpty() ? (c.desc().isEmpty() ? name : c.desc()) : col.description();
                 if (col.usage() == ColumnUsage.HISTOGRAM) {
+                    if (raw == null && col.defaultValue().isEmpty()) {
+                        continue; // pg_exporter: a NULL observation is absent unless a default is given
+                    }
+                    double v = value(raw, col, c);
+                    if (!Double.isFinite(v)) {
+                        throw new IllegalStateException("histogram column " + col.column() + ": non-finite observation " + v);
+                    }
                     List<Map.Entry<String, String>> key = lv;
-                    hists.computeIfAbsent(name + key, k -> new HistAcc(name, help, key, col.buckets())).observe(v);
+                    hists.computeIfAbsent(name + key, k -> new HistAcc(name, col.description(), key, col.buckets())).observe(v);
                 } else {
                     out.add(new Emit.Sample(name, col.usage() == ColumnUsage.COUNTER ? MetricWriter.Type.COUNTER
-                            : MetricWriter.Type.GAUGE, help, lv, v));
+                            : MetricWriter.Type.GAUGE, help, lv, value(raw, col, c)));
                 }
             }
         }
@@ -385,18 +565,66 @@ public final class DbServer implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /**
+     * pg_exporter's value rules: NULL is the column's default (scaled) or NaN; numbers are scaled;
+     * times are unix seconds and booleans 0/1, both unscaled; text that is not a number is NaN
+     * (with a warning). LSN text ({@code 0/3000060}) is read as its byte position.
+     */
+    private double value(Object raw, Column col, Collector c) {
+        double scale = col.scale();
+        if (raw == null) {
+            return col.defaultValue().isPresent() ? col.defaultValue().getAsDouble() * scale : Double.NaN;
+        }
+        if (raw instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (raw instanceof java.util.Date d) {
+            return Math.floorDiv(d.getTime(), 1000L);
+        }
+        if (raw instanceof java.time.OffsetDateTime t) {
+            return t.toEpochSecond();
+        }
+        if (raw instanceof Temporal) {
+            String key = c.branch() + "." + col.column() + ":time";
+            if (warnedMissing.add(key)) {
+                LOG.warn("collector {}: column {} is a date/time without zone; export extract(epoch from ...)", c.branch(),
+                        col.column());
+            }
+            return Double.NaN;
+        }
+        Double d = toDouble(raw, col.column());
+        if (d == null) {
+            String key = c.branch() + "." + col.column() + ":nan";
+            if (warnedMissing.add(key)) {
+                LOG.warn("collector {}: column {} value '{}' is not a number, exporting NaN", c.branch(), col.column(), raw);
+            }
+            return Double.NaN;
+        }
+        return d * scale;
+    }
+
+    private static String labelText(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof java.util.Date d) {
+            return String.valueOf(Math.floorDiv(d.getTime(), 1000L));
+        }
+        return v.toString();
+    }
+
     private static final class HistAcc {
         final String name;
-        final String help;
+        final String description;
         final List<Map.Entry<String, String>> labels;
         final List<Double> bounds;
         final long[] counts;
         double sum;
         long count;
 
-        HistAcc(String name, String help, List<Map.Entry<String, String>> labels, List<Double> bounds) {
+        HistAcc(String name, String description, List<Map.Entry<String, String>> labels, List<Double> bounds) {
             this.name = name;
-            this.help = help;
+            this.description = description;
             this.labels = labels;
             this.bounds = bounds;
             this.counts = new long[bounds.size()];
@@ -413,7 +641,7 @@ public final class DbServer implements AutoCloseable {
         }
 
         Emit emit() {
-            return new Emit.Histogram(name, help, labels, bounds, Arrays.copyOf(counts, counts.length), sum, count);
+            return new Emit.Histogram(name, description, labels, bounds, Arrays.copyOf(counts, counts.length), sum, count);
         }
     }
 
@@ -426,12 +654,6 @@ public final class DbServer implements AutoCloseable {
         }
         if (o instanceof Boolean b) {
             return b ? 1.0 : 0.0;
-        }
-        if (o instanceof java.sql.Timestamp ts) {
-            return ts.getTime() / 1000.0;
-        }
-        if (o instanceof Temporal) {
-            throw new IllegalStateException("column " + column + " is a date/time; export extract(epoch from ...)");
         }
         String s = o.toString().trim();
         Matcher m = LSN.matcher(s);
@@ -449,44 +671,58 @@ public final class DbServer implements AutoCloseable {
                 try {
                     return Double.parseDouble(s);
                 } catch (NumberFormatException e) {
-                    throw new IllegalStateException("column " + column + " value '" + s + "' is not a number");
+                    return null;
                 }
             }
         }
     }
 
     /**
-     * Adds this database's self-metrics.
-     * @param out where to add
+     * Adds this database's self-metrics with pg_exporter's names (under {@code <namespace>_exporter_})
+     * and types: gauges, also for the counts, as pg_exporter emits them.
+     *
+     * @param out       where to add
+     * @param namespace {@code pg}, {@code pgbouncer} or the configured one
      */
-    public void selfMetricsTo(List<Emit> out) {
-        List<Map.Entry<String, String>> db = List.of(Map.entry("datname", url.database()));
-        out.add(new Emit.Sample("pg_exporter_server_scrape_duration", MetricWriter.Type.GAUGE,
-                "seconds the last scrape of this database took", db, lastDuration));
-        out.add(new Emit.Sample("pg_exporter_server_scrape_total_seconds", MetricWriter.Type.COUNTER,
-                "seconds spent scraping this database", db, totalSeconds));
-        out.add(new Emit.Sample("pg_exporter_server_scrape_total_count", MetricWriter.Type.COUNTER,
-                "scrapes of this database", db, scrapeCount));
-        out.add(new Emit.Sample("pg_exporter_server_scrape_error_count", MetricWriter.Type.COUNTER,
-                "failed scrapes of this database", db, errorCount));
-        for (QueryStat s : stats.values()) {
-            List<Map.Entry<String, String>> l = List.of(Map.entry("datname", url.database()),
-                    Map.entry("query", s.collector.branch()));
-            out.add(new Emit.Sample("pg_exporter_query_cache_ttl", MetricWriter.Type.GAUGE,
-                    "seconds a collector's result is cached", l, s.collector.ttlSeconds()));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_total_count", MetricWriter.Type.COUNTER,
-                    "times a collector was scraped (incl. cache hits)", l, s.total));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_error_count", MetricWriter.Type.COUNTER,
-                    "times a collector failed", l, s.errors));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_predicate_skip_count", MetricWriter.Type.COUNTER,
-                    "times a collector was skipped by a predicate query", l, s.predicateSkips));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_duration", MetricWriter.Type.GAUGE,
-                    "seconds the collector's last run took", l, s.duration));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_metric_count", MetricWriter.Type.GAUGE,
-                    "series the collector's last run produced", l, s.metricCount));
-            out.add(new Emit.Sample("pg_exporter_query_scrape_hit_count", MetricWriter.Type.COUNTER,
-                    "times a collector was served from its cache", l, s.hits));
+    public void selfMetricsTo(List<Emit> out, String namespace) {
+        String srv = namespace + "_exporter_server_";
+        String qry = namespace + "_exporter_query_";
+        String datname = info != null ? info.datname() : url.database();
+        List<Map.Entry<String, String>> db = List.of(Map.entry("datname", datname));
+        MetricWriter.Type g = MetricWriter.Type.GAUGE;
+        out.add(new Emit.Sample(srv + "scrape_duration", g, "seconds the last scrape of this database took", db, lastDuration));
+        out.add(new Emit.Sample(srv + "scrape_total_seconds", g, "seconds spent scraping this database", db, totalSeconds));
+        out.add(new Emit.Sample(srv + "scrape_total_count", g, "scrapes of this database", db, scrapeCount));
+        out.add(new Emit.Sample(srv + "scrape_error_count", g, "failed scrapes of this database (unreachable or a fatal"
+                + " collector failed)", db, errorCount));
+        for (Map.Entry<String, QueryStat> e : stats.entrySet()) {
+            QueryStat s = e.getValue();
+            List<Map.Entry<String, String>> l = List.of(Map.entry("datname", datname), Map.entry("query", e.getKey()));
+            out.add(new Emit.Sample(qry + "cache_ttl", g, "seconds the collector's cached result stays valid", l, s.cacheTtl));
+            out.add(new Emit.Sample(qry + "scrape_total_count", g, "times the collector was scraped (incl. cache hits)", l,
+                    s.total));
+            out.add(new Emit.Sample(qry + "scrape_error_count", g, "times the collector failed", l, s.errors));
+            if (!s.collector.predicates().isEmpty()) {
+                out.add(new Emit.Sample(qry + "scrape_predicate_skip_count", g,
+                        "times the collector was skipped by a predicate query", l, s.predicateSkips));
+            }
+            out.add(new Emit.Sample(qry + "scrape_duration", g, "seconds the collector's last run took", l, s.duration));
+            out.add(new Emit.Sample(qry + "scrape_metric_count", g, "series the collector's last run produced", l,
+                    s.metricCount));
+            out.add(new Emit.Sample(qry + "scrape_hit_count", g, "times the collector was served from its cache", l, s.hits));
         }
+    }
+
+    /** @return per collector name: total, hits, errors, skips, series, remaining ttl, last duration (for {@code /stat}) */
+    public String statTable() {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %-10s %-10s %-10s %-10s %-10s %-6s %-10s%n",
+                "name", "total", "hit", "error", "skip", "metric", "ttl/s", "duration/ms"));
+        for (Map.Entry<String, QueryStat> e : stats.entrySet()) {
+            QueryStat s = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-24s %-10d %-10d %-10d %-10d %-10d %-6d %-10f%n", e.getKey(), s.total, s.hits,
+                    s.errors, s.predicateSkips, s.metricCount, (long) s.cacheTtl, s.duration * 1000));
+        }
+        return sb.toString();
     }
 
     @Override

@@ -67,15 +67,34 @@ public sealed interface Emit {
     }
 
     /**
-     * A snapshot histogram series.
-     * @param name family name @param help help @param labels labels @param bounds upper bounds
-     * @param cumulative cumulative counts @param sum sum @param count count
+     * A snapshot histogram series, written as pg_exporter writes it: three gauge families
+     * {@code <name>_bucket} (cumulative, with {@code le}), {@code <name>_count} and {@code <name>_sum},
+     * because each query run is an independent snapshot whose values may go down.
+     * @param name family name @param description the column's description (may be empty) @param labels labels
+     * @param bounds upper bounds @param cumulative cumulative counts @param sum sum @param count count
      */
-    record Histogram(String name, String help, List<Map.Entry<String, String>> labels, List<Double> bounds,
+    record Histogram(String name, String description, List<Map.Entry<String, String>> labels, List<Double> bounds,
                      long[] cumulative, double sum, long count) implements Emit {
         @Override
         public void to(MetricWriter w, List<Map.Entry<String, String>> constLabels) {
-            w.addHistogram(name, help, merge(labels, constLabels), bounds, cumulative, sum, count);
+            List<Map.Entry<String, String>> l = merge(labels, constLabels);
+            String key = MetricWriter.labelText(l);
+            for (int i = 0; i <= bounds.size(); i++) {
+                List<Map.Entry<String, String>> withLe = new ArrayList<>(l);
+                withLe.add(Map.entry("le", i < bounds.size() ? MetricWriter.goFloat(bounds.get(i)) : "+Inf"));
+                String bk = MetricWriter.labelText(withLe);
+                long v = i < bounds.size() ? cumulative[i] : count;
+                w.addRendered(name + "_bucket", MetricWriter.Type.GAUGE, help("cumulative bucket"), bk,
+                        name + "_bucket" + bk + " " + v + "\n");
+            }
+            w.addRendered(name + "_count", MetricWriter.Type.GAUGE, help("observation count"), key,
+                    name + "_count" + key + " " + count + "\n");
+            w.addRendered(name + "_sum", MetricWriter.Type.GAUGE, help("observation sum"), key,
+                    name + "_sum" + key + " " + MetricWriter.formatValue(sum) + "\n");
+        }
+
+        private String help(String component) {
+            return description.isEmpty() ? component : description + " (" + component + ")";
         }
     }
 

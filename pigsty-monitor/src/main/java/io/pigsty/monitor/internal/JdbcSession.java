@@ -44,14 +44,22 @@ final class JdbcSession implements Session {
         try (rs) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> cols = new ArrayList<>(md.getColumnCount());
+            List<String> typeNames = new ArrayList<>(md.getColumnCount());
             for (int i = 1; i <= md.getColumnCount(); i++) {
                 cols.add(md.getColumnLabel(i));
+                typeNames.add(md.getColumnTypeName(i));
             }
             List<String> columns = List.copyOf(cols);
+            List<String> types = List.copyOf(typeNames);
             return handler.handle(new Rows() {
                 @Override
                 public List<String> columns() {
                     return columns;
+                }
+
+                @Override
+                public List<String> types() {
+                    return types;
                 }
 
                 @Override

@@ -300,6 +300,45 @@ public final class MetricWriter {
     }
 
     /**
+     * Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}: the shortest digits, in exponent form when
+     * the decimal exponent is below -4 or at least 6, e.g. {@code 1e+06}, {@code 100000},
+     * {@code 0.001}, {@code 1e-05}. pg_exporter writes histogram {@code le} labels so,
+     * and a label value must match to the byte for a query to find the series.
+     *
+     * @param v a finite value
+     * @return its text
+     */
+    public static String goFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+        String digits = bd.unscaledValue().toString();
+        int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
+        StringBuilder sb = new StringBuilder(v < 0 ? "-" : "");
+        if (exp < -4 || exp >= 6) {
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append('e').append(exp < 0 ? '-' : '+');
+            int a = Math.abs(exp);
+            if (a < 10) {
+                sb.append('0');
+            }
+            sb.append(a);
+            return sb.toString();
+        }
+        return sb.append(bd.toPlainString()).toString();
+    }
+
+    /**
      * @param v a sample value
      * @return Go-compatible float text: integers without exponent, NaN, +Inf, -Inf
      */

@@ -16,7 +16,7 @@ import java.util.Properties;
  * @param host     host name or address
  * @param port     TCP port
  * @param database database name
- * @param user     user name, empty for the JVM user's default
+ * @param user     user name; the OS user when the URL names none (as libpq)
  * @param password password ({@link Secret}), empty when none
  * @param params   remaining URL parameters (sslmode always present)
  */
@@ -127,6 +127,9 @@ public record PgUrl(String host, int port, String database, String user, Secret 
         }
         if (host.isEmpty()) {
             host = "localhost"; // libpq would use the unix socket; JDBC cannot, loopback is the on-host equivalent
+        }
+        if (user.isEmpty()) {
+            user = System.getProperty("user.name", ""); // libpq: the OS user, e.g. for pg_exporter's default URL
         }
         String db = decode(path, safe);
         if (db.isEmpty()) {

@@ -63,7 +63,8 @@ public final class Planner {
         if (bouncerCollector != s.pgbouncer()) {
             return s.pgbouncer() ? "target is pgbouncer, collector is not" : "collector needs a pgbouncer target";
         }
-        if (!c.supportsVersion(s.version())) {
+        // pg_exporter: an undetermined version (0, e.g. a PgBouncer whose version did not parse) passes
+        if (s.version() != 0 && !c.supportsVersion(s.version())) {
             return "version " + s.version() + " outside [" + c.minVersion() + ", "
                     + (c.maxVersion() == 0 ? "inf" : c.maxVersion()) + ")";
         }
@@ -84,9 +85,11 @@ public final class Planner {
                 return null;
             case "primary":
             case "master":
+            case "leader":
                 return s.recovery() ? "tag " + tag + ": server is in recovery" : null;
             case "replica":
             case "standby":
+            case "slave":
                 return s.recovery() ? null : "tag " + tag + ": server is not in recovery";
             default:
                 break;

@@ -7,15 +7,27 @@ public final class SelfMetrics {
     private SelfMetrics() {
     }
 
+    /** Suffixes after {@code <namespace>_}: the same for {@code pg} and {@code pgbouncer}, as pg_exporter names them. */
+    private static final java.util.List<String> SUFFIXES = java.util.List.of("up", "version", "in_recovery",
+            "exporter_build_info", "exporter_up", "exporter_uptime", "exporter_scrape_total_count",
+            "exporter_scrape_error_count", "exporter_scrape_duration", "exporter_last_scrape_time",
+            "exporter_server_scrape_duration", "exporter_server_scrape_total_seconds",
+            "exporter_server_scrape_total_count", "exporter_server_scrape_error_count",
+            "exporter_query_cache_ttl", "exporter_query_scrape_total_count",
+            "exporter_query_scrape_error_count", "exporter_query_scrape_predicate_skip_count",
+            "exporter_query_scrape_duration", "exporter_query_scrape_metric_count",
+            "exporter_query_scrape_hit_count");
+
     /** Built-in and self-metric names, independent of the collector config. */
-    public static final Set<String> BUILTIN_NAMES = Set.of(
-            "pg_up", "pg_version", "pg_in_recovery", "pgbouncer_up", "pgbouncer_version",
-            "pg_exporter_up", "pg_exporter_uptime", "pg_exporter_scrape_total_count", "pg_exporter_scrape_error_count",
-            "pg_exporter_scrape_duration", "pg_exporter_last_scrape_time",
-            "pg_exporter_server_scrape_duration", "pg_exporter_server_scrape_total_seconds",
-            "pg_exporter_server_scrape_total_count", "pg_exporter_server_scrape_error_count",
-            "pg_exporter_query_cache_ttl", "pg_exporter_query_scrape_total_count",
-            "pg_exporter_query_scrape_error_count", "pg_exporter_query_scrape_predicate_skip_count",
-            "pg_exporter_query_scrape_duration", "pg_exporter_query_scrape_metric_count",
-            "pg_exporter_query_scrape_hit_count");
+    public static final Set<String> BUILTIN_NAMES = names();
+
+    private static Set<String> names() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String ns : java.util.List.of("pg", "pgbouncer")) {
+            for (String s : SUFFIXES) {
+                out.add(ns + "_" + s);
+            }
+        }
+        return Set.copyOf(out);
+    }
 }

@@ -14,6 +14,11 @@ interface Session extends AutoCloseable {
         /** @return column labels in order */
         java.util.List<String> columns();
 
+        /** @return the column types in order ({@code bool}, {@code int8}, ...); empty when the protocol does not say */
+        default java.util.List<String> types() {
+            return java.util.List.of();
+        }
+
         /**
          * @return true when positioned on a row
          * @throws SQLException on a protocol failure

@@ -16,6 +16,8 @@ class PlannerTest {
             master:     { query: SELECT 1 AS x, tags: [cluster, master], metrics: [ { x: { usage: GAUGE } } ] }
             replica:    { query: SELECT 1 AS x, tags: [cluster, replica], metrics: [ { x: { usage: GAUGE } } ] }
             standby:    { query: SELECT 1 AS x, tags: [cluster, standby], metrics: [ { x: { usage: GAUGE } } ] }
+            leader:     { query: SELECT 1 AS x, tags: [cluster, leader], metrics: [ { x: { usage: GAUGE } } ] }
+            slave:      { query: SELECT 1 AS x, tags: [cluster, slave], metrics: [ { x: { usage: GAUGE } } ] }
             skipped:    { query: SELECT 1 AS x, skip: true, tags: [cluster], metrics: [ { x: { usage: GAUGE } } ] }
             perdb:      { query: SELECT 1 AS x, metrics: [ { x: { usage: GAUGE } } ] }
             dbname:     { query: SELECT 1 AS x, tags: ['dbname:app'], metrics: [ { x: { usage: GAUGE } } ] }
@@ -47,9 +49,21 @@ class PlannerTest {
     @Test
     void primaryAndReplicaTagsFollowRecovery() {
         assertThat(installed(pg(150000, false, "postgres", Set.of()), Set.of(), true))
-                .contains("primary", "master").doesNotContain("replica", "standby");
+                .contains("primary", "master", "leader").doesNotContain("replica", "standby", "slave");
         assertThat(installed(pg(150000, true, "postgres", Set.of()), Set.of(), true))
-                .contains("replica", "standby").doesNotContain("primary", "master");
+                .contains("replica", "standby", "slave").doesNotContain("primary", "master", "leader");
+    }
+
+    @Test
+    void versionZeroSkipsTheVersionCheck() {
+        assertThat(installed(pg(0, false, "postgres", Set.of()), Set.of(), true)).contains("v15", "v17");
+        ServerInfo bouncer = new ServerInfo(0, false, "pgbouncer", "monitor", List.of(), Set.of(), Set.of(), true);
+        CollectorSet b = CollectorSet.parse("b.yml", """
+                b_old: { query: SHOW POOLS, max_version: 11800, tags: [pgbouncer], metrics: [ { x: { usage: GAUGE } } ] }
+                b_new: { query: SHOW POOLS, min_version: 11800, tags: [pgbouncer], metrics: [ { x: { usage: GAUGE } } ] }
+                """);
+        assertThat(Planner.plan(b.collectors(), bouncer, Set.of(), true).installed()).extracting(Collector::branch)
+                .as("an unparsed PgBouncer version installs every variant, as pg_exporter").containsExactlyInAnyOrder("b_old", "b_new");
     }
 
     @Test
