@@ -33,7 +33,9 @@ public final class Sandbox implements AutoCloseable {
     public static final String BRIDGE_IP = "10.213.0.1";
     static final String BRIDGE = "pgsty-br0";
     static final String PACKAGES = "postgresql-15 postgresql-contrib haproxy pgbouncer keepalived python3-psycopg2 python3-etcd sudo "
-            + "curl procps less ca-certificates iputils-ping pgbackrest cron openssl";
+            + "curl procps less ca-certificates iputils-ping pgbackrest cron openssl postgresql-15-postgis-3 postgresql-15-cron "
+            // monitoring: the exporter's JRE and node_exporter on every node, the TSDB stack for the infra node
+            + "default-jre-headless prometheus-node-exporter prometheus prometheus-alertmanager prometheus-blackbox-exporter";
     static final String TRIXIE = "patroni/trixie python3-ydiff/trixie etcd-server/trixie etcd-client/trixie";
 
     private final int nodes;
