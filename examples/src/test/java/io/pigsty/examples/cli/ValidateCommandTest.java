@@ -39,13 +39,13 @@ class ValidateCommandTest {
                 .map(l -> "error: " + l.substring("# expect: ".length())).toList();
         assertThat(expected).isNotEmpty();
 
-        Run v = run("validate", file.toString());
-        assertThat(v.exit()).isEqualTo(1);
+        Run v = run("validate", "-i", file.toString());
+        assertThat(v.exit()).isEqualTo(PigstyCli.INVALID);
         assertThat(v.err().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(v.out() + v.err()).doesNotContain("Exception").doesNotContain("\tat ");
 
         Run p = run("plan", "pgsql", "pg-evil", "-i", file.toString());
-        assertThat(p.exit()).isEqualTo(1);
+        assertThat(p.exit()).isEqualTo(PigstyCli.INVALID);
         expected.forEach(e -> assertThat(p.err()).contains(e.substring("error: ".length())));
         assertThat(p.out() + p.err()).doesNotContain("Exception").doesNotContain("\tat ");
     }
