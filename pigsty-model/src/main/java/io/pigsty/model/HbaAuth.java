@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * Pigsty's closed vocabulary for an HBA rule's {@code auth} field (Pigsty's HBA docs, "Auth
- * Methods"), plus the two PostgreSQL password method names that map one to one. The validator and
+ * Methods": pwd, ssl, ssl-sha, ssl-md5, sha, cert, os/ident, peer, trust, deny/reject), plus the two
+ * PostgreSQL password method names that map one to one. The validator and
  * the renderer both read this one list, so an alias is either accepted by both or by neither.
  */
 public enum HbaAuth {
@@ -28,12 +29,16 @@ public enum HbaAuth {
     REJECT("reject"),
     /** {@code ident} (on the unix socket: {@code peer}; in PgBouncer: {@code peer}). */
     IDENT("ident"),
+    /** Pigsty's {@code os}: the OS user, as {@code ident} ({@code peer} on the unix socket and in PgBouncer). */
+    OS("os"),
     /** {@code peer}: the unix socket's OS user; needs {@code addr: local}. */
     PEER("peer"),
     /** {@code md5} regardless of {@code pg_pwd_enc}. */
     MD5("md5"),
     /** {@code scram-sha-256} regardless of {@code pg_pwd_enc}. */
-    SCRAM_SHA_256("scram-sha-256");
+    SCRAM_SHA_256("scram-sha-256"),
+    /** Pigsty's {@code sha}: {@code scram-sha-256} regardless of {@code pg_pwd_enc}. */
+    SHA("sha");
 
     private final String value;
 
@@ -67,6 +72,6 @@ public enum HbaAuth {
      * @return true when the method works on the unix socket only ({@code addr: local})
      */
     public boolean socketOnly(boolean pgbouncer) {
-        return this == PEER || (pgbouncer && this == IDENT);
+        return this == PEER || (pgbouncer && (this == IDENT || this == OS));
     }
 }

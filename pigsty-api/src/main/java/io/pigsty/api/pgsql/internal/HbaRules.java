@@ -155,12 +155,12 @@ public final class HbaRules {
         };
         String method = switch (auth) {
             case PWD, SSL -> pwd;
-            case SSL_SHA, SCRAM_SHA_256 -> "scram-sha-256";
+            case SSL_SHA, SCRAM_SHA_256, SHA -> "scram-sha-256";
             case SSL_MD5, MD5 -> "md5";
             case CERT -> "cert";
             case TRUST -> "trust";
             case DENY, REJECT -> "reject";
-            case IDENT -> ctx.pgbouncer() ? "peer" : "ident";
+            case IDENT, OS -> ctx.pgbouncer() ? "peer" : "ident";
             case PEER -> "peer";
         };
         if (auth.socketOnly(ctx.pgbouncer()) && !addr.equals("local")) {
