@@ -14,6 +14,8 @@ class MonitorRulesTest {
                       hosts: { 10.213.0.10: { infra_seq: 1 } }
                       vars:
                 %s
+                    etcd:
+                      hosts: { 10.213.0.10: { etcd_seq: 1 } }
                     pg-test:
                       hosts: { 10.213.0.11: { pg_seq: 1, pg_role: primary } }
                       vars: { pg_cluster: pg-test }
