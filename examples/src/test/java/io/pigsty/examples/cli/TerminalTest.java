@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * progress can be watched), so no host is needed.
  */
 class TerminalTest {
+    // the sandbox's pgsql plan, as `pigsty apply pgsql pg-test --dry-run` plans it (offline facts)
+    private static final int STEPS = io.pigsty.api.Pigsty.builder().inventory(io.pigsty.model.Inventory.sample("sandbox")).build()
+            .plan(io.pigsty.api.Playbook.pgsqlCreate("pg-test")).stepCount();
+
     private static final Pattern STATUS = Pattern.compile("pgsql pg-test {2}\\[([^\\]]*)\\] (\\d+)/(\\d+) steps {2}\\d+ hosts? busy {2}\\d\\d:\\d\\d");
     private final String socket = "pigsty-test-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -63,7 +67,7 @@ class TerminalTest {
                 onScreen++;
                 counts.add(Integer.parseInt(m.group(2)));
                 phases.add(m.group(1));
-                assertThat(m.group(3)).isEqualTo("162");
+                assertThat(m.group(3)).isEqualTo(String.valueOf(STEPS));
             }
             assertThat(onScreen).as("the progress line is redrawn in place, never stacked:\n%s", screen).isLessThanOrEqualTo(1);
             Thread.sleep(100);
@@ -76,7 +80,7 @@ class TerminalTest {
         assertThat(all).contains("[pg-replica] 10.213.0.12 10.213.0.13")
                 .containsPattern("HOST +OK +CHANGED +FAILED +SKIPPED +TIME")
                 .containsPattern("10\\.213\\.0\\.12 +\\d+ +\\d+ +0 +0 +\\d+\\.\\d s")
-                .contains("pgsql pg-test: 162/162 steps");
+                .contains("pgsql pg-test: " + STEPS + "/" + STEPS + " steps");
     }
 
     @Test
@@ -91,9 +95,9 @@ class TerminalTest {
         String end = waitFor(s -> s.contains("EXIT="), "the CLI to stop after Ctrl-C");
         String all = capture(true);
         assertThat(end).contains("EXIT=130");
-        assertThat(all).contains("interrupted (Ctrl-C): ").containsPattern("of 162 steps ran")
+        assertThat(all).contains("interrupted (Ctrl-C): ").containsPattern("of " + STEPS + " steps ran")
                 .containsPattern("HOST +OK +CHANGED +FAILED +SKIPPED +TIME");
-        assertThat(all).doesNotContain("162/162 steps");
+        assertThat(all).doesNotContain(STEPS + "/" + STEPS + " steps");
     }
 
     private void start(String args) throws Exception {

@@ -30,7 +30,6 @@ import java.util.regex.Pattern;
 public final class VersionRules {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Set<String> PLACEHOLDERS = Set.of("ip", "vip", "lo", "lan");
-    private static final Pattern CRON = Pattern.compile("(@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)\\s+\\S.*");
     private static final Pattern CRON_SYSTEM = Pattern.compile("(@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)\\s+[a-z_][a-z0-9_-]*\\s+\\S.*");
     private static final String MODE_HINT = "this SDK deploys vanilla PostgreSQL only (pg_mode: pgsql); remove pg_mode, or deploy this cluster with Pigsty itself";
 
@@ -72,7 +71,7 @@ public final class VersionRules {
                 out.add(error(where(inv, c, "pg_bin_dir"), "must be an absolute path ending in /bin (the default "
                         + PgLayout.defaultBinDir(major) + ", or a link such as /usr/pgsql/bin), got '" + bin + "'"));
             }
-            cron(out, where(inv, c, "pg_crontab"), r.get(Params.PG_CRONTAB), CRON, "minute hour day month weekday command");
+            // pg_crontab's lines are BackupRules' to check (one owner); node_crontab's have a user field
             cron(out, where(inv, c, "node_crontab"), r.get(Params.NODE_CRONTAB), CRON_SYSTEM,
                     "minute hour day month weekday user command");
             boolean declared = false;

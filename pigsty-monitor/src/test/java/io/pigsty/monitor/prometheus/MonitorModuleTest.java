@@ -81,28 +81,32 @@ class MonitorModuleTest {
     @Test
     void exportersRestartWhenTheirJarOrConfigChangesAndOnlyThen(@TempDir Path dir) throws Exception {
         Path jar = Files.write(dir.resolve("a.jar"), new byte[] {'P', 'K', 1});
-        DryRunExecutor dry = DryRunExecutor.builder().build();
-        ApplyResult first = withJar(SANDBOX, jar).plan(Playbook.pgsqlMonitor("pg-test")).apply(dry, PlanListener.NONE);
+        Path jar2 = Files.write(dir.resolve("b.jar"), new byte[] {'P', 'K', 2});
+        Inventory other = SANDBOX.toBuilder().var("pg_exporter_connect_timeout", 500).build();
+        var planA = withJar(SANDBOX, jar).plan(Playbook.pgsqlMonitor("pg-test"));
+        var planB = withJar(SANDBOX, jar2).plan(Playbook.pgsqlMonitor("pg-test"));
+        var planEnv = withJar(other, jar2).plan(Playbook.pgsqlMonitor("pg-test"));
+        // the strict dry run accepts what these plans' own steps do
+        DryRunExecutor dry = DryRunExecutor.builder().model(planA).model(planB).model(planEnv).build();
+        ApplyResult first = planA.apply(dry, PlanListener.NONE);
         assertThat(first.ok()).as(first.summary()).isTrue();
         assertThat(first.changedCount()).isPositive();
         assertThat(new String(dry.readFile(new Host("10.213.0.11", "x"), ExporterJar.REMOTE_PATH).orElseThrow()))
                 .isEqualTo("PK\u0001");
 
         dry.clearLog();
-        ApplyResult again = withJar(SANDBOX, jar).plan(Playbook.pgsqlMonitor("pg-test")).apply(dry, PlanListener.NONE);
+        ApplyResult again = planA.apply(dry, PlanListener.NONE);
         assertThat(again.changedSteps()).isEmpty();
         assertThat(restarts(dry)).isEmpty();
 
         dry.clearLog();
-        Path jar2 = Files.write(dir.resolve("b.jar"), new byte[] {'P', 'K', 2});
-        ApplyResult newJar = withJar(SANDBOX, jar2).plan(Playbook.pgsqlMonitor("pg-test")).apply(dry, PlanListener.NONE);
+        ApplyResult newJar = planB.apply(dry, PlanListener.NONE);
         assertThat(newJar.changedSteps()).allMatch(s -> s.contains("file:/usr/lib/pigsty/pg-exporter.jar"));
         assertThat(newJar.changedSteps()).hasSize(3);
         assertThat(restarts(dry)).hasSize(3 * 2).allMatch(r -> r.contains("pg_exporter") || r.contains("pgbouncer_exporter"));
 
         dry.clearLog();
-        Inventory other = SANDBOX.toBuilder().var("pg_exporter_connect_timeout", 500).build();
-        ApplyResult env = withJar(other, jar2).plan(Playbook.pgsqlMonitor("pg-test")).apply(dry, PlanListener.NONE);
+        ApplyResult env = planEnv.apply(dry, PlanListener.NONE);
         assertThat(env.changedSteps()).hasSize(3).allMatch(s -> s.contains("file:/etc/default/pg_exporter"));
         assertThat(restarts(dry)).hasSize(3).allMatch(r -> r.endsWith("try-restart pg_exporter"));
     }
@@ -140,7 +144,8 @@ class MonitorModuleTest {
         ExporterJar none = ExporterJar.locate(null, Map.of(), Path.of("/nonexistent"), java.util.Optional.empty());
         assertThat(none.isPresent()).isFalse();
         Pigsty p = Pigsty.builder().inventory(SANDBOX).module(new MonitorModule(none)).build();
-        ApplyResult r = p.plan(Playbook.pgsqlMonitor("pg-test")).apply(DryRunExecutor.builder().build(), PlanListener.NONE);
+        var plan = p.plan(Playbook.pgsqlMonitor("pg-test"));
+        ApplyResult r = plan.apply(DryRunExecutor.builder().model(plan).build(), PlanListener.NONE);
         assertThat(r.ok()).isFalse();
         assertThat(r.steps().stream().flatMap(s -> s.error().stream()).toList())
                 .anyMatch(e -> e.contains("pg-exporter.jar not found") && e.contains("-Dpigsty.exporter.jar"));
