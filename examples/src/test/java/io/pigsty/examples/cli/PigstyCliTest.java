@@ -282,6 +282,8 @@ class PigstyCliTest {
         Path inv = write("local.yml", """
                 all:
                   children:
+                    etcd:
+                      hosts: { 127.0.0.1: { etcd_seq: 1 } }
                     pg-x:
                       hosts:
                         127.0.0.1: { pg_seq: 1, pg_role: primary }
