@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  *       ({@code apt-get install} and its {@code dpkg-query} check), services ({@code systemctl
  *       enable/start} and {@code is-enabled/is-active}), {@code systemctl} reloads and restarts,
  *       {@code patroni --version} (from the installed package), and waits on a service's health
- *       endpoint (etcd {@code :2379}, Patroni {@code :8008}, the VIP), which succeed once the
+ *       endpoint (etcd {@code :2379}, Patroni {@code :8008}, the exporters {@code :9630}/{@code :9631}/{@code :9100},
+ *       the TSDB {@code :9090}/{@code :8428}, the VIP), which succeed once the
  *       model runs that service;</li>
  *   <li>the {@link Guarded} steps of the plans given to {@link Builder#model(Plan)}: their
  *       converging commands are accepted, and afterwards, with the step's files in place, each of
@@ -75,7 +76,10 @@ public final class DryRunExecutor implements Executor {
             "^systemctl (try-reload-or-restart|try-restart|reload-or-restart|reload|restart) (\\S+)$");
     private static final Pattern HEALTH_URL = Pattern.compile("https?://([0-9.]+|localhost):(\\d+)/");
     /** Health endpoints a wait may poll, by port: the unit that answers there. */
-    private static final Map<String, String> HEALTH_PORTS = Map.of("2379", "etcd", "8008", "patroni");
+    // Pigsty's default ports of the services a plan waits for, and the units that serve them
+    private static final Map<String, String> HEALTH_PORTS = Map.of("2379", "etcd", "8008", "patroni",
+            "9630", "pg_exporter", "9631", "pgbouncer_exporter", "9100", "prometheus-node-exporter",
+            "9090", "prometheus", "8428", "victoria-metrics");
 
     /** A guarded step of a modelled plan, on one host. */
     private record Guard(Guarded step, List<FileSpec> inputs) {
