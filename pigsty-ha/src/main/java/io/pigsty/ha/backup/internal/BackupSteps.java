@@ -241,8 +241,11 @@ public final class BackupSteps {
         return new Verify("backup:check", "pgbackrest check of " + stanza + " (WAL reaches the archive, repo writable)", c);
     }
 
-    /** A verification: check and apply both run it; apply fails with its output when it fails. */
-    static final class Verify implements Step {
+    /**
+     * A verification: check and apply both run it; apply fails with its output when it fails. Guarded
+     * with its command as what converges it, so the strict dry run passes it on a modelled host.
+     */
+    static final class Verify implements Step, io.pigsty.api.step.Guarded {
         private final String id;
         private final String description;
         private final Command command;
@@ -251,6 +254,16 @@ public final class BackupSteps {
             this.id = id;
             this.description = description;
             this.command = command;
+        }
+
+        @Override
+        public java.util.List<Probe> probes() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.List<Command> converging() {
+            return java.util.List.of(command);
         }
 
         @Override
