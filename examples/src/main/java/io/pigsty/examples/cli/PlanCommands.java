@@ -103,17 +103,20 @@ final class PlanCommands {
 
     /** {@code pigsty check PLAYBOOK [CLUSTER] [USER|DB]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Read-only: what the playbook would change on the hosts (diffs); changes nothing. "
-                    + "Exit 0 either way; --json says whether it is converged.")
+            description = {"Read-only: what the playbook would change on the hosts (diffs), after the preflight; "
+                    + "changes nothing.",
+                "Exit 0: converged, nothing to change; 4: changes pending (as terraform plan -detailed-exitcode); "
+                    + "1: the preflight found problems (apply would refuse) or a host failed; 2, 3: usage, inventory."})
     static final class Check extends PlaybookArgs {
         @Override
         int run() {
             PigstyCli cli = cli();
             try (Engine e = engine()) {
                 CheckReport r = e.check(playbook());
+                int code = exitCode(r);
                 if (cli.json) {
                     ObjectNode d = Out.doc("check").put("playbook", r.playbook()).put("converged", r.converged())
-                            .put("steps", r.entries().size());
+                            .put("steps", r.entries().size()).put("exit_code", code);
                     ArrayNode ch = d.putArray("changes");
                     r.changes().forEach(c -> ch.addObject().put("phase", c.phase()).put("host", c.host())
                             .put("step", c.stepId()).put("diff", c.change().orElse("")));
@@ -121,11 +124,27 @@ final class PlanCommands {
                     Out.print(cli, d);
                 } else {
                     cli.out.print(r.toText());
+                    long refused = preflightProblems(r);
                     cli.out.println(r.playbook() + ": " + (r.converged() ? "no changes (" + r.entries().size()
-                            + " steps converged)" : r.changes().size() + " of " + r.entries().size() + " steps would change"));
+                            + " steps converged)" : refused > 0 ? "the preflight refuses " + refused + " host(s); apply "
+                            + "would change nothing" : r.changes().size() + " of " + r.entries().size()
+                            + " steps would change"));
                 }
-                return PigstyCli.OK;
+                return code;
             }
+        }
+
+        /**
+         * @param r a check
+         * @return {@link PigstyCli#OK} converged, {@link PigstyCli#FAILED} when the preflight refuses a host,
+         *         else {@link PigstyCli#CHANGES}
+         */
+        static int exitCode(CheckReport r) {
+            return r.converged() ? PigstyCli.OK : preflightProblems(r) > 0 ? PigstyCli.FAILED : PigstyCli.CHANGES;
+        }
+
+        private static long preflightProblems(CheckReport r) {
+            return r.changes().stream().filter(c -> c.phase().equals(Plan.PREFLIGHT)).count();
         }
     }
 
