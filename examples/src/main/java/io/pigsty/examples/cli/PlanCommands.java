@@ -33,7 +33,21 @@ final class PlanCommands {
                 description = "The user (pgsql-user) or database (pgsql-db).")
         String arg;
 
-        Playbook playbook() {
+        /**
+         * @param e the engine (its inventory names the groups a {@code node} without one could mean)
+         * @return the playbook the arguments name
+         */
+        Playbook playbook(Engine e) {
+            if (playbook.equals("node") && cluster == null) {
+                List<String> groups = new java.util.ArrayList<>();
+                e.inventory().infra().ifPresent(g -> groups.add(g.name()));
+                e.inventory().etcd().ifPresent(g -> groups.add(g.name()));
+                e.inventory().clusters().forEach(c -> groups.add(c.name()));
+                e.inventory().nodeGroups().forEach(g -> groups.add(g.name()));
+                throw new PigstyCli.UsageError("node needs the cluster or group it prepares: one of " + String.join(", ", groups)
+                        + " (" + e.source() + "), e.g. pigsty " + spec.name() + " node " + (groups.isEmpty() ? "GROUP"
+                        : groups.get(groups.size() - 1)));
+            }
             return Playbooks.of(playbook, cluster, arg);
         }
     }
@@ -78,7 +92,7 @@ final class PlanCommands {
         int run() {
             PigstyCli cli = cli();
             try (Engine e = engine()) {
-                Plan plan = e.offlinePlan(playbook());
+                Plan plan = e.offlinePlan(playbook(e));
                 if (cli.json) {
                     ObjectNode rendered = (ObjectNode) read(plan.render().toJson());
                     ObjectNode d = Out.doc("plan");
@@ -112,7 +126,7 @@ final class PlanCommands {
         int run() {
             PigstyCli cli = cli();
             try (Engine e = engine()) {
-                CheckReport r = e.check(playbook());
+                CheckReport r = e.check(playbook(e));
                 int code = exitCode(r);
                 if (cli.json) {
                     ObjectNode d = Out.doc("check").put("playbook", r.playbook()).put("converged", r.converged())
@@ -159,7 +173,7 @@ final class PlanCommands {
         @Override
         int run() {
             try (Engine e = engine()) {
-                Playbook pb = confirmed(playbook(), yes);
+                Playbook pb = confirmed(playbook(e), yes);
                 return apply(e, List.of(e.plan(pb)));
             }
         }

@@ -143,6 +143,13 @@ class PigstyCliTest {
         assertThat(noUser.code()).isEqualTo(2);
         assertThat(noUser.err()).contains("pgsql-user CLUSTER USER");
 
+        for (String c : List.of("plan", "check", "apply")) {
+            Run noGroup = cli(c, "node", "--dry-run");
+            assertThat(noGroup.code()).as(c).isEqualTo(2);
+            assertThat(noGroup.err()).as(c).contains("pigsty: node needs the cluster or group it prepares: one of infra, etcd, "
+                    + "pg-meta, pg-test (sample:sandbox), e.g. pigsty " + c + " node pg-test").doesNotContain("\tat ");
+        }
+
         Run noFile = cli("validate", "-i", tmp.resolve("nope.yml").toString());
         assertThat(noFile.code()).isEqualTo(2);
         assertThat(noFile.err()).contains("--inventory").contains("nope.yml");
