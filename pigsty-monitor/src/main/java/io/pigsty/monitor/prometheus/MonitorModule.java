@@ -143,6 +143,15 @@ public final class MonitorModule implements PigstyModule {
         }
         Command[] restartAll = units.stream().map(u -> Command.of("systemctl", "try-restart", u.name()))
                 .toArray(Command[]::new);
+        // unit files first: try-restart of a unit systemd does not know fails ("Unit not found"), so the jar's and
+        // collectors' restarts on a first deployment need the units loaded (inactive: try-restart is a no-op)
+        for (ExporterUnits.Unit u : units) {
+            Command restart = Command.of("systemctl", "try-restart", u.name());
+            plan.add(PHASE, h, Steps.file(FileSpec.text(u.unitPath(), u.unitFile(), "0644", "root"),
+                    Command.of("systemctl", "daemon-reload"), restart));
+            plan.add(PHASE, h, Steps.file(new FileSpec(u.envPath(), u.envFile().getBytes(StandardCharsets.UTF_8), "0600",
+                    "root", "root", true), restart));
+        }
         plan.add(PHASE, h, Steps.directory("/usr/lib/pigsty", "0755", "root", "root"));
         plan.add(PHASE, h, new BlobStep(ExporterJar.REMOTE_PATH, jar, "0644", "root", List.of(restartAll)));
         plan.add(PHASE, h, Steps.directory(ExporterUnits.CONFIG_DIR, "0755", "root", "root"));
@@ -150,11 +159,6 @@ public final class MonitorModule implements PigstyModule {
             plan.add(PHASE, h, Steps.file(FileSpec.text(f.getKey(), f.getValue(), "0644", "root"), restartAll));
         }
         for (ExporterUnits.Unit u : units) {
-            Command restart = Command.of("systemctl", "try-restart", u.name());
-            plan.add(PHASE, h, Steps.file(new FileSpec(u.envPath(), u.envFile().getBytes(StandardCharsets.UTF_8), "0600",
-                    "root", "root", true), restart));
-            plan.add(PHASE, h, Steps.file(FileSpec.text(u.unitPath(), u.unitFile(), "0644", "root"),
-                    Command.of("systemctl", "daemon-reload"), restart));
             plan.add(PHASE, h, Steps.service(u.name(), true, true));
             plan.add(PHASE, h, Steps.waitFor("wait:" + u.name(), u.name() + " answers on :" + u.port(),
                     Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + u.port() + "/metrics").build(),
