@@ -184,6 +184,16 @@ public final class ExporterUnits {
 
     /** @return the bundled collector files as {@code /etc/pg_exporter/<file>} to content, in load order */
     public static SortedMap<String, String> collectorFiles() {
+        // every member's plan deploys them: read the bundled resources once (a copy, as before)
+        return new TreeMap<>(Bundled.FILES);
+    }
+
+    /** The bundled collector files, read once, on first use (class initialisation is thread-safe). */
+    private static final class Bundled {
+        static final SortedMap<String, String> FILES = java.util.Collections.unmodifiableSortedMap(read());
+    }
+
+    private static SortedMap<String, String> read() {
         SortedMap<String, String> out = new TreeMap<>();
         for (String f : CollectorSet.defaultFiles()) {
             try (InputStream in = CollectorSet.class.getClassLoader().getResourceAsStream(CollectorSet.RESOURCE_DIR + f)) {

@@ -137,6 +137,12 @@ public final class MonitorModule implements PigstyModule {
      * The exporter's files and units on one host: jar, collectors, one env file and unit per exporter,
      * restart commands tied to each file, then the services.
      */
+    /** The collector files as file specs, built once: immutable, and every member's plan deploys them. */
+    private static final class Collectors {
+        static final List<FileSpec> FILES = ExporterUnits.collectorFiles().entrySet().stream()
+                .map(f -> FileSpec.text(f.getKey(), f.getValue(), "0644", "root")).toList();
+    }
+
     static void exporterSteps(PlanBuilder plan, Host h, List<ExporterUnits.Unit> units, ExporterJar jar) {
         if (units.isEmpty()) {
             return;
@@ -155,8 +161,8 @@ public final class MonitorModule implements PigstyModule {
         plan.add(PHASE, h, Steps.directory("/usr/lib/pigsty", "0755", "root", "root"));
         plan.add(PHASE, h, new BlobStep(ExporterJar.REMOTE_PATH, jar, "0644", "root", List.of(restartAll)));
         plan.add(PHASE, h, Steps.directory(ExporterUnits.CONFIG_DIR, "0755", "root", "root"));
-        for (Map.Entry<String, String> f : ExporterUnits.collectorFiles().entrySet()) {
-            plan.add(PHASE, h, Steps.file(FileSpec.text(f.getKey(), f.getValue(), "0644", "root"), restartAll));
+        for (FileSpec f : Collectors.FILES) {
+            plan.add(PHASE, h, Steps.file(f, restartAll));
         }
         for (ExporterUnits.Unit u : units) {
             plan.add(PHASE, h, Steps.service(u.name(), true, true));
