@@ -67,9 +67,10 @@ final class PlanCommands {
                     d.set("warnings", violations(r.warnings()));
                     Out.print(cli, d);
                 } else {
-                    r.violations().forEach(v -> (v.severity() == Severity.ERROR ? cli.err : cli.out)
-                            .println(v.severity().name().toLowerCase() + ": " + v));
-                    cli.out.println(e.source() + ": " + (r.isValid() ? "valid (" + r.warnings().size() + " warnings)"
+                    // the lines, then their count, on one stream (stderr when invalid): never interleaved
+                    java.io.PrintStream to = r.isValid() ? cli.out : cli.err;
+                    r.violations().forEach(v -> to.println(v.severity().name().toLowerCase() + ": " + v));
+                    to.println(e.source() + ": " + (r.isValid() ? "valid (" + r.warnings().size() + " warnings)"
                             : r.errors().size() + " errors, " + r.warnings().size() + " warnings"));
                 }
                 return r.isValid() ? PigstyCli.OK : PigstyCli.INVALID;

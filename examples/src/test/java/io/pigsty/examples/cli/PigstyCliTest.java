@@ -180,6 +180,11 @@ class PigstyCliTest {
         Run human = cli("validate", "-i", bad.toString());
         assertThat(human.code()).isEqualTo(3);
         assertThat(human.err()).contains("all.children.pg-x.hosts.10.9.0.1.pg_role").doesNotContain("Exception");
+        // the lines, then their count, on the one stream: a terminal shows them in this order
+        List<String> lines = human.err().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).matches(".*bad.yml: \\d+ errors, \\d+ warnings");
+        assertThat(lines.subList(0, lines.size() - 1)).allMatch(l -> l.startsWith("error: ") || l.startsWith("warning: "));
+        assertThat(human.out()).isEmpty();
         Run json = cli("validate", "-i", bad.toString(), "--json");
         assertThat(json.code()).isEqualTo(3);
         JsonNode d = json.valid();
