@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * <ul>
  * <li>{@code pgsql} (and {@code pgsql-monitor <cluster>} for a cluster of the inventory): on every
  * member, {@code prometheus-node-exporter} (:9100), a JRE from Debian, our exporter jar
- * ({@link ExporterJar}), the collectors in {@code /etc/pg_exporter/} and the units
- * {@code pg_exporter} (:9630) and {@code pgbouncer_exporter} (:9631) ({@link ExporterUnits}); a unit
+ * ({@link ExporterJar}), the collectors in {@code /etc/pg_exporter/} and one unit, {@code pg_exporter},
+ * whose JVM serves PostgreSQL on :9630 and PgBouncer on :9631 ({@link ExporterUnits}; Pigsty's separate
+ * {@code pgbouncer_exporter} unit is stopped and disabled if an earlier deployment left it); the unit
  * restarts when its jar, environment, unit file or a collector file changed, and only then. On every
  * infra node, one file_sd file per member and job ({@code /etc/prometheus/targets/pgsql/pg-test-1.yml}),
  * plus the node's and the VIP's {@code ping} targets. HAProxy (:9101), Patroni (:8008) and etcd serve
@@ -149,6 +150,10 @@ public final class MonitorModule implements PigstyModule {
         }
         Command[] restartAll = units.stream().map(u -> Command.of("systemctl", "try-restart", u.name()))
                 .toArray(Command[]::new);
+        if (units.stream().anyMatch(u -> !u.name().equals(ExporterUnits.PGBOUNCER_UNIT) && u.ports().size() > 1)) {
+            // the one JVM takes over PgBouncer's port: a pgbouncer_exporter of an earlier deployment must let go of it
+            plan.add(PHASE, h, Steps.service(ExporterUnits.PGBOUNCER_UNIT, false, false));
+        }
         // unit files first: try-restart of a unit systemd does not know fails ("Unit not found"), so the jar's and
         // collectors' restarts on a first deployment need the units loaded (inactive: try-restart is a no-op)
         for (ExporterUnits.Unit u : units) {
@@ -169,6 +174,12 @@ public final class MonitorModule implements PigstyModule {
             plan.add(PHASE, h, Steps.waitFor("wait:" + u.name(), u.name() + " answers on :" + u.port(),
                     Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + u.port() + "/metrics").build(),
                     Duration.ofSeconds(60), Duration.ofSeconds(1)));
+            for (ExporterUnits.Extra x : u.extra()) {
+                plan.add(PHASE, h, Steps.waitFor("wait:" + u.name() + ":" + x.name(), u.name() + " answers for " + x.name()
+                                + " on :" + x.port(),
+                        Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + x.port() + "/metrics").build(),
+                        Duration.ofSeconds(60), Duration.ofSeconds(1)));
+            }
         }
     }
 
@@ -266,13 +277,20 @@ public final class MonitorModule implements PigstyModule {
             }
             gone.add(ins);
             Host h = ctx.host(c, i);
+            Set<String> units = new java.util.LinkedHashSet<>();
             for (ExporterUnits.Unit u : ExporterUnits.forMember(inv, c, i)) {
+                units.add(u.name());
+                if (u.ports().size() > 1) {
+                    units.add(ExporterUnits.PGBOUNCER_UNIT); // what an earlier, two-process deployment left
+                }
+            }
+            for (String name : units) {
+                String unitPath = "/etc/systemd/system/" + name + ".service";
                 // stopped first: the exporter of a member being removed would only report it down
-                plan.add("pg-remove", h, Steps.command("exporter-rm:" + u.name(), "stop and remove " + u.name(),
-                        Command.shell("! systemctl is-active --quiet " + u.name() + " && [ ! -e " + u.unitPath() + " ]")
-                                .build(),
-                        Command.shell("systemctl disable --now " + u.name() + " 2>/dev/null; rm -f " + u.unitPath() + " "
-                                + u.envPath() + " && systemctl daemon-reload").build()));
+                plan.add("pg-remove", h, Steps.command("exporter-rm:" + name, "stop and remove " + name,
+                        Command.shell("! systemctl is-active --quiet " + name + " && [ ! -e " + unitPath + " ]").build(),
+                        Command.shell("systemctl disable --now " + name + " 2>/dev/null; rm -f " + unitPath + " /etc/default/"
+                                + name + " && systemctl daemon-reload").build()));
             }
         }
         for (Node n : inv.infra().map(g -> g.nodes()).orElse(List.of())) {
