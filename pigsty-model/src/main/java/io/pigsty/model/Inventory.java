@@ -318,7 +318,14 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
             return this;
         }
 
-        /** @param p param @param v value @param <T> type @return this */
+        /**
+         * Sets a parameter.
+         *
+         * @param p   the parameter
+         * @param v   its value
+         * @param <T> its type
+         * @return this
+         */
         public <T> Builder set(Param<T> p, T v) {
             vars.set(p, v);
             return this;

@@ -117,7 +117,7 @@ public final class Validator {
                 continue;
             }
             try {
-                ((Param) p.get()).codec().decode(vars.raw(key).orElseThrow());
+                ((Param) p.get()).decode(vars.raw(key).orElseThrow());
             } catch (ConversionException e) {
                 badKeys.add(base + "." + key);
                 error(base + "." + key + e.subPath(), e.getMessage());
