@@ -101,6 +101,28 @@ class SshExecutorIT {
     }
 
     @Test
+    void putFile_binaryContent_isByteExact_andTheHostsSha256sumMatches(@TempDir Path dir) throws Exception {
+        // every byte value, then 1 MiB of pseudo-random bytes: much of it is not valid UTF-8
+        byte[] content = new byte[256 + (1 << 20)];
+        for (int i = 0; i < 256; i++) {
+            content[i] = (byte) i;
+        }
+        byte[] rest = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(rest);
+        System.arraycopy(rest, 0, content, 256, rest.length);
+        try (SshExecutor ssh = sshd.client().build()) {
+            String path = dir.resolve("pg-exporter.jar").toString();
+            ssh.putFile(HOST, new FileSpec(path, content, "0644", "root", "root", false));
+            assertThat(Files.readAllBytes(Path.of(path))).as("uploaded bytes").isEqualTo(content);
+            String want = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+            ExecResult sum = ssh.run(HOST, Command.of("sha256sum", "--", path));
+            assertThat(sum.stdout()).isEqualTo(want + "  " + path + "\n");
+            // readFile is for text (see Executor#readFile): binary does not survive it, hence the digest above
+            assertThat(ssh.readFile(HOST, path).orElseThrow()).isNotEqualTo(content);
+        }
+    }
+
+    @Test
     void rsaKey_andKeyInMemory() throws Exception {
         try (SshExecutor ssh = sshd.client().privateKey(sshd.rsaKey).build()) {
             assertThat(ssh.run(HOST, Command.of("true")).ok()).isTrue();

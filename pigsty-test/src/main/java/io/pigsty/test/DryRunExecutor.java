@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  *       model runs that service;</li>
  *   <li>the {@link Guarded} steps of the plans given to {@link Builder#model(Plan)}: their
  *       converging commands are accepted, and afterwards, with the step's files in place, each of
- *       their check commands prints its converged output (SQL applied, users created, scripts run);</li>
+ *       their check commands prints its converged output (SQL applied, users created, scripts run,
+ *       a binary's digest); a converging command the model knows already (a restart) converges them
+ *       too, and a guarded step without commands converges once its files are written;</li>
  * </ol>
  * Any other command fails the step: {@link #run} throws an {@link ExecException} naming the
  * masked command and how to answer it. Files written are remembered, so later checks see them.
@@ -102,6 +104,8 @@ public final class DryRunExecutor implements Executor {
     private final Map<String, HostState> hosts = new ConcurrentHashMap<>();
     private final Map<String, Map<String, List<Guard>>> converging;
     private final Map<String, Set<String>> probes;
+    /** Host -> path -> guards without converging commands that write that file. */
+    private final Map<String, Map<String, List<Guard>>> uploaded;
     private final List<Recorded> log = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> scriptedPackages;
     private final int cpu;
@@ -123,12 +127,18 @@ public final class DryRunExecutor implements Executor {
         b.files.forEach(f -> state(f.getKey()).files.put(f.getValue().path(), f.getValue()));
         Map<String, Map<String, List<Guard>>> conv = new ConcurrentHashMap<>();
         Map<String, Set<String>> pr = new ConcurrentHashMap<>();
+        Map<String, Map<String, List<Guard>>> up = new ConcurrentHashMap<>();
         for (Plan plan : b.plans) {
             for (Phase phase : plan.phases()) {
                 phase.steps().forEach((host, steps) -> {
                     for (Step s : steps) {
                         if (s instanceof Guarded g) {
                             Guard guard = new Guard(g, g.inputs());
+                            if (g.converging().isEmpty() && !g.inputs().isEmpty()) {
+                                // no command to run: the step converges once its files are written
+                                g.inputs().forEach(f -> up.computeIfAbsent(host.address(), k -> new ConcurrentHashMap<>())
+                                        .computeIfAbsent(f.path(), k -> new ArrayList<>()).add(guard));
+                            }
                             g.converging().forEach(c -> conv.computeIfAbsent(host.address(), k -> new ConcurrentHashMap<>())
                                     .computeIfAbsent(key(c), k -> new ArrayList<>()).add(guard));
                             g.probes().forEach(p -> pr.computeIfAbsent(host.address(), k -> ConcurrentHashMap.newKeySet())
@@ -140,6 +150,7 @@ public final class DryRunExecutor implements Executor {
         }
         this.converging = conv;
         this.probes = pr;
+        this.uploaded = up;
     }
 
     /** @return a builder */
@@ -178,7 +189,12 @@ public final class DryRunExecutor implements Executor {
         HostState st = state(host.address());
         synchronized (st) {
             Optional<ExecResult> r = builtIn(host, st, line);
-            if (r.isEmpty()) {
+            if (r.isPresent()) {
+                // a built-in command (a restart, a reload) may also be what converges a guarded step
+                if (r.get().ok()) {
+                    converge(host, st, key(command));
+                }
+            } else {
                 r = modelled(host, st, key(command));
             }
             return r.orElseThrow(() -> new ExecException(host, command.display(), null, "",
@@ -277,15 +293,7 @@ public final class DryRunExecutor implements Executor {
     }
 
     private Optional<ExecResult> modelled(Host host, HostState st, String key) {
-        List<Guard> guards = converging.getOrDefault(host.address(), Map.of()).getOrDefault(key, List.of());
-        if (!guards.isEmpty()) {
-            for (Guard g : guards) {
-                // a guard converges when its commands run with its own files in place
-                boolean inputsInPlace = g.inputs().stream().allMatch(f -> f.equals(st.files.get(f.path())));
-                if (inputsInPlace) {
-                    g.step().probes().forEach(p -> st.converged.put(key(p.command()), p.convergedOutput()));
-                }
-            }
+        if (converge(host, st, key)) {
             return ok("");
         }
         if (probes.getOrDefault(host.address(), Set.of()).contains(key)) {
@@ -294,6 +302,26 @@ public final class DryRunExecutor implements Executor {
                     : new ExecResult(0, out.isEmpty() ? "" : out + "\n", "", Duration.ZERO));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Converges the guards whose command this is: a guard converges when its commands run with its
+     * own files in place.
+     *
+     * @return whether the command converges any guard on the host
+     */
+    private boolean converge(Host host, HostState st, String key) {
+        List<Guard> guards = converging.getOrDefault(host.address(), Map.of()).getOrDefault(key, List.of());
+        for (Guard g : guards) {
+            convergeIfInPlace(st, g);
+        }
+        return !guards.isEmpty();
+    }
+
+    private static void convergeIfInPlace(HostState st, Guard g) {
+        if (g.inputs().stream().allMatch(f -> f.equals(st.files.get(f.path())))) {
+            g.step().probes().forEach(p -> st.converged.put(key(p.command()), p.convergedOutput()));
+        }
     }
 
     private static String unit(String u) {
@@ -326,6 +354,9 @@ public final class DryRunExecutor implements Executor {
         HostState st = state(host.address());
         synchronized (st) {
             st.files.put(file.path(), file);
+            for (Guard g : uploaded.getOrDefault(host.address(), Map.of()).getOrDefault(file.path(), List.of())) {
+                convergeIfInPlace(st, g);
+            }
         }
     }
 

@@ -32,7 +32,8 @@ public interface Executor extends AutoCloseable {
     ExecResult run(Host host, Command command);
 
     /**
-     * Writes a file atomically with its mode and owner, creating no parent directories.
+     * Writes a file atomically with its mode and owner, creating no parent directories. The
+     * content is written byte for byte, binary or text.
      *
      * @param host where
      * @param file what
@@ -41,7 +42,11 @@ public interface Executor extends AutoCloseable {
     void putFile(Host host, FileSpec file);
 
     /**
-     * Reads a whole file.
+     * Reads a whole text file (a configuration file, a script). Not for binary content: an
+     * implementation may carry the content as text (the SSH executor decodes it as UTF-8 and
+     * encodes it again), so bytes that are not valid UTF-8 do not come back as they were. A step
+     * that must compare a binary file asks the host for its digest instead (such as
+     * {@code sha256sum}, as a {@link io.pigsty.api.step.Guarded.Probe} the dry run can model).
      *
      * @param host where
      * @param path absolute path

@@ -5,16 +5,14 @@ import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.FileFacts;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.step.Check;
+import io.pigsty.api.step.Guarded;
 import io.pigsty.api.step.Outcome;
 import io.pigsty.api.step.Rendered;
 import io.pigsty.api.step.Step;
 import io.pigsty.api.step.StepContext;
 import io.pigsty.model.PigstyException;
 import io.pigsty.monitor.prometheus.ExporterJar;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,8 +20,13 @@ import java.util.Objects;
  * A binary file (the exporter jar) put on a host when its SHA-256, mode or owner differ, then the
  * given commands (a restart). Unlike {@code Steps.file} it renders a digest instead of the content,
  * so plans stay readable and small.
+ *
+ * <p>The content is compared through the host's {@code sha256sum}, not read back:
+ * {@code Executor.readFile} is for text (the SSH executor decodes it as UTF-8), so a jar read back
+ * never matched and every apply uploaded it again. The digest command is the step's {@link Guarded}
+ * probe, so the strict dry run answers it from what the plan uploaded, like any other step.
  */
-public final class BlobStep implements Step {
+public final class BlobStep implements Step, Guarded {
     private final String path;
     private final ExporterJar jar;
     private final String mode;
@@ -76,9 +79,7 @@ public final class BlobStep implements Step {
             return Check.change("create " + path + " (sha256 " + jar.sha256() + ")");
         }
         List<String> changes = new ArrayList<>();
-        String have = ctx.executor().simulated()
-                ? ctx.executor().readFile(ctx.host(), path).map(BlobStep::sha256).orElse("none")
-                : remoteSha256(ctx);
+        String have = remoteSha256(ctx);
         if (!have.equals(jar.sha256())) {
             changes.add(path + ": sha256 " + have + " -> " + jar.sha256());
         }
@@ -99,33 +100,51 @@ public final class BlobStep implements Step {
         if (check(ctx).isOk()) {
             return Outcome.OK;
         }
-        ctx.executor().putFile(ctx.host(), new FileSpec(path, jar.bytes(), mode, owner, owner, false));
+        ctx.executor().putFile(ctx.host(), spec());
         for (Command c : onChange) {
             ctx.runOk(c);
         }
         return Outcome.CHANGED;
     }
 
-    /*
-     * The digest is computed on the host: Executor.readFile is for text (the SSH executor decodes it as UTF-8),
-     * so a jar read back never matched and every apply uploaded it again. The dry run's model keeps the bytes
-     * it was given, so it answers through readFile.
-     */
+    /** The read-only digest command of the check; {@code --} so a path is never taken for an option. */
+    private Command digest() {
+        return Command.of("sha256sum", "--", path);
+    }
+
+    /** @return what {@code sha256sum} prints for the jar at {@link #path}: digest, two spaces, path */
+    private String digestLine() {
+        return jar.sha256() + "  " + path;
+    }
+
+    @Override
+    public List<Probe> probes() {
+        // without a jar there is nothing it could converge to: the check reports the missing jar
+        return jar.isPresent() ? List.of(new Probe(digest(), digestLine())) : List.of();
+    }
+
+    @Override
+    public List<Command> converging() {
+        return onChange;
+    }
+
+    @Override
+    public List<FileSpec> inputs() {
+        return jar.isPresent() ? List.of(spec()) : List.of();
+    }
+
+    private FileSpec spec() {
+        return new FileSpec(path, jar.bytes(), mode, owner, owner, false);
+    }
+
+    /** @return the host's digest of the file, or {@code none} when it cannot be read */
     private String remoteSha256(StepContext ctx) {
-        ExecResult r = ctx.run(Command.of("sha256sum", "--", path));
+        ExecResult r = ctx.run(digest());
         if (!r.ok()) {
             return "none";
         }
         String out = r.stdout().strip();
         int sp = out.indexOf(' ');
         return sp > 0 ? out.substring(0, sp) : out;
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
