@@ -16,4 +16,6 @@ module io.pigsty.monitor {
 
     provides io.pigsty.api.spi.PigstyModule with io.pigsty.monitor.prometheus.MonitorModule,
             io.pigsty.monitor.prometheus.InfraModule;
+    // the Prometheus keys' rules, in Inventory.validate()
+    provides io.pigsty.model.spi.InventoryRules with io.pigsty.monitor.prometheus.internal.MonitorInventoryRules;
 }

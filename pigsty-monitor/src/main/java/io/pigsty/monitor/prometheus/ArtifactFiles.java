@@ -32,8 +32,8 @@ public final class ArtifactFiles {
     /**
      * @param files relative path to content
      * @return the set
-     * @throws IllegalArgumentException when a path is absolute, empty, not normalised or leaves
-     *                                  the directory ({@code ..})
+     * @throws io.pigsty.model.InvalidValueException when a path is absolute, empty, not normalised or
+     *                                               leaves the directory ({@code ..})
      */
     public static ArtifactFiles of(Map<String, String> files) {
         SortedMap<String, String> copy = new TreeMap<>();
@@ -49,8 +49,8 @@ public final class ArtifactFiles {
         boolean bad = path.isEmpty() || path.startsWith("/") || path.endsWith("/") || path.contains("\\")
                 || Arrays.stream(path.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
         if (bad) {
-            throw new IllegalArgumentException("artifact path must be relative, normalised and inside the directory: '"
-                    + path + "'");
+            throw new io.pigsty.model.InvalidValueException("path", path,
+                    "an artifact path must be relative, normalised and inside the directory");
         }
     }
 
@@ -62,13 +62,13 @@ public final class ArtifactFiles {
     /**
      * @param other more files
      * @return a set with the files of both
-     * @throws IllegalArgumentException when both hold the same path
+     * @throws io.pigsty.model.InvalidValueException when both hold the same path
      */
     public ArtifactFiles plus(ArtifactFiles other) {
         SortedMap<String, String> all = new TreeMap<>(files);
         for (Map.Entry<String, String> e : other.files.entrySet()) {
             if (all.putIfAbsent(e.getKey(), e.getValue()) != null) {
-                throw new IllegalArgumentException("artifact " + e.getKey() + " is generated twice");
+                throw new io.pigsty.model.InvalidValueException("path", e.getKey(), "the artifact is generated twice");
             }
         }
         return new ArtifactFiles(all);

@@ -88,7 +88,8 @@ public final class ExporterJar {
             }
             if (explicit != null) {
                 // an explicit choice that does not exist is a mistake, not a reason to pick another jar
-                throw new IllegalArgumentException("the exporter jar named by " + explicit + " does not exist: " + p);
+                throw new io.pigsty.model.InvalidValueException(explicit, p.toString(), "the exporter jar named by " + explicit
+                        + " does not exist");
             }
         }
         return new ExporterJar(Optional.empty(), new byte[0], searched);

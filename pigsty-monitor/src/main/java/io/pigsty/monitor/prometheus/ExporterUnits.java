@@ -58,10 +58,11 @@ public final class ExporterUnits {
         public Extra {
             Objects.requireNonNull(url, "url");
             if (!Objects.requireNonNull(name, "name").matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("extra target name: '" + name + "' is not [A-Za-z0-9_.-]+");
+                throw new io.pigsty.model.InvalidValueException("name", name, "an extra target's name must match [A-Za-z0-9_.-]+");
             }
             if (!Objects.requireNonNull(urlEnv, "urlEnv").matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new IllegalArgumentException("extra target url env: '" + urlEnv + "' is not an environment variable name");
+                throw new io.pigsty.model.InvalidValueException("urlEnv", urlEnv, "an extra target's URL variable must be an "
+                        + "environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.pigsty.monitor.prometheus;
 
+import io.pigsty.model.InvalidValueException;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Params;
 import io.pigsty.model.Resolved;
+import io.pigsty.monitor.prometheus.internal.MonitorInventoryRules;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -36,22 +38,29 @@ public final class GrafanaArtifacts {
 
     private GrafanaArtifacts(Builder b) {
         Resolved g = b.inventory.resolveGlobal();
+        // every problem at once: the inventory's at their paths, the builder's options by name
+        MonitorInventoryRules.Problems problems = new MonitorInventoryRules.Problems();
         prometheusUrl = b.prometheusUrl != null ? b.prometheusUrl
                 : "http://" + g.get(Params.ADMIN_IP) + ":" + g.get(Params.PROMETHEUS_PORT);
         if (!prometheusUrl.matches("https?://[^\\s\"']+")) {
-            throw new IllegalArgumentException("prometheus url must be http(s)://host:port, got '" + prometheusUrl + "'");
+            // the default is built from admin_ip, the part of it a user can get wrong
+            problems.add(b.prometheusUrl == null, b.prometheusUrl == null ? Params.ADMIN_IP.name() : "prometheusUrl",
+                    "the Prometheus URL must be http(s)://host:port, got '" + prometheusUrl + "'");
         }
         dashboardsPath = b.dashboardsPath;
         if (!dashboardsPath.startsWith("/") || dashboardsPath.matches(".*[\\s\"'].*")) {
-            throw new IllegalArgumentException("dashboards path must be absolute without blanks or quotes, got '"
+            problems.add(false, "dashboardsPath", "must be an absolute path without blanks or quotes, got '"
                     + dashboardsPath + "'");
         }
         folder = b.folder;
         if (folder.isBlank() || folder.matches(".*[\"'\\n].*")) {
-            throw new IllegalArgumentException("folder must be a plain name, got '" + folder + "'");
+            problems.add(false, "folder", "must be a plain name, got '" + folder + "'");
         }
         // Grafana's minimum step should match the scrape interval, or short ranges show gaps
         timeInterval = g.get(Params.PROMETHEUS_SCRAPE_INTERVAL);
+        MonitorInventoryRules.durationProblem(timeInterval)
+                .ifPresent(r -> problems.add(true, Params.PROMETHEUS_SCRAPE_INTERVAL.name(), r));
+        problems.throwIfAny();
     }
 
     /**
@@ -83,11 +92,11 @@ public final class GrafanaArtifacts {
     /**
      * @param uid one of {@link #DASHBOARD_UIDS}
      * @return that dashboard's JSON
-     * @throws IllegalArgumentException for an unknown uid
+     * @throws InvalidValueException for an unknown uid
      */
     public static String dashboard(String uid) {
         if (!DASHBOARD_UIDS.contains(uid)) {
-            throw new IllegalArgumentException("no bundled dashboard '" + uid + "' (known: " + DASHBOARD_UIDS + ")");
+            throw new InvalidValueException("uid", uid, "no such bundled dashboard (known: " + DASHBOARD_UIDS + ")");
         }
         return PrometheusArtifacts.resource("dashboards/" + uid + ".json");
     }
@@ -191,7 +200,8 @@ public final class GrafanaArtifacts {
 
         /**
          * @return the artifacts
-         * @throws IllegalArgumentException for a malformed option
+         * @throws io.pigsty.model.ValidationException for a malformed value taken from the inventory (at its path)
+         * @throws InvalidValueException               for a malformed option given to this builder
          */
         public GrafanaArtifacts build() {
             return new GrafanaArtifacts(this);

@@ -37,7 +37,9 @@ public final class InfraArtifacts {
      * @return that node's files
      */
     public static InfraArtifacts of(Inventory inv, Node node) {
-        NodeGroup infra = inv.infra().orElseThrow(() -> new IllegalArgumentException("the inventory has no infra group"));
+        NodeGroup infra = inv.infra().orElseThrow(() -> new io.pigsty.model.ValidationException(List.of(
+                new io.pigsty.model.Violation("all.children.infra", "the inventory has no infra group: the INFRA "
+                        + "module (Prometheus, Grafana, Alertmanager) runs on it", io.pigsty.model.Severity.ERROR))));
         return new InfraArtifacts(inv.resolveNode(infra, Objects.requireNonNull(node)), node.ip(), PrometheusArtifacts.of(inv));
     }
 

@@ -13,6 +13,7 @@ import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
 import io.pigsty.model.Resolved;
+import io.pigsty.monitor.prometheus.internal.MonitorInventoryRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -71,8 +70,6 @@ public final class PrometheusArtifacts {
     /** The bundled rule files, by file name. */
     public static final List<String> RULE_FILES = List.of("pgsql.yml");
 
-    private static final Pattern DURATION = Pattern.compile(
-            "^(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?$");
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -103,33 +100,42 @@ public final class PrometheusArtifacts {
 
     private PrometheusArtifacts(Builder b) {
         Resolved g = b.inventory.resolveGlobal();
-        scrapeInterval = duration("scrape interval", b.scrapeInterval != null ? b.scrapeInterval
-                : g.get(Params.PROMETHEUS_SCRAPE_INTERVAL));
-        scrapeTimeout = duration("scrape timeout", b.scrapeTimeout != null ? b.scrapeTimeout
-                : g.get(Params.PROMETHEUS_SCRAPE_TIMEOUT));
-        evaluationInterval = duration("evaluation interval", b.evaluationInterval != null ? b.evaluationInterval
-                : scrapeInterval);
-        sdRefreshInterval = duration("file_sd refresh interval", b.sdRefreshInterval != null ? b.sdRefreshInterval
-                : g.raw("prometheus_sd_interval").map(String::valueOf).orElse("5s"));
+        // every problem at once: the inventory's at their paths, the builder's options by name
+        MonitorInventoryRules.Problems problems = new MonitorInventoryRules.Problems();
+        scrapeInterval = duration(problems, "scrapeInterval", b.scrapeInterval,
+                Params.PROMETHEUS_SCRAPE_INTERVAL.name(), g.get(Params.PROMETHEUS_SCRAPE_INTERVAL));
+        scrapeTimeout = duration(problems, "scrapeTimeout", b.scrapeTimeout,
+                Params.PROMETHEUS_SCRAPE_TIMEOUT.name(), g.get(Params.PROMETHEUS_SCRAPE_TIMEOUT));
+        evaluationInterval = b.evaluationInterval != null
+                ? duration(problems, "evaluationInterval", b.evaluationInterval, null, null) : scrapeInterval;
+        sdRefreshInterval = duration(problems, "sdRefreshInterval", b.sdRefreshInterval, "prometheus_sd_interval",
+                g.raw("prometheus_sd_interval").map(String::valueOf).orElse("5s"));
         // promtool check config rejects a timeout longer than the interval; say so up front
-        if (millis(scrapeTimeout) > millis(scrapeInterval)) {
-            throw new IllegalArgumentException("scrape timeout " + scrapeTimeout + " is longer than the scrape interval "
-                    + scrapeInterval);
+        if (MonitorInventoryRules.durationProblem(scrapeTimeout).isEmpty()
+                && MonitorInventoryRules.durationProblem(scrapeInterval).isEmpty()) {
+            MonitorInventoryRules.timeoutProblem(scrapeTimeout, scrapeInterval).ifPresent(r -> problems.add(
+                    b.scrapeTimeout == null && b.scrapeInterval == null,
+                    b.scrapeTimeout != null ? "scrapeTimeout" : b.scrapeInterval != null ? "scrapeInterval"
+                            : Params.PROMETHEUS_SCRAPE_TIMEOUT.name(), r));
         }
-        targetsDir = dir("targets dir", b.targetsDir != null ? b.targetsDir : g.get(Params.PROMETHEUS_SD_DIR));
-        rulesDir = dir("rules dir", b.rulesDir != null ? b.rulesDir : "/etc/prometheus/rules");
+        targetsDir = dir(problems, "targetsDir", b.targetsDir, Params.PROMETHEUS_SD_DIR.name(), g.get(Params.PROMETHEUS_SD_DIR));
+        rulesDir = dir(problems, "rulesDir", b.rulesDir, null, "/etc/prometheus/rules");
         alertmanagers = b.alertmanagers != null ? List.copyOf(b.alertmanagers) : defaultAlertmanagers(b.inventory);
         for (String a : alertmanagers) {
             if (!a.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d+")) {
-                throw new IllegalArgumentException("alertmanager must be host:port, got '" + a + "'");
+                // the default is built from the infra group's addresses, which the model checks: a bad one is an option
+                problems.add(false, "alertmanagers", "must be host:port, got '" + a + "'");
             }
         }
         remoteWrite = b.remoteWrite != null ? List.copyOf(b.remoteWrite) : g.get(Params.PROMETHEUS_REMOTE_WRITE);
-        for (String u : remoteWrite) {
+        for (int i = 0; i < remoteWrite.size(); i++) {
+            String u = remoteWrite.get(i);
             if (!u.matches("https?://[^\\s\"']+")) {
-                throw new IllegalArgumentException("remote write URL must be http(s)://..., got '" + u + "'");
+                problems.add(b.remoteWrite == null, b.remoteWrite == null ? Params.PROMETHEUS_REMOTE_WRITE.name() + "[" + i + "]"
+                        : "remoteWrite", "must be an http(s):// URL such as http://vm:8428/api/v1/write, got '" + u + "'");
             }
         }
+        problems.throwIfAny();
         blackboxPort = g.get(Params.BLACKBOX_PORT);
         victoria = b.victoria != null ? b.victoria : g.get(Params.VMETRICS_ENABLED);
         owner = new TreeMap<>();
@@ -320,37 +326,26 @@ public final class PrometheusArtifacts {
         return new ScrapeTarget(job, ins, host + ":" + port, labels);
     }
 
-    private static String duration(String what, String v) {
-        Objects.requireNonNull(v, what);
-        if (v.isEmpty() || !DURATION.matcher(v).matches()) {
-            throw new IllegalArgumentException(what + " must be a Prometheus duration such as 10s or 1m30s, got '"
-                    + v + "'");
-        }
+    /**
+     * @param option   the builder option's name
+     * @param given    the option's value, or null when not given
+     * @param key      the inventory key the default comes from (null: a fixed default)
+     * @param fallback the default
+     * @return the value used (checked into {@code problems})
+     */
+    private static String duration(MonitorInventoryRules.Problems problems, String option, String given, String key,
+            String fallback) {
+        String v = given != null ? given : fallback;
+        MonitorInventoryRules.durationProblem(v).ifPresent(r -> problems.add(given == null, given == null ? key : option, r));
         return v;
     }
 
-    private static long millis(String d) {
-        Matcher m = DURATION.matcher(d);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(d);
-        }
-        long[] unit = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000, 1};
-        long total = 0;
-        for (int i = 0; i < unit.length; i++) {
-            if (m.group(i + 1) != null) {
-                total += Long.parseLong(m.group(i + 1)) * unit[i];
-            }
-        }
-        return total;
-    }
-
-    private static String dir(String what, String v) {
-        Objects.requireNonNull(v, what);
-        String d = v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
-        if (d.isBlank() || d.contains("*")) {
-            throw new IllegalArgumentException(what + " must be a directory path without globs, got '" + v + "'");
-        }
-        return d;
+    private static String dir(MonitorInventoryRules.Problems problems, String option, String given, String key,
+            String fallback) {
+        String v = given != null ? given : fallback;
+        java.util.Optional<String> bad = MonitorInventoryRules.dirProblem(v);
+        bad.ifPresent(r -> problems.add(given == null, given == null ? key : option, r));
+        return bad.isPresent() || v.length() == 1 || !v.endsWith("/") ? v : v.substring(0, v.length() - 1);
     }
 
     /** @return global scrape interval, e.g. {@code 10s} */
@@ -710,8 +705,10 @@ public final class PrometheusArtifacts {
 
         /**
          * @return the artifacts
-         * @throws IllegalArgumentException when an option is malformed (durations, timeout longer
-         *                                  than the interval, globs in directories)
+         * @throws io.pigsty.model.ValidationException   when a value taken from the inventory is malformed
+         *                                               (every one, at its path: durations, a timeout longer
+         *                                               than the interval, globs in directories, remote write URLs)
+         * @throws io.pigsty.model.InvalidValueException when an option given to this builder is malformed
          */
         public PrometheusArtifacts build() {
             return new PrometheusArtifacts(this);

@@ -28,7 +28,7 @@ public record ScrapeTarget(ScrapeJob job, String ins, String address, SortedMap<
         Objects.requireNonNull(ins, "ins");
         Objects.requireNonNull(address, "address");
         if (ins.isBlank() || ins.contains("/")) {
-            throw new IllegalArgumentException("instance name must be a plain file name: '" + ins + "'");
+            throw new io.pigsty.model.InvalidValueException("ins", ins, "an instance name must be a plain file name");
         }
         labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     }

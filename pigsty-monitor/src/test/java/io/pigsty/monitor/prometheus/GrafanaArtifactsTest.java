@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pigsty.model.InvalidValueException;
 import io.pigsty.model.Inventory;
+import io.pigsty.model.ValidationException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -143,10 +145,22 @@ class GrafanaArtifactsTest {
         assertThat(g.writeTo(dir)).hasSize(6);
         assertThat(dir.resolve("dashboards/pgsql-instance.json")).hasContent(GrafanaArtifacts.dashboard("pgsql-instance"));
         assertThatThrownBy(() -> GrafanaArtifacts.builder(Inventory.sample("sandbox")).prometheusUrl("ftp://x").build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GrafanaArtifacts.builder(Inventory.sample("sandbox")).dashboardsPath("rel").build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GrafanaArtifacts.dashboard("nope")).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("prometheusUrl: the Prometheus URL must be http(s)://host:port, got 'ftp://x'");
+        assertThatThrownBy(() -> GrafanaArtifacts.builder(Inventory.sample("sandbox")).dashboardsPath("rel").folder("a\"b")
+                .build()).isInstanceOf(InvalidValueException.class)
+                .hasMessage("dashboardsPath: must be an absolute path without blanks or quotes, got 'rel'")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("folder: must be a plain name"));
+        assertThatThrownBy(() -> GrafanaArtifacts.dashboard("nope")).isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("uid: 'nope': no such bundled dashboard (known: [pgsql-overview");
+        // from the inventory: a ValidationException at the key's path
+        Inventory bad = Inventory.sample("sandbox").toBuilder().var("admin_ip", "10.0.0.1 x")
+                .var("prometheus_scrape_interval", "ten").build();
+        assertThatThrownBy(() -> GrafanaArtifacts.of(bad)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("all.vars.admin_ip: the Prometheus URL must be http(s)://host:port, got "
+                        + "'http://10.0.0.1 x:9090'")
+                .hasMessageContaining("all.vars.prometheus_scrape_interval: must be a Prometheus duration such as 10s or "
+                        + "1m30s, got 'ten'");
     }
 
     private static JsonNode byUid(String uid) throws Exception {

@@ -155,7 +155,7 @@ class MonitorModuleTest {
         assertThat(r.steps().stream().flatMap(s -> s.error().stream()).toList())
                 .anyMatch(e -> e.contains("pg-exporter.jar not found") && e.contains("-Dpigsty.exporter.jar"));
         assertThatThrownBy(() -> ExporterJar.locate("/nope/pg-exporter.jar", Map.of(), Path.of("/"),
-                java.util.Optional.empty()))
+                java.util.Optional.empty())).isInstanceOf(io.pigsty.model.InvalidValueException.class)
                 .hasMessageContaining("-Dpigsty.exporter.jar").hasMessageContaining("/nope/pg-exporter.jar");
     }
 

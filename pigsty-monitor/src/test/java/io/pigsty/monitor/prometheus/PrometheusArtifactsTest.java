@@ -7,9 +7,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pigsty.model.InvalidValueException;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
+import io.pigsty.model.ValidationException;
+import io.pigsty.model.Violation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -174,15 +177,51 @@ class PrometheusArtifactsTest {
     @Test
     void malformedOptionsAreRejectedWithTheReason() {
         assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).scrapeInterval("10 seconds").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scrape interval");
+                .isInstanceOf(InvalidValueException.class).hasMessage("scrapeInterval: must be a Prometheus duration "
+                        + "such as 10s or 1m30s, got '10 seconds'");
         assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).scrapeInterval("5s").scrapeTimeout("8s").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the scrape interval");
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("scrapeTimeout: scrape timeout 8s is longer than the scrape interval 5s");
         assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).targetsDir("/x/*").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targets dir");
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("targetsDir").hasMessageContaining("'/x/*'");
         assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).alertmanagers(List.of("nohost")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("alertmanagers")
+                .hasMessageContaining("host:port, got 'nohost'");
+        // several bad options: the first one thrown, the others attached
+        assertThatThrownBy(() -> PrometheusArtifacts.builder(sandbox).scrapeInterval("x").rulesDir("*").build())
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("scrapeInterval")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("rulesDir"));
         assertThat(PrometheusArtifacts.builder(sandbox).scrapeInterval("1m30s").scrapeTimeout("90s").build()
                 .scrapeTimeout()).isEqualTo("90s");
+    }
+
+    @Test
+    void malformedInventoryValues_areValidationErrors_atTheirPaths_allAtOnce() {
+        Inventory bad = sandbox.toBuilder().var("prometheus_scrape_interval", "10 s").var("prometheus_sd_dir", "/etc/*")
+                .var("prometheus_sd_interval", "soon").var("prometheus_remote_write", List.of("ftp://vm")).build();
+        assertThatThrownBy(() -> PrometheusArtifacts.of(bad)).isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).violations()).extracting(Violation::toString)
+                        .containsExactlyInAnyOrder(
+                                "all.vars.prometheus_scrape_interval: must be a Prometheus duration such as 10s or 1m30s,"
+                                        + " got '10 s'",
+                                "all.vars.prometheus_sd_interval: must be a Prometheus duration such as 10s or 1m30s,"
+                                        + " got 'soon'",
+                                "all.vars.prometheus_sd_dir: must be a directory path without globs, got '/etc/*'",
+                                "all.vars.prometheus_remote_write[0]: must be an http(s):// URL such as "
+                                        + "http://vm:8428/api/v1/write, got 'ftp://vm'"));
+        Inventory slow = sandbox.toBuilder().var("prometheus_scrape_interval", "5s").var("prometheus_scrape_timeout", "8s")
+                .build();
+        assertThatThrownBy(() -> PrometheusArtifacts.of(slow)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("all.vars.prometheus_scrape_timeout: scrape timeout 8s is longer than the scrape "
+                        + "interval 5s");
+        // the same rules are part of Inventory.validate(), so `pigsty validate` reports them before any plan
+        assertThat(bad.validate().errors()).extracting(Violation::toString)
+                .anyMatch(v -> v.startsWith("all.vars.prometheus_scrape_interval: must be a Prometheus duration"))
+                .anyMatch(v -> v.startsWith("all.vars.prometheus_sd_interval: "))
+                .anyMatch(v -> v.startsWith("all.vars.prometheus_sd_dir: "));
+        assertThat(slow.validate().errors()).extracting(Violation::toString)
+                .contains("all.vars.prometheus_scrape_timeout: scrape timeout 8s is longer than the scrape interval 5s");
+        assertThat(sandbox.validate().errors()).isEmpty();
     }
 
     @Test
@@ -244,10 +283,10 @@ class PrometheusArtifactsTest {
     void artifactPathsMustStayInsideTheDirectory() {
         for (String bad : List.of("/etc/passwd", "../x.yml", "a/../b.yml", "a//b.yml", "", "a/", "./a.yml")) {
             assertThatThrownBy(() -> ArtifactFiles.of(Map.of(bad, "x"))).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(InvalidValueException.class).hasMessageStartingWith("path: '" + bad + "': ");
         }
         assertThatThrownBy(() -> ArtifactFiles.of(Map.of("a.yml", "1")).plus(ArtifactFiles.of(Map.of("a.yml", "2"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                .isInstanceOf(InvalidValueException.class).hasMessage("path: 'a.yml': the artifact is generated twice");
     }
 
     private static List<String> fieldNames(JsonNode n) {
