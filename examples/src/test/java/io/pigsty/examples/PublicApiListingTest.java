@@ -41,7 +41,7 @@ class PublicApiListingTest {
         String text = listing();
         assertThat(text).as("exported modules found on the class path").contains("module io.pigsty.model",
                 "module io.pigsty.api", "module io.pigsty.test", "module io.pigsty.ssh",
-                "module io.pigsty.ha", "module io.pigsty.monitor", "module io.pigsty.sandbox");
+                "module io.pigsty.ha", "module io.pigsty.monitor", "module io.pigsty.sandbox", "module io.pigsty.pki");
         assertThat(text).as("no internal package is exported").doesNotContainPattern("(?m)^  exports \\S*\\.internal\\b");
         assertThat(text.lines().filter(l -> !l.startsWith("  provides ") && l.contains(".internal.")).toList())
                 .as("public signatures naming an internal type").isEmpty();
