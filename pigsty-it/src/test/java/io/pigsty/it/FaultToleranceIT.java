@@ -521,7 +521,7 @@ class FaultToleranceIT {
     void asyncMode_lossBoundedByRpo(Sandbox sb, Executor ex) throws Exception {
         syncExpected = false;
         OperationResult patched = OPS.patchConfig(DcsChange.rpo(1048576, PgTuning.OLTP));
-        assertThat(OPS.config().path("synchronous_mode").asBoolean()).as(patched.observations().toString()).isFalse();
+        assertThat(OPS.config().get("synchronous_mode")).as(patched.observations().toString()).isEqualTo(false);
         for (int k = 0; k < REPEAT; k++) {
             cycle(sb, ex, "kill -9 patroni+postgres on primary", "fast/async", false, KILL9_LEADER);
             cycle(sb, ex, "primary node crash", "fast/async", false, CRASH_LEADER);
@@ -536,7 +536,7 @@ class FaultToleranceIT {
         Inventory norm = INV.withCluster(new PgCluster(c.name(), c.vars().with(Params.PG_RTO, RtoMode.NORM)
                 .with(Params.PG_RPO, 1048576L), c.instances()));
         OperationResult r = OPS.patchConfig(ClusterOperations.rtoRpoChange(norm, "pg-test"));
-        assertThat(OPS.config().path("ttl").asInt()).as(r.observations().toString()).isEqualTo(30);
+        assertThat(OPS.config().get("ttl")).as(r.observations().toString()).isEqualTo(30);
         ApplyResult svc = apply(PIGSTY.withInventory(ScalePlans.withLiveRoles(norm, OPS.status())), Playbook.pgsqlSvc("pg-test"), ex);
         assertThat(svc.changedCount()).as("HAProxy timings change on every member").isGreaterThanOrEqualTo(3);
         for (int k = 0; k < REPEAT; k++) {

@@ -259,16 +259,16 @@ public final class ClusterOperations {
         long t0 = System.nanoTime();
         List<String> seen = new ArrayList<>();
         String any = anyApi(before);
-        client.patchConfig(any, change.toJson());
+        client.patchConfigJson(any, change.json());
         seen.add(at(t0) + "patched through " + any);
         for (MemberStatus m : before.members()) {
             if (!m.isHealthy()) {
                 continue;
             }
-            awaitTrue(op, m.name() + " serves the new config", () -> change.isAppliedIn(client.config(api(m.name()))), seen, t0);
+            awaitTrue(op, m.name() + " serves the new config", () -> change.appliedIn(client.configJson(api(m.name()))), seen, t0);
         }
         // members apply DCS parameters in their next HA loop; one loop_wait lets pending_restart show
-        int loopWait = client.config(any).path("loop_wait").asInt(10);
+        int loopWait = client.configJson(any).path("loop_wait").asInt(10);
         sleep(Duration.ofSeconds(loopWait + 1));
         ClusterStatus after = status();
         after.members().stream().filter(MemberStatus::pendingRestart)
@@ -287,9 +287,10 @@ public final class ClusterOperations {
     }
 
     /**
-     * @return the dynamic configuration as the cluster serves it
+     * @return the dynamic configuration as the cluster serves it, as an unmodifiable map
+     *         ({@code ttl}, {@code synchronous_mode}, {@code postgresql.parameters}, ...)
      */
-    public JsonNode config() {
+    public Map<String, Object> config() {
         return client.config(anyApi(status()));
     }
 
@@ -372,7 +373,7 @@ public final class ClusterOperations {
 
     private JsonNode config(ClusterStatus s) {
         try {
-            return client.config(anyApi(s));
+            return client.configJson(anyApi(s));
         } catch (PatroniException e) {
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
@@ -411,7 +412,7 @@ public final class ClusterOperations {
 
     private void awaitRestarted(String member, String startedBefore, List<String> seen, long t0) {
         awaitTrue("restart " + member, member + " runs with a new postmaster", () -> {
-            JsonNode j = client.member(api(member));
+            JsonNode j = client.memberJson(api(member));
             String st = j.path("state").asText();
             return (st.equals("running") || st.equals("streaming")) && !j.path("postmaster_start_time").asText("")
                     .equals(startedBefore);
@@ -421,7 +422,7 @@ public final class ClusterOperations {
     }
 
     private String startTime(String member) {
-        return client.member(api(member)).path("postmaster_start_time").asText("");
+        return client.memberJson(api(member)).path("postmaster_start_time").asText("");
     }
 
     private MemberStatus requireMember(String op, ClusterStatus s, String member) {

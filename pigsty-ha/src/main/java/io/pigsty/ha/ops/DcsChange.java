@@ -64,14 +64,22 @@ public final class DcsChange {
     }
 
     /**
-     * @param patch a JSON object in Patroni's {@code PATCH /config} form ({@code null} deletes a key)
+     * @param patch Patroni's {@code PATCH /config} form as maps, lists and scalars, e.g.
+     *              {@code Map.of("ttl", 20, "postgresql", Map.of("parameters", Map.of("work_mem", "64MB")))};
+     *              a {@code null} value (in a map that allows it) deletes the key
      * @return the change
+     * @throws io.pigsty.model.InvalidValueException when a value is not JSON (maps, lists, strings, numbers, booleans)
      */
-    public static DcsChange of(JsonNode patch) {
-        if (!patch.isObject()) {
-            throw new io.pigsty.model.InvalidValueException("patch", String.valueOf(patch.getNodeType()), "a DCS patch must be a JSON object");
+    public static DcsChange of(Map<String, ?> patch) {
+        Objects.requireNonNull(patch, "patch");
+        JsonNode n;
+        try {
+            n = JsonViews.tree(patch);
+        } catch (IllegalArgumentException e) {
+            throw new io.pigsty.model.InvalidValueException("patch", null, "a DCS patch holds maps, lists, strings, "
+                    + "numbers and booleans only: " + e.getMessage());
         }
-        return new DcsChange(((ObjectNode) patch).deepCopy());
+        return new DcsChange((ObjectNode) n);
     }
 
     /**
@@ -96,16 +104,26 @@ public final class DcsChange {
         }
     }
 
-    /** @return the patch as JSON (a copy) */
-    public JsonNode toJson() {
+    /** @return the patch as an unmodifiable map in Patroni's {@code PATCH /config} form */
+    public Map<String, Object> toMap() {
+        return JsonViews.map(patch);
+    }
+
+    /** @return the patch as JSON (a copy), for the client */
+    JsonNode json() {
         return patch.deepCopy();
     }
 
     /**
-     * @param config a dynamic configuration as {@code GET /config} returns it
+     * @param config a dynamic configuration as {@code GET /config} returns it ({@link ClusterOperations#config()})
      * @return true when every key of this change has its value in {@code config}
      */
-    public boolean isAppliedIn(JsonNode config) {
+    public boolean isAppliedIn(Map<String, ?> config) {
+        return appliedIn(JsonViews.tree(config));
+    }
+
+    /** The same, on the JSON the client read. */
+    boolean appliedIn(JsonNode config) {
         return contained(patch, config);
     }
 

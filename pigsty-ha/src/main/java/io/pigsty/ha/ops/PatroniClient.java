@@ -96,7 +96,11 @@ public final class PatroniClient {
      *         {@code postmaster_start_time}, {@code pending_restart}, xlog positions
      * @throws PatroniException when it does not answer
      */
-    public JsonNode member(String memberBaseUrl) {
+    public Map<String, Object> member(String memberBaseUrl) {
+        return JsonViews.map(memberJson(memberBaseUrl));
+    }
+
+    JsonNode memberJson(String memberBaseUrl) {
         return getJson(memberBaseUrl + "/patroni");
     }
 
@@ -180,9 +184,13 @@ public final class PatroniClient {
 
     /**
      * @param memberBaseUrl any member
-     * @return the dynamic (DCS) configuration
+     * @return the dynamic (DCS) configuration, as an unmodifiable map
      */
-    public JsonNode config(String memberBaseUrl) {
+    public Map<String, Object> config(String memberBaseUrl) {
+        return JsonViews.map(configJson(memberBaseUrl));
+    }
+
+    JsonNode configJson(String memberBaseUrl) {
         return getJson(memberBaseUrl + "/config");
     }
 
@@ -190,10 +198,14 @@ public final class PatroniClient {
      * Merges a patch into the dynamic configuration ({@code null} values delete keys).
      *
      * @param memberBaseUrl any member
-     * @param patch         JSON object, e.g. {@code {"ttl": 20, "postgresql": {"parameters": {...}}}}
-     * @return the configuration after the patch
+     * @param patch         the change, e.g. {@code DcsChange.rto(RtoMode.FAST)}
+     * @return the configuration after the patch, as an unmodifiable map
      */
-    public JsonNode patchConfig(String memberBaseUrl, JsonNode patch) {
+    public Map<String, Object> patchConfig(String memberBaseUrl, DcsChange patch) {
+        return JsonViews.map(patchConfigJson(memberBaseUrl, patch.json()));
+    }
+
+    JsonNode patchConfigJson(String memberBaseUrl, JsonNode patch) {
         String text = send("PATCH", memberBaseUrl + "/config", patch, true);
         try {
             return JSON.readTree(text);
@@ -209,7 +221,7 @@ public final class PatroniClient {
      * @param paused        true to pause
      */
     public void setPaused(String memberBaseUrl, boolean paused) {
-        patchConfig(memberBaseUrl, JSON.createObjectNode().put("pause", paused));
+        patchConfigJson(memberBaseUrl, JSON.createObjectNode().put("pause", paused));
     }
 
     private JsonNode getJson(String url) {

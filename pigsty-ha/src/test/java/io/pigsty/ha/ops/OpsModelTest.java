@@ -47,23 +47,23 @@ class OpsModelTest {
 
     @Test
     void dcsChange_rtoSetsTheModeTimings() {
-        JsonNode j = DcsChange.rto(RtoMode.FAST).toJson();
+        JsonNode j = DcsChange.rto(RtoMode.FAST).json();
         assertThat(j.path("ttl").asInt()).isEqualTo(20);
         assertThat(j.path("loop_wait").asInt()).isEqualTo(5);
         assertThat(j.path("retry_timeout").asInt()).isEqualTo(5);
         assertThat(j.path("primary_start_timeout").asInt()).isEqualTo(15);
-        assertThat(DcsChange.rto(RtoMode.WIDE).toJson().path("ttl").asInt()).isEqualTo(120);
+        assertThat(DcsChange.rto(RtoMode.WIDE).json().path("ttl").asInt()).isEqualTo(120);
     }
 
     @Test
     void dcsChange_rpoZeroIsSynchronous_critIsStrict() {
-        JsonNode zero = DcsChange.rpo(0, PgTuning.OLTP).toJson();
+        JsonNode zero = DcsChange.rpo(0, PgTuning.OLTP).json();
         assertThat(zero.path("synchronous_mode").asBoolean()).isTrue();
         assertThat(zero.path("synchronous_mode_strict").asBoolean()).isFalse();
-        JsonNode async = DcsChange.rpo(1048576, PgTuning.OLTP).toJson();
+        JsonNode async = DcsChange.rpo(1048576, PgTuning.OLTP).json();
         assertThat(async.path("synchronous_mode").asBoolean()).isFalse();
         assertThat(async.path("maximum_lag_on_failover").asLong()).isEqualTo(1048576);
-        JsonNode crit = DcsChange.rpo(1048576, PgTuning.CRIT).toJson();
+        JsonNode crit = DcsChange.rpo(1048576, PgTuning.CRIT).json();
         assertThat(crit.path("synchronous_mode_strict").asBoolean()).isTrue();
         assertThatThrownBy(() -> DcsChange.rpo(-1, PgTuning.OLTP)).hasMessageContaining("pg_rpo").hasMessageContaining("-1");
     }
@@ -74,20 +74,35 @@ class OpsModelTest {
         JsonNode served = JSON.readTree("""
                 {"ttl": 30, "loop_wait": 5, "retry_timeout": 10, "primary_start_timeout": 25, "synchronous_mode": false,
                  "postgresql": {"parameters": {"work_mem": "64MB", "max_connections": 100}}}""");
-        assertThat(c.isAppliedIn(served)).isTrue();
+        assertThat(c.appliedIn(served)).isTrue();
+        // the public form: maps as GET /config gives them through ClusterOperations.config()
+        assertThat(c.isAppliedIn(JSON.convertValue(served, Map.class))).isTrue();
         JsonNode old = JSON.readTree("""
                 {"ttl": 20, "loop_wait": 5, "retry_timeout": 5, "primary_start_timeout": 15,
                  "postgresql": {"parameters": {"work_mem": "64MB"}}}""");
-        assertThat(c.isAppliedIn(old)).isFalse();
-        assertThat(DcsChange.parameters(Map.of("work_mem", "64MB")).isAppliedIn(JSON.readTree("{}"))).isFalse();
-        assertThatThrownBy(() -> DcsChange.of(JSON.readTree("[1]"))).hasMessageContaining("JSON object");
+        assertThat(c.appliedIn(old)).isFalse();
+        assertThat(c.isAppliedIn(JSON.convertValue(old, Map.class))).isFalse();
+        assertThat(DcsChange.parameters(Map.of("work_mem", "64MB")).isAppliedIn(Map.of())).isFalse();
+        assertThatThrownBy(() -> DcsChange.of(Map.of("ttl", new Object()))).isInstanceOf(io.pigsty.model.InvalidValueException.class)
+                .hasMessageContaining("patch: a DCS patch holds maps, lists");
+        java.util.Map<String, Object> del = new java.util.HashMap<>();
+        del.put("postgresql", Map.of("parameters", Map.of("work_mem", "64MB")));
+        del.put("standby_cluster", null);
+        DcsChange fromMap = DcsChange.of(del);
+        assertThat(fromMap.json().path("standby_cluster").isNull()).as("null deletes the key in PATCH /config").isTrue();
+        assertThat(fromMap.isAppliedIn(Map.of("postgresql", Map.of("parameters", Map.of("work_mem", "64MB"))))).isTrue();
+        assertThat(fromMap.toMap()).containsEntry("postgresql", Map.of("parameters", Map.of("work_mem", "64MB")))
+                .containsKey("standby_cluster");
+        assertThatThrownBy(() -> fromMap.toMap().put("ttl", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((Map<String, Object>) fromMap.toMap().get("postgresql")).clear())
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void rtoRpoChange_followsTheInventory() {
         DcsChange c = ClusterOperations.rtoRpoChange(INV, "pg-test");
-        assertThat(c.toJson().path("ttl").asInt()).as("the sandbox sample runs pg_rto fast").isEqualTo(20);
-        assertThat(c.toJson().path("maximum_lag_on_failover").asLong()).isEqualTo(1048576);
+        assertThat(c.json().path("ttl").asInt()).as("the sandbox sample runs pg_rto fast").isEqualTo(20);
+        assertThat(c.json().path("maximum_lag_on_failover").asLong()).isEqualTo(1048576);
     }
 
     @Test
