@@ -90,7 +90,8 @@ public final class BackupModule implements PigstyModule {
                 pkgs.add("cron");
             }
             plan.add("pg-install", h, BackupSteps.packages(pkgs));
-            plan.add("pg-config", h, Steps.directory("/etc/pgbackrest", "0750", dbsu, dbsu));
+            // root's and world-traversable: a central repository host on the same node reads its own repo.conf (0600) here
+            plan.add("pg-config", h, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));
             plan.add("pg-config", h, Steps.directory(r.get(Params.PGBACKREST_LOG_DIR), "0750", dbsu, dbsu));
             plan.add("pg-config", h, Steps.directory(Backup.SPOOL, "0750", dbsu, dbsu));
             if (!repo.offHost() && repo.path().isPresent()) {
@@ -101,16 +102,20 @@ public final class BackupModule implements PigstyModule {
                     + ctx.host(c, i).name(), BackupFiles.memberSections(inv, c, i, cpu));
             // with credentials (cipher_pass, s3 keys) in it the file is owner-only and never shown; else Pigsty's 0640
             boolean secret = !repo.secrets().isEmpty() && central.isEmpty();
-            plan.add("pg-config", h, Steps.file(new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8),
-                    secret ? "0600" : "0640", dbsu, dbsu, secret)));
+            FileSpec confFile = new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8), secret ? "0600" : "0640", dbsu,
+                    dbsu, secret);
             if (central.isPresent()) {
                 plan.add("pg-config", h, BackupSteps.copyTls(repoHost(ctx, central.get()), i.ip(), dbsu, cr));
+                // the unit file before the configuration: a changed configuration restarts the TLS server, which
+                // reads it only at start, and try-restart of a unit systemd does not know yet fails
                 plan.add("pg-config", h, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + ".service",
                         serverUnit(ctx, "member " + ctx.host(c, i).name(), dbsu), "0644", "root"),
                         Command.of("systemctl", "daemon-reload"),
                         Command.shell("systemctl try-restart " + Backup.SERVER_UNIT).build()));
+                plan.add("pg-config", h, Steps.file(confFile, Command.shell("systemctl try-restart " + Backup.SERVER_UNIT).build()));
                 plan.add("pg-config", h, Steps.service(Backup.SERVER_UNIT, true, true));
             } else {
+                plan.add("pg-config", h, Steps.file(confFile));
                 plan.add("pg-config", h, Steps.file(FileSpec.text(Backup.BACKUP_SCRIPT,
                         BackupFiles.backupScript(ctx.templates(), r, c.name()), "0755", dbsu)));
             }
@@ -172,17 +177,20 @@ public final class BackupModule implements PigstyModule {
         }
         plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
         plan.add("pg-config", rh, Steps.directory(repo.path().orElse("/pg/backup"), "0750", Backup.REPO_USER, Backup.REPO_USER));
-        plan.add("pg-config", rh, Steps.directory(cr.get(Params.PGBACKREST_LOG_DIR), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        // 0755 root, as on a member: the infra node may be one, and each file inside carries its owner's mode
+        plan.add("pg-config", rh, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));
+        plan.add("pg-config", rh, Steps.directory(Backup.REPO_LOG_DIR, "0750", Backup.REPO_USER, Backup.REPO_USER));
         int cpu = (int) ctx.facts(rh).cpuCount();
         String conf = BackupFiles.render(ctx.templates(), "central pgBackRest repository on " + ip,
                 BackupFiles.repoHostSections(inv, ip, cpu));
-        plan.add("pg-config", rh, Steps.file(new FileSpec(Backup.REPO_CONF, conf.getBytes(StandardCharsets.UTF_8), "0600",
-                Backup.REPO_USER, Backup.REPO_USER, true), Command.shell("systemctl try-reload-or-restart "
-                + Backup.SERVER_UNIT + "-repo").build()));
+        // the unit file first: the configuration's change restarts the server, and systemd must know the unit by then
         plan.add("pg-config", rh, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + "-repo.service",
                 ctx.templates().render("systemd/pgbackrest-server.service.ftl", java.util.Map.of("role", "central repository",
                         "user", Backup.REPO_USER, "group", Backup.REPO_USER, "config", Backup.REPO_CONF)), "0644", "root"),
                 Command.of("systemctl", "daemon-reload")));
+        plan.add("pg-config", rh, Steps.file(new FileSpec(Backup.REPO_CONF, conf.getBytes(StandardCharsets.UTF_8), "0600",
+                Backup.REPO_USER, Backup.REPO_USER, true), Command.shell("systemctl try-reload-or-restart "
+                + Backup.SERVER_UNIT + "-repo").build()));
         plan.add("pg-config", rh, Steps.service(Backup.SERVER_UNIT + "-repo", true, true));
         List<String> cron = cr.get(Params.PG_CRONTAB).stream().filter(e -> e.contains("pg-backup")).toList();
         if (!cron.isEmpty()) {

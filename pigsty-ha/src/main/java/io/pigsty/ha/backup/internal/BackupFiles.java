@@ -182,7 +182,8 @@ public final class BackupFiles {
         g.add("start-fast=y");
         g.add("compress-type=zst");
         g.add("expire-auto=y");
-        g.add("log-path=" + firstR.get(Params.PGBACKREST_LOG_DIR));
+        g.add("log-path=" + Backup.REPO_LOG_DIR);
+        g.add("lock-path=" + Backup.REPO_LOCK_DIR);
         g.add("log-level-file=info");
         g.add("log-level-console=info");
         g.add("tls-server-address=" + host);
