@@ -176,7 +176,7 @@ public final class BackupModule implements PigstyModule {
             }
         }
         plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
-        plan.add("pg-config", rh, Steps.directory(repo.path().orElse("/pg/backup"), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        plan.add("pg-config", rh, Steps.directory(repo.path().orElse(BackupRepo.CENTRAL_PATH), "0750", Backup.REPO_USER, Backup.REPO_USER));
         // 0755 root, as on a member: the infra node may be one, and each file inside carries its owner's mode
         plan.add("pg-config", rh, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));
         plan.add("pg-config", rh, Steps.directory(Backup.REPO_LOG_DIR, "0750", Backup.REPO_USER, Backup.REPO_USER));

@@ -181,13 +181,13 @@ class BackupConfigTest {
         String member = files(plan, "10.213.0.12").get(Backup.CONF).text();
         assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\n")
                 .contains("repo1-host-cert-file=/etc/pgbackrest/tls/server.crt").contains("tls-server-address=10.213.0.12\n")
-                .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/pg/backup\n").doesNotContain("retention");
+                .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/var/lib/pgbackrest-repo\n").doesNotContain("retention");
         pgbackrestReads(member, "pg-test");
         Map<String, FileSpec> infra = files(plan, "10.213.0.10");
         String repo = infra.get(Backup.REPO_CONF).text();
         assertThat(repo).contains("[pg-test]\npg1-host=10.213.0.11\npg1-path=/pg/data")
                 .contains("pg2-host=10.213.0.12\n").contains("pg3-host=10.213.0.13\n").contains("pg3-host-type=tls\n")
-                .contains("repo1-path=/pg/backup\nrepo1-retention-full-type=count\nrepo1-retention-full=4\n")
+                .contains("repo1-path=/var/lib/pgbackrest-repo\nrepo1-retention-full-type=count\nrepo1-retention-full=4\n")
                 .contains("tls-server-address=10.213.0.10\n").contains("tls-server-auth=10.213.0.11=pg-test\n")
                 .contains("tls-server-auth=10.213.0.13=pg-test\n").contains("tls-server-cert-file=" + Backup.REPO_CERT);
         pgbackrestReads(repo, "pg-test");
