@@ -179,7 +179,7 @@ class BackupConfigTest {
         Plan plan = plan(sandbox("      pgbackrest_method: central\n      pg_crontab: ['00 01 * * * /pg/bin/pg-backup full']\n"),
                 Playbook.pgsqlCreate("pg-test"));
         String member = files(plan, "10.213.0.12").get(Backup.CONF).text();
-        assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\n")
+        assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\nrepo1-host-config=/etc/pgbackrest/repo.conf\n")
                 .contains("repo1-host-cert-file=/etc/pgbackrest/tls/server.crt").contains("tls-server-address=10.213.0.12\n")
                 .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/var/lib/pgbackrest-repo\n").doesNotContain("retention");
         pgbackrestReads(member, "pg-test");
