@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the new leader, and a real terminal (tmux) shows the progress line and the summary table.
  */
 @UsesSharedSandbox
-@Order(ItOrder.CHANGES)
+@Order(ItOrder.CHANGES + 10)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliSandboxIT {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -48,25 +48,54 @@ public final class BackupModule implements PigstyModule {
     @Override
     public void contribute(PlanContext ctx, PlanBuilder plan) {
         String pb = ctx.playbook().name();
-        if (!Set.of("pgsql", "pgsql-backup", "pgsql-pitr").contains(pb)) {
+        if (!Set.of("pgsql", "pgsql-backup", "pgsql-pitr", "pgsql-rm").contains(pb)) {
             return;
         }
         Inventory inv = ctx.inventory();
         PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
         Resolved cr = inv.resolve(c);
         if (!cr.get(Params.PGBACKREST_ENABLED)) {
-            if (!pb.equals("pgsql")) {
+            if (!pb.equals("pgsql") && !pb.equals("pgsql-rm")) {
                 throw new PigstyException(pb + ": pgbackrest_enabled is false for " + c.name() + ": it has no backups");
             }
             return;
         }
         switch (pb) {
             case "pgsql" -> create(ctx, plan, inv, c);
+            case "pgsql-rm" -> remove(ctx, plan, inv, c);
             case "pgsql-backup" -> backup(ctx, plan, inv, c, ctx.playbook().arg("type").flatMap(BackupType::parse)
                     .orElse(BackupType.INCR));
             default -> PitrPlan.contribute(ctx, plan, inv, c);
         }
     }
+
+    /**
+     * {@code pgsql-rm} of the whole cluster with {@code pg_rm_backup} (Pigsty's default): the stanza is
+     * deleted, after PostgreSQL has stopped, so a cluster created again under the same name (a new
+     * system identifier) starts with a stanza of its own instead of failing {@code pgbackrest check}.
+     * A member leaving a live cluster keeps the cluster's backups.
+     */
+    private void remove(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c) {
+        Resolved cr = inv.resolve(c);
+        if (ctx.playbook().arg("instance").isPresent() || !cr.get(Params.PG_RM_BACKUP)) {
+            return;
+        }
+        String stanza = Backup.stanza(c.name());
+        Optional<String> central = Backup.repoHost(inv, c);
+        if (central.isPresent()) {
+            plan.add(REMOVE_PHASE, repoHost(ctx, central.get()), BackupSteps.stanzaDelete(stanza, Backup.REPO_USER, Backup.REPO_CONF));
+            return;
+        }
+        BackupRepo repo = Backup.repo(cr);
+        // a posix repository on every member holds a stanza of its own; an off-host one (S3) is one stanza, from the primary
+        List<PgInstance> holders = repo.offHost() ? c.primary().map(List::of).orElse(List.of()) : c.instances();
+        for (PgInstance i : holders) {
+            plan.add(REMOVE_PHASE, ctx.host(c, i), BackupSteps.stanzaDelete(stanza, cr.get(Params.PG_DBSU), Backup.CONF));
+        }
+    }
+
+    /** Phase of the stanza's removal in {@code pgsql-rm}: after {@code pg-remove} has stopped every member. */
+    public static final String REMOVE_PHASE = "backup-remove";
 
     private static Host repoHost(PlanContext ctx, String ip) {
         return new Host(ip, "infra@" + ip); // the name MONITOR gives the infra node

@@ -269,4 +269,32 @@ class BackupConfigTest {
                 .hasMessageContaining("all.children.pg-test.vars.pgbackrest_repo.central.host: '10.213.0.99' is not an infra node [10.213.0.10]")
                 .hasMessageContaining("all.children.pg-test.vars.pgbackrest_repo.central.host_type: 'ssh': the central repository is reached over pgBackRest's TLS server only");
     }
+
+    /** Phase name and host address of every step with this id, in plan order. */
+    static java.util.List<String> where(Plan plan, String stepId) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Phase p : plan.phases()) {
+            p.steps().forEach((h, steps) -> steps.stream().filter(s -> s.id().equals(stepId))
+                    .forEach(s -> out.add(p.name() + " " + h.address())));
+        }
+        return out;
+    }
+
+    @Test
+    void pgsqlRm_deletesTheStanza_afterEveryMemberStopped_unlessPgRmBackupIsFalse() {
+        Plan central = plan(sandbox("      pgbackrest_method: central\n"), Playbook.pgsqlRemove("pg-test").allowLive());
+        assertThat(where(central, "backup:stanza-delete")).containsExactly("backup-remove 10.213.0.10");
+        java.util.List<String> phases = central.phases().stream().map(Phase::name).toList();
+        assertThat(phases.indexOf("backup-remove")).isGreaterThan(phases.indexOf("pg-remove"));
+        String cmd = central.render().toText();
+        assertThat(cmd).contains("--config=/etc/pgbackrest/repo.conf --stanza=pg-test stanza-delete --force");
+        // Pigsty's local repository: each member holds its own stanza
+        assertThat(where(plan(sandbox(""), Playbook.pgsqlRemove("pg-test").allowLive()), "backup:stanza-delete"))
+                .containsExactly("backup-remove 10.213.0.11", "backup-remove 10.213.0.12", "backup-remove 10.213.0.13");
+        assertThat(where(plan(sandbox("      pg_rm_backup: false\n"), Playbook.pgsqlRemove("pg-test").allowLive()),
+                "backup:stanza-delete")).isEmpty();
+        // a member leaving a live cluster keeps the cluster's backups
+        assertThat(where(plan(sandbox("      pgbackrest_method: central\n"), Playbook.pgsqlRemoveInstance("pg-test", "pg-test-3")),
+                "backup:stanza-delete")).isEmpty();
+    }
 }
