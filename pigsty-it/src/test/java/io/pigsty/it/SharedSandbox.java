@@ -28,8 +28,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The one deployed sandbox every IT class of this module shares: four systemd-nspawn nodes
- * ({@code 10.213.0.10}-{@code .13}) with {@code it-sandbox.yml} applied (node, etcd with three
+ * The one deployed sandbox every IT class of this module shares: six systemd-nspawn nodes
+ * ({@code 10.213.0.10}-{@code .15}, {@link #NODES}) with {@code it-sandbox.yml} applied to the first four (node, etcd with three
  * members, pg-meta, pg-test with {@code pg_rpo: 0} and {@code pg_rto: fast}). It is deployed
  * lazily by the first class that asks ({@link #get()}, or {@link SharedSandboxExtension} through
  * {@link UsesSharedSandbox}) and brought down once at the end of the JVM (the JUnit root store
@@ -39,6 +39,11 @@ import java.util.concurrent.Callable;
  * {@link ItOrder}); fault classes bring the cluster back to a healthy baseline before each test.
  */
 public final class SharedSandbox implements AutoCloseable {
+    /**
+     * Nodes of the sandbox: 10.213.0.10-.13 carry the inventory; .14 is the spare for the clone of
+     * {@link BackupIT} and .15 the spare for {@code PreflightSandboxIT}'s own cluster.
+     */
+    public static final int NODES = 6;
     /** The inventory file on the test classpath. */
     public static final String INVENTORY = "/it-sandbox.yml";
     /** Playbooks of the shared deployment, in order. */
@@ -109,7 +114,7 @@ public final class SharedSandbox implements AutoCloseable {
     private static SharedSandbox deploy() {
         long t0 = System.nanoTime();
         Inventory inv = loadInventory();
-        Sandbox sandbox = Sandbox.builder().nodes(4).progress(System.out::println).build().up();
+        Sandbox sandbox = Sandbox.builder().nodes(NODES).progress(System.out::println).build().up();
         SshExecutor ex = sandbox.executor();
         Pigsty pigsty = Pigsty.builder().inventory(inv).build();
         List<ApplyResult> results = new ArrayList<>();

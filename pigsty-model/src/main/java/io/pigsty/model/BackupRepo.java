@@ -25,6 +25,9 @@ public record BackupRepo(String name, Map<String, String> options, Map<String, S
     public static final Set<String> SECRET_OPTIONS = Set.of("cipher_pass", "s3_key", "s3_key_secret", "s3_token",
             "azure_key", "sftp_private_key_passphrase");
 
+    /** Path of the default {@code central} repository on the repository host. */
+    public static final String CENTRAL_PATH = "/var/lib/pgbackrest-repo";
+
     /** pgBackRest's repository storage types. */
     public enum Type {
         /** A file system path ({@code repo-type=posix}, pgBackRest's default). */
@@ -75,7 +78,9 @@ public record BackupRepo(String name, Map<String, String> options, Map<String, S
      * Pigsty's two repositories ({@code local}: posix on each member, 2 full backups kept;
      * {@code minio}: S3 on MinIO, AES-encrypted, 14 days) and this SDK's {@code central}: a posix
      * repository on the infra node reached over pgBackRest's TLS server, 4 full backups kept. The
-     * central repository's {@code host} is resolved to the infra node when it says {@code infra}.
+     * central repository's {@code host} is resolved to the infra node when it says {@code infra}; its
+     * path on that node, {@value #CENTRAL_PATH}, is apart from {@code /pg/backup}, which a member of a
+     * cluster on the infra node uses for its own {@code local} repository (as the {@code postgres} user).
      *
      * @return the default {@code pgbackrest_repo}
      */
@@ -92,7 +97,7 @@ public record BackupRepo(String name, Map<String, String> options, Map<String, S
                 .secret("cipher_pass", Secret.of("pgBackRest")).option("retention_full_type", "time")
                 .option("retention_full", "14").build());
         m.put("central", named("central").option("host", CENTRAL_HOST_INFRA).option("host_type", "tls")
-                .option("path", "/pg/backup").option("retention_full_type", "count").option("retention_full", "4").build());
+                .option("path", CENTRAL_PATH).option("retention_full_type", "count").option("retention_full", "4").build());
         return Collections.unmodifiableMap(m);
     }
 

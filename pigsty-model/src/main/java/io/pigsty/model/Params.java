@@ -387,6 +387,8 @@ public final class Params {
     public static final Param<Boolean> PG_CLONE_STANDBY = p("pg_clone_standby", Codec.BOOL, false, Scope.CLUSTER, "clone as standby cluster");
     /** pgbackrest_exporter port (Pigsty's). */
     public static final Param<Integer> PGBACKREST_EXPORTER_PORT = p("pgbackrest_exporter_port", Codec.INT, 9854, Scope.CLUSTER, "pgbackrest exporter port");
+    /** {@code pgsql-rm} of a whole cluster deletes its pgBackRest stanza too (Pigsty's default; false keeps the backups). */
+    public static final Param<Boolean> PG_RM_BACKUP = p("pg_rm_backup", Codec.BOOL, true, Scope.CLUSTER, "remove backups when removing");
 
     // ---- PKI (issue 15) ----
     private static final Codec<java.time.Duration> DAYS = Codec.simple("a number of days such as 7300d",

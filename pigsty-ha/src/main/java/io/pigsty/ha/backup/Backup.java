@@ -28,6 +28,13 @@ public final class Backup {
     /** systemd unit of pgBackRest's TLS server (central repository). */
     public static final String SERVER_UNIT = "pgbackrest-server";
 
+    /**
+     * Log directory of the central repository host: its own, since the infra node may also run a
+     * member whose pgBackRest (as {@code postgres}) logs to {@code pgbackrest_log_dir}.
+     */
+    public static final String REPO_LOG_DIR = "/var/log/pgbackrest-repo";
+    /** Lock directory of the central repository host, apart from a member's ({@code /tmp/pgbackrest}) for the same reason. */
+    public static final String REPO_LOCK_DIR = "/tmp/pgbackrest-repo";
     /** The central repository host's own configuration (apart from a member's, should the node also run PostgreSQL). */
     public static final String REPO_CONF = "/etc/pgbackrest/repo.conf";
     /** Directory of the TLS material on every host; the CA and issued certificates live here on the repository host. */

@@ -48,25 +48,54 @@ public final class BackupModule implements PigstyModule {
     @Override
     public void contribute(PlanContext ctx, PlanBuilder plan) {
         String pb = ctx.playbook().name();
-        if (!Set.of("pgsql", "pgsql-backup", "pgsql-pitr").contains(pb)) {
+        if (!Set.of("pgsql", "pgsql-backup", "pgsql-pitr", "pgsql-rm").contains(pb)) {
             return;
         }
         Inventory inv = ctx.inventory();
         PgCluster c = inv.requireCluster(ctx.playbook().requireCluster());
         Resolved cr = inv.resolve(c);
         if (!cr.get(Params.PGBACKREST_ENABLED)) {
-            if (!pb.equals("pgsql")) {
+            if (!pb.equals("pgsql") && !pb.equals("pgsql-rm")) {
                 throw new PigstyException(pb + ": pgbackrest_enabled is false for " + c.name() + ": it has no backups");
             }
             return;
         }
         switch (pb) {
             case "pgsql" -> create(ctx, plan, inv, c);
+            case "pgsql-rm" -> remove(ctx, plan, inv, c);
             case "pgsql-backup" -> backup(ctx, plan, inv, c, ctx.playbook().arg("type").flatMap(BackupType::parse)
                     .orElse(BackupType.INCR));
             default -> PitrPlan.contribute(ctx, plan, inv, c);
         }
     }
+
+    /**
+     * {@code pgsql-rm} of the whole cluster with {@code pg_rm_backup} (Pigsty's default): the stanza is
+     * deleted, after PostgreSQL has stopped, so a cluster created again under the same name (a new
+     * system identifier) starts with a stanza of its own instead of failing {@code pgbackrest check}.
+     * A member leaving a live cluster keeps the cluster's backups.
+     */
+    private void remove(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c) {
+        Resolved cr = inv.resolve(c);
+        if (ctx.playbook().arg("instance").isPresent() || !cr.get(Params.PG_RM_BACKUP)) {
+            return;
+        }
+        String stanza = Backup.stanza(c.name());
+        Optional<String> central = Backup.repoHost(inv, c);
+        if (central.isPresent()) {
+            plan.add(REMOVE_PHASE, repoHost(ctx, central.get()), BackupSteps.stanzaDelete(stanza, Backup.REPO_USER, Backup.REPO_CONF));
+            return;
+        }
+        BackupRepo repo = Backup.repo(cr);
+        // a posix repository on every member holds a stanza of its own; an off-host one (S3) is one stanza, from the primary
+        List<PgInstance> holders = repo.offHost() ? c.primary().map(List::of).orElse(List.of()) : c.instances();
+        for (PgInstance i : holders) {
+            plan.add(REMOVE_PHASE, ctx.host(c, i), BackupSteps.stanzaDelete(stanza, cr.get(Params.PG_DBSU), Backup.CONF));
+        }
+    }
+
+    /** Phase of the stanza's removal in {@code pgsql-rm}: after {@code pg-remove} has stopped every member. */
+    public static final String REMOVE_PHASE = "backup-remove";
 
     private static Host repoHost(PlanContext ctx, String ip) {
         return new Host(ip, "infra@" + ip); // the name MONITOR gives the infra node
@@ -90,7 +119,8 @@ public final class BackupModule implements PigstyModule {
                 pkgs.add("cron");
             }
             plan.add("pg-install", h, BackupSteps.packages(pkgs));
-            plan.add("pg-config", h, Steps.directory("/etc/pgbackrest", "0750", dbsu, dbsu));
+            // root's and world-traversable: a central repository host on the same node reads its own repo.conf (0600) here
+            plan.add("pg-config", h, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));
             plan.add("pg-config", h, Steps.directory(r.get(Params.PGBACKREST_LOG_DIR), "0750", dbsu, dbsu));
             plan.add("pg-config", h, Steps.directory(Backup.SPOOL, "0750", dbsu, dbsu));
             if (!repo.offHost() && repo.path().isPresent()) {
@@ -101,16 +131,20 @@ public final class BackupModule implements PigstyModule {
                     + ctx.host(c, i).name(), BackupFiles.memberSections(inv, c, i, cpu));
             // with credentials (cipher_pass, s3 keys) in it the file is owner-only and never shown; else Pigsty's 0640
             boolean secret = !repo.secrets().isEmpty() && central.isEmpty();
-            plan.add("pg-config", h, Steps.file(new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8),
-                    secret ? "0600" : "0640", dbsu, dbsu, secret)));
+            FileSpec confFile = new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8), secret ? "0600" : "0640", dbsu,
+                    dbsu, secret);
             if (central.isPresent()) {
                 plan.add("pg-config", h, BackupSteps.copyTls(repoHost(ctx, central.get()), i.ip(), dbsu, cr));
+                // the unit file before the configuration: a changed configuration restarts the TLS server, which
+                // reads it only at start, and try-restart of a unit systemd does not know yet fails
                 plan.add("pg-config", h, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + ".service",
                         serverUnit(ctx, "member " + ctx.host(c, i).name(), dbsu), "0644", "root"),
                         Command.of("systemctl", "daemon-reload"),
                         Command.shell("systemctl try-restart " + Backup.SERVER_UNIT).build()));
+                plan.add("pg-config", h, Steps.file(confFile, Command.shell("systemctl try-restart " + Backup.SERVER_UNIT).build()));
                 plan.add("pg-config", h, Steps.service(Backup.SERVER_UNIT, true, true));
             } else {
+                plan.add("pg-config", h, Steps.file(confFile));
                 plan.add("pg-config", h, Steps.file(FileSpec.text(Backup.BACKUP_SCRIPT,
                         BackupFiles.backupScript(ctx.templates(), r, c.name()), "0755", dbsu)));
             }
@@ -171,18 +205,21 @@ public final class BackupModule implements PigstyModule {
             }
         }
         plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
-        plan.add("pg-config", rh, Steps.directory(repo.path().orElse("/pg/backup"), "0750", Backup.REPO_USER, Backup.REPO_USER));
-        plan.add("pg-config", rh, Steps.directory(cr.get(Params.PGBACKREST_LOG_DIR), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        plan.add("pg-config", rh, Steps.directory(repo.path().orElse(BackupRepo.CENTRAL_PATH), "0750", Backup.REPO_USER, Backup.REPO_USER));
+        // 0755 root, as on a member: the infra node may be one, and each file inside carries its owner's mode
+        plan.add("pg-config", rh, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));
+        plan.add("pg-config", rh, Steps.directory(Backup.REPO_LOG_DIR, "0750", Backup.REPO_USER, Backup.REPO_USER));
         int cpu = (int) ctx.facts(rh).cpuCount();
         String conf = BackupFiles.render(ctx.templates(), "central pgBackRest repository on " + ip,
                 BackupFiles.repoHostSections(inv, ip, cpu));
-        plan.add("pg-config", rh, Steps.file(new FileSpec(Backup.REPO_CONF, conf.getBytes(StandardCharsets.UTF_8), "0600",
-                Backup.REPO_USER, Backup.REPO_USER, true), Command.shell("systemctl try-reload-or-restart "
-                + Backup.SERVER_UNIT + "-repo").build()));
+        // the unit file first: the configuration's change restarts the server, and systemd must know the unit by then
         plan.add("pg-config", rh, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + "-repo.service",
                 ctx.templates().render("systemd/pgbackrest-server.service.ftl", java.util.Map.of("role", "central repository",
                         "user", Backup.REPO_USER, "group", Backup.REPO_USER, "config", Backup.REPO_CONF)), "0644", "root"),
                 Command.of("systemctl", "daemon-reload")));
+        plan.add("pg-config", rh, Steps.file(new FileSpec(Backup.REPO_CONF, conf.getBytes(StandardCharsets.UTF_8), "0600",
+                Backup.REPO_USER, Backup.REPO_USER, true), Command.shell("systemctl try-reload-or-restart "
+                + Backup.SERVER_UNIT + "-repo").build()));
         plan.add("pg-config", rh, Steps.service(Backup.SERVER_UNIT + "-repo", true, true));
         List<String> cron = cr.get(Params.PG_CRONTAB).stream().filter(e -> e.contains("pg-backup")).toList();
         if (!cron.isEmpty()) {

@@ -179,15 +179,15 @@ class BackupConfigTest {
         Plan plan = plan(sandbox("      pgbackrest_method: central\n      pg_crontab: ['00 01 * * * /pg/bin/pg-backup full']\n"),
                 Playbook.pgsqlCreate("pg-test"));
         String member = files(plan, "10.213.0.12").get(Backup.CONF).text();
-        assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\n")
+        assertThat(member).contains("repo1-host=10.213.0.10\nrepo1-host-type=tls\nrepo1-host-port=8432\nrepo1-host-config=/etc/pgbackrest/repo.conf\n")
                 .contains("repo1-host-cert-file=/etc/pgbackrest/tls/server.crt").contains("tls-server-address=10.213.0.12\n")
-                .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/pg/backup\n").doesNotContain("retention");
+                .contains("tls-server-auth=10.213.0.10=pg-test\n").contains("repo1-path=/var/lib/pgbackrest-repo\n").doesNotContain("retention");
         pgbackrestReads(member, "pg-test");
         Map<String, FileSpec> infra = files(plan, "10.213.0.10");
         String repo = infra.get(Backup.REPO_CONF).text();
         assertThat(repo).contains("[pg-test]\npg1-host=10.213.0.11\npg1-path=/pg/data")
                 .contains("pg2-host=10.213.0.12\n").contains("pg3-host=10.213.0.13\n").contains("pg3-host-type=tls\n")
-                .contains("repo1-path=/pg/backup\nrepo1-retention-full-type=count\nrepo1-retention-full=4\n")
+                .contains("repo1-path=/var/lib/pgbackrest-repo\nrepo1-retention-full-type=count\nrepo1-retention-full=4\n")
                 .contains("tls-server-address=10.213.0.10\n").contains("tls-server-auth=10.213.0.11=pg-test\n")
                 .contains("tls-server-auth=10.213.0.13=pg-test\n").contains("tls-server-cert-file=" + Backup.REPO_CERT);
         pgbackrestReads(repo, "pg-test");
@@ -268,5 +268,33 @@ class BackupConfigTest {
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("all.children.pg-test.vars.pgbackrest_repo.central.host: '10.213.0.99' is not an infra node [10.213.0.10]")
                 .hasMessageContaining("all.children.pg-test.vars.pgbackrest_repo.central.host_type: 'ssh': the central repository is reached over pgBackRest's TLS server only");
+    }
+
+    /** Phase name and host address of every step with this id, in plan order. */
+    static java.util.List<String> where(Plan plan, String stepId) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Phase p : plan.phases()) {
+            p.steps().forEach((h, steps) -> steps.stream().filter(s -> s.id().equals(stepId))
+                    .forEach(s -> out.add(p.name() + " " + h.address())));
+        }
+        return out;
+    }
+
+    @Test
+    void pgsqlRm_deletesTheStanza_afterEveryMemberStopped_unlessPgRmBackupIsFalse() {
+        Plan central = plan(sandbox("      pgbackrest_method: central\n"), Playbook.pgsqlRemove("pg-test").allowLive());
+        assertThat(where(central, "backup:stanza-delete")).containsExactly("backup-remove 10.213.0.10");
+        java.util.List<String> phases = central.phases().stream().map(Phase::name).toList();
+        assertThat(phases.indexOf("backup-remove")).isGreaterThan(phases.indexOf("pg-remove"));
+        String cmd = central.render().toText();
+        assertThat(cmd).contains("--config=/etc/pgbackrest/repo.conf --stanza=pg-test stanza-delete --force");
+        // Pigsty's local repository: each member holds its own stanza
+        assertThat(where(plan(sandbox(""), Playbook.pgsqlRemove("pg-test").allowLive()), "backup:stanza-delete"))
+                .containsExactly("backup-remove 10.213.0.11", "backup-remove 10.213.0.12", "backup-remove 10.213.0.13");
+        assertThat(where(plan(sandbox("      pg_rm_backup: false\n"), Playbook.pgsqlRemove("pg-test").allowLive()),
+                "backup:stanza-delete")).isEmpty();
+        // a member leaving a live cluster keeps the cluster's backups
+        assertThat(where(plan(sandbox("      pgbackrest_method: central\n"), Playbook.pgsqlRemoveInstance("pg-test", "pg-test-3")),
+                "backup:stanza-delete")).isEmpty();
     }
 }

@@ -115,6 +115,9 @@ public final class BackupFiles {
             g.add("repo1-host=" + host);
             g.add("repo1-host-type=tls");
             g.add("repo1-host-port=" + r.get(Params.PGBACKREST_TLS_PORT));
+            // the remote process on the repository host reads this file, not the default pgbackrest.conf: that one
+            // belongs to a member should the infra node also run PostgreSQL (postgres's, 0640)
+            g.add("repo1-host-config=" + Backup.REPO_CONF);
             g.addAll(tlsClient(r, "repo1-host"));
             // the member's own TLS server: the repository host connects to it to back up and to check
             g.add("tls-server-address=" + i.ip());
@@ -182,7 +185,8 @@ public final class BackupFiles {
         g.add("start-fast=y");
         g.add("compress-type=zst");
         g.add("expire-auto=y");
-        g.add("log-path=" + firstR.get(Params.PGBACKREST_LOG_DIR));
+        g.add("log-path=" + Backup.REPO_LOG_DIR);
+        g.add("lock-path=" + Backup.REPO_LOCK_DIR);
         g.add("log-level-file=info");
         g.add("log-level-console=info");
         g.add("tls-server-address=" + host);

@@ -230,6 +230,25 @@ public final class BackupSteps {
     }
 
     /**
+     * Deletes a stanza (its backups and archived WAL): {@code stop}, {@code stanza-delete --force}
+     * (PostgreSQL is stopped by then, or on another host), {@code start}. Converged when
+     * {@code info} reports the stanza missing (status code 1).
+     *
+     * @param stanza stanza
+     * @param user   OS user that owns the repository
+     * @param conf   configuration
+     * @return the step
+     */
+    public static Step stanzaDelete(String stanza, String user, String conf) {
+        String pb = pgbackrest(conf, stanza);
+        Command missing = Command.shell(pb + " --output=json info | grep -q '\"status\":{\"code\":1,'").user(user)
+                .timeout(Duration.ofMinutes(2)).build();
+        Command delete = Command.shell(pb + " stop; " + pb + " stanza-delete --force; rc=$?; " + pb + " start; exit $rc").user(user)
+                .timeout(Duration.ofMinutes(10)).build();
+        return Steps.command("backup:stanza-delete", "pgBackRest stanza " + stanza + " deleted (pg_rm_backup)", missing, delete);
+    }
+
+    /**
      * @param stanza stanza
      * @param user   OS user
      * @param conf   configuration
