@@ -349,9 +349,14 @@ public final class Params {
     public static final Param<Boolean> BLACKBOX_ENABLED = p("blackbox_enabled", Codec.BOOL, true, Scope.GLOBAL, "enable blackbox exporter");
     /** Blackbox exporter port. */
     public static final Param<Integer> BLACKBOX_PORT = p("blackbox_port", Codec.INT, 9115, Scope.GLOBAL, "blackbox exporter port");
-    /** JVM options of the exporter units (the heap and GC settings that keep one exporter small). */
+    /**
+     * JVM options of the exporter units (the heap and GC settings that keep one exporter small, chosen by
+     * pigsty-monitor's ExporterBenchmark on the rendered unit); a member with thousands of tables may need a
+     * larger {@code -Xmx}: the JVM exits on OutOfMemoryError and systemd restarts it, so raise it here.
+     */
     public static final Param<String> PG_EXPORTER_JVM_OPTIONS = p("pg_exporter_jvm_options", Codec.STRING,
-            "-Xmx24m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m",
+            "-Xms8m -Xmx16m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m"
+                    + " -XX:MaxMetaspaceSize=48m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError",
             Scope.CLUSTER, "exporter JVM options");
 
     // ---- backup (issue 14) ----

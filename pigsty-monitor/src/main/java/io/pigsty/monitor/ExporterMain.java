@@ -93,6 +93,7 @@ public final class ExporterMain {
             "  -c, --config PATH              collector YAML file or directory [PG_EXPORTER_CONFIG]; default: the first of",
             "                                 ./pg_exporter.yml, /etc/pg_exporter.yml, /etc/pg_exporter, else the shipped set",
             "      --web.listen-address ADDR  [host]:port to listen on (default :9630; alias --listen)",
+            "                                 [PG_EXPORTER_LISTEN_ADDRESS, as pg_exporter before v1]",
             "  -P, --web.telemetry-path PATH  metrics path (default /metrics) [PG_EXPORTER_TELEMETRY_PATH]",
             "  -l, --label k=v,k2=v2          constant labels added to every series [PG_EXPORTER_LABEL]",
             "  -t, --tag a,b                  exporter tags, matched against collector tags [PG_EXPORTER_TAG]",
@@ -225,6 +226,12 @@ public final class ExporterMain {
         envString(env, "PG_EXPORTER_INCLUDE_DATABASE", seen, "--include-database", v -> o.include = split(v));
         envString(env, "PG_EXPORTER_NAMESPACE", seen, "--namespace", v -> o.namespace = v.isBlank() ? null : v.strip());
         envString(env, "PG_EXPORTER_TELEMETRY_PATH", seen, "--web.telemetry-path", v -> o.telemetryPath = v);
+        // pg_exporter before v1 read the listen address from this variable (v1's exporter-toolkit flag has none)
+        String listenEnv = env.getOrDefault("PG_EXPORTER_LISTEN_ADDRESS", "").strip();
+        boolean listenFromEnv = !listenEnv.isEmpty() && !seen.contains("--listen") && !seen.contains("--web.listen-address");
+        if (listenFromEnv) {
+            o.listen = listenEnv;
+        }
         envString(env, "PG_EXPORTER_CONNECT_TIMEOUT", seen, "--connect-timeout",
                 v -> o.connectTimeoutMs = millis(v, "PG_EXPORTER_CONNECT_TIMEOUT", problems));
         envBool(env, "PG_EXPORTER_AUTO_DISCOVERY", seen, "--auto-discovery", b -> o.autoDiscovery = b, problems);
@@ -241,7 +248,8 @@ public final class ExporterMain {
             try {
                 listenAddress(o.listen);
             } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
+                // name where the address came from: the flag, or pg_exporter's older environment variable
+                problems.add(listenFromEnv ? e.getMessage().replace("--listen:", "PG_EXPORTER_LISTEN_ADDRESS:") : e.getMessage());
             }
             String pathProblem = Exporter.telemetryPathProblem(o.telemetryPath);
             if (pathProblem != null) {
@@ -250,7 +258,7 @@ public final class ExporterMain {
             if (o.targetsFile != null) {
                 readTargetsFile(Path.of(o.targetsFile), o, env, problems);
             }
-            boolean listenGiven = seen.contains("--web.listen-address") || seen.contains("--listen");
+            boolean listenGiven = seen.contains("--web.listen-address") || seen.contains("--listen") || listenFromEnv;
             if (!o.targets.isEmpty() && listenGiven) {
                 // pg_exporter's own target (--url / PG_EXPORTER_URL on --web.listen-address) plus the extra ones:
                 // how one JVM serves PostgreSQL on :9630 and PgBouncer on :9631 for a systemd unit

@@ -164,6 +164,16 @@ class PgExporterFlagsTest {
         // the older spelling of the listen flag still works
         assertThat(ExporterMain.targets(parse(env, "--listen", ":9630", "--target",
                 "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631"))).hasSize(2);
+        // pg_exporter's older environment variable for the listen address; the flag wins over it
+        Map<String, String> withListen = new java.util.HashMap<>(env);
+        withListen.put("PG_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:19630");
+        assertThat(parse(withListen).listen).isEqualTo("127.0.0.1:19630");
+        assertThat(parse(withListen, "--web.listen-address=:9630").listen).isEqualTo(":9630");
+        assertThat(parse(withListen, "--listen", ":9632").listen).isEqualTo(":9632");
+        assertThat(ExporterMain.targets(parse(withListen, "--target", "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,"
+                + "listen=:9631"))).extracting(t -> t.listen).containsExactly("127.0.0.1:19630", ":9631");
+        withListen.put("PG_EXPORTER_LISTEN_ADDRESS", "nohost:port");
+        assertThatThrownBy(() -> parse(withListen)).hasMessageContaining("PG_EXPORTER_LISTEN_ADDRESS: bad port in 'nohost:port'");
         // without --web.listen-address the explicit targets are all there is, as before
         assertThat(ExporterMain.targets(parse(env, "--target", "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631")))
                 .extracting(t -> t.name).containsExactly("pgbouncer");

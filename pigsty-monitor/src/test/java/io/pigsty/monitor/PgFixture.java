@@ -231,6 +231,22 @@ public final class PgFixture implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts a process with exactly this environment (nothing inherited), as systemd starts a unit.
+     *
+     * @param cmd argv @param log output file @param env the whole environment
+     * @return the process, stopped on close
+     * @throws IOException when it cannot start
+     */
+    public Process spawnExactEnv(List<String> cmd, Path log, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
     /** @return the fixture's temp directory */
     public Path dir() {
         return dir;

@@ -39,6 +39,8 @@ public final class ExporterUnits {
     public static final String LISTEN_FLAG = "--web.listen-address";
     /** The environment variable holding the URL of a member's PgBouncer, in the {@code pg_exporter} env file. */
     public static final String PGBOUNCER_URL_ENV = "PGBOUNCER_EXPORTER_URL";
+    /** The unit's {@code Environment=}: fewer glibc malloc arenas for the exporter's JVM. */
+    static final String MALLOC_ENV = "MALLOC_ARENA_MAX=2";
     /** Pigsty's name of the PgBouncer exporter unit: used when only PgBouncer is exported, and retired otherwise. */
     public static final String PGBOUNCER_UNIT = "pgbouncer_exporter";
 
@@ -146,6 +148,9 @@ public final class ExporterUnits {
                     + "Type=simple\n"
                     + "User=prometheus\n"
                     + "Group=prometheus\n"
+                    // glibc gives threads that allocate at once malloc arenas of their own (up to 8 per core); two
+                    // keep the JVM's native heap smaller (about 1 MiB less RSS in ExporterBenchmark)
+                    + "Environment=" + MALLOC_ENV + "\n"
                     + "EnvironmentFile=" + envPath() + "\n"
                     + "ExecStart=" + execStart() + "\n"
                     + "ExecReload=/bin/kill -HUP $MAINPID\n"

@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * member, {@code prometheus-node-exporter} (:9100), a JRE from Debian, our exporter jar
  * ({@link ExporterJar}), the collectors in {@code /etc/pg_exporter/} and one unit, {@code pg_exporter},
  * whose JVM serves PostgreSQL on :9630 and PgBouncer on :9631 ({@link ExporterUnits}; Pigsty's separate
- * {@code pgbouncer_exporter} unit is stopped and disabled if an earlier deployment left it); the unit
+ * {@code pgbouncer_exporter} unit is stopped, disabled and its files removed if an earlier deployment left it); the unit
  * restarts when its jar, environment, unit file or a collector file changed, and only then. On every
  * infra node, one file_sd file per member and job ({@code /etc/prometheus/targets/pgsql/pg-test-1.yml}),
  * plus the node's and the VIP's {@code ping} targets. HAProxy (:9101), Patroni (:8008) and etcd serve
@@ -152,7 +152,7 @@ public final class MonitorModule implements PigstyModule {
                 .toArray(Command[]::new);
         if (units.stream().anyMatch(u -> !u.name().equals(ExporterUnits.PGBOUNCER_UNIT) && u.ports().size() > 1)) {
             // the one JVM takes over PgBouncer's port: a pgbouncer_exporter of an earlier deployment must let go of it
-            plan.add(PHASE, h, Steps.service(ExporterUnits.PGBOUNCER_UNIT, false, false));
+            plan.add(PHASE, h, retirePgbouncerExporter());
         }
         // unit files first: try-restart of a unit systemd does not know fails ("Unit not found"), so the jar's and
         // collectors' restarts on a first deployment need the units loaded (inactive: try-restart is a no-op)
@@ -181,6 +181,35 @@ public final class MonitorModule implements PigstyModule {
                         Duration.ofSeconds(60), Duration.ofSeconds(1)));
             }
         }
+    }
+
+    /**
+     * What the earlier two-process layout (and Pigsty's) left of the {@code pgbouncer_exporter} unit on a host:
+     * its unit file, the enablement link, its environment file and Pigsty's config file.
+     */
+    static final List<String> PGBOUNCER_EXPORTER_FILES = List.of(
+            "/etc/systemd/system/" + ExporterUnits.PGBOUNCER_UNIT + ".service",
+            "/etc/systemd/system/multi-user.target.wants/" + ExporterUnits.PGBOUNCER_UNIT + ".service",
+            "/etc/default/" + ExporterUnits.PGBOUNCER_UNIT,
+            "/etc/" + ExporterUnits.PGBOUNCER_UNIT + ".yml");
+
+    /**
+     * @return the step retiring a {@code pgbouncer_exporter} of an earlier deployment where one JVM now serves
+     *         PgBouncer: converged when the unit is not running and none of its files is there (a link is tested
+     *         with {@code -L}, so a dangling one counts); otherwise it is stopped and disabled, its files removed
+     *         and systemd reloaded. On a host that never had it, the check passes and nothing runs.
+     */
+    static Step retirePgbouncerExporter() {
+        String u = ExporterUnits.PGBOUNCER_UNIT;
+        StringBuilder check = new StringBuilder("! systemctl is-active --quiet " + u);
+        PGBOUNCER_EXPORTER_FILES.forEach(f -> check.append(" && [ ! -e ").append(f).append(" ] && [ ! -L ").append(f)
+                .append(" ]"));
+        // disable fails for a unit whose file is already gone (only a link left): the rm removes the link then
+        String apply = "{ systemctl disable --now " + u + " 2>/dev/null || systemctl stop " + u + " 2>/dev/null || true; }"
+                + " && rm -f " + String.join(" ", PGBOUNCER_EXPORTER_FILES)
+                + " && systemctl daemon-reload && { systemctl reset-failed " + u + " 2>/dev/null || true; }";
+        return Steps.command("retire:" + u, "retire " + u + " of an earlier deployment (stop, disable, remove its files)",
+                Command.shell(check.toString()).build(), Command.shell(apply).timeout(Duration.ofMinutes(2)).build());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pigsty.monitor.bench;
 
 import io.pigsty.monitor.PgFixture;
+import io.pigsty.monitor.prometheus.UnitLaunch;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,63 +11,83 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Our exporter (the shaded jar, as deployed) against Debian's prometheus-postgres-exporter on the
- * same PostgreSQL 15 with pg_stat_statements and 50 tables, all exporters running side by side and
- * scraped in interleaved rounds: distinct metric names, series, scrape latency (median/p99 over
- * the measured scrapes after the warm-up), CPU time of each exporter process during the measured
- * scrapes (utime+stime from /proc/PID/stat), and memory: VmRSS and VmHWM (peak RSS) from
- * /proc/PID/status after the run. The first row is the deployment's shape: ONE JVM per node serving
- * PostgreSQL and PgBouncer on two listeners ({@code --target} twice) with {@link #RECOMMENDED_JVM_FLAGS}
- * and {@code MALLOC_ARENA_MAX=2}; every round scrapes both of its endpoints, as Prometheus would.
+ * The exporter as a node runs it, measured: the {@code pg_exporter} unit rendered by the MONITOR module
+ * for a member of the sample {@code sandbox} inventory ({@link UnitLaunch}: its {@code ExecStart} with the
+ * JVM flags of {@code pg_exporter_jvm_options}, the unit's {@code Environment=} and its env file, nothing
+ * else inherited), ONE JVM serving PostgreSQL and PgBouncer on two listeners with the full bundled
+ * collector set and auto-discovery, against a real PostgreSQL 15 on loopback (pg_stat_statements, a
+ * database {@code bench} with 50 tables) and PgBouncer in front of it. Every round scrapes both
+ * endpoints, as Prometheus would; Debian's prometheus-postgres-exporter (when installed) is scraped in
+ * the same interleaved rounds as the peer. Printed: scrape latency p50/p99 of each endpoint over the
+ * measured rounds, CPU time (utime+stime from /proc/PID/stat), VmRSS after the warm-up and at steady
+ * state (sampled every 10 rounds: max and last), VmHWM (peak RSS), and whether the JVM logged an
+ * OutOfMemoryError (it must not).
  *
- * <p>Run: {@code mvn -pl pigsty-monitor package -DskipTests} then
- * {@code mvn -pl pigsty-monitor exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.pigsty.monitor.bench.ExporterBenchmark}.
+ * <p>Run: {@code mvn -pl pigsty-monitor exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.pigsty.monitor.bench.ExporterBenchmark} (after {@code mvn install -DskipTests}), or with
+ * {@code java -cp} on pigsty-monitor's test and main classes, pigsty-model's, pigsty-api's and their jars, from
+ * the repository root; arguments {@code [--flags "<jvm flags>"] [--env K=V] [--rounds W,M] [--jar PATH]
+ * [--no-peer]}. {@code --flags} and {@code --env} try other settings than the rendered unit's (how the levers
+ * were chosen); without them it measures the unit.
  */
 public final class ExporterBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int WARMUP = 150; // steady state: the JVM JIT-compiles the scrape path over the first ~100 scrapes
-    private static final int SCRAPES = 100;
     private static final long CLK_TCK = 100; // Linux USER_HZ
-
-    /**
-     * JVM flags for the exporter on a node, chosen by this benchmark: a small heap with the serial
-     * collector (one scrape allocates a few MB; no GC threads), C1 only (the scrape path compiles
-     * fast and its code cache stays small), small reserved code cache, metaspace and thread stacks,
-     * no perf-data file; the JDK's default class-data-sharing archive stays on (-Xshare:auto; off saved
-     * under 1 MiB). A 16 MiB heap, 8 MiB code cache and -XX:TrimNativeHeapInterval=10000 measured
-     * about 6 MiB less RSS in a separate probe, but started too slowly on a loaded 2-core host.
-     */
-    public static final List<String> RECOMMENDED_JVM_FLAGS = List.of("-Xms8m", "-Xmx24m", "-Xmn6m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
-            "-XX:MaxMetaspaceSize=48m", "-XX:CompressedClassSpaceSize=16m", "-Xss256k", "-XX:-UsePerfData",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xshare:auto");
-    /** Environment for the exporter process: fewer glibc malloc arenas (each thread would get its own). */
-    public static final Map<String, String> RECOMMENDED_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+    /** The goal for one exporter JVM serving PostgreSQL and PgBouncer while scraping. */
+    public static final long GOAL_RSS_MIB = 64;
 
     private ExporterBenchmark() {
     }
 
     /** One measured exporter. */
-    record Row(String name, int names, int coreNames, int series, int bytes, double medianMs, double p99Ms, double cpuMs,
-               long rssKb, long hwmKb, double bouncerMedianMs) {
+    record Row(String name, int names, int coreNames, int series, int bytes, double p50Ms, double p99Ms, double cpuMs,
+               long warmRssKb, long maxRssKb, long rssKb, long hwmKb, double bouncerP50Ms, double bouncerP99Ms) {
     }
 
     /**
-     * @param args ignored
+     * @param args {@code --flags "<jvm flags>"} instead of the unit's, {@code --env K=V} (repeatable) on top of
+     *             the unit's environment, {@code --rounds W,M} warm-up and measured rounds (150,200), {@code --jar PATH} another build,
+     *             {@code --no-peer} to leave Debian's exporter out
      * @throws Exception when a process fails
      */
     public static void main(String[] args) throws Exception {
-        String why = PgFixture.missing("/usr/bin/prometheus-postgres-exporter");
+        String flags = null;
+        Map<String, String> extraEnv = new LinkedHashMap<>();
+        int warmup = 150; // the JVM compiles the scrape path over the first ~100 scrapes
+        int rounds = 200;
+        boolean peer = true;
+        Path jarArg = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--flags" -> flags = args[++i];
+                case "--env" -> {
+                    String kv = args[++i];
+                    extraEnv.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+                case "--rounds" -> {
+                    String[] wm = args[++i].split(",");
+                    warmup = Integer.parseInt(wm[0]);
+                    rounds = Integer.parseInt(wm[1]);
+                }
+                case "--no-peer" -> peer = false;
+                case "--jar" -> jarArg = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        String why = PgFixture.missing("/usr/sbin/pgbouncer");
         if (why != null) {
             throw new IllegalStateException("cannot run the benchmark: " + why);
         }
-        Path jar = Path.of("pigsty-monitor/target/pg-exporter.jar");
+        peer &= Files.isExecutable(Path.of("/usr/bin/prometheus-postgres-exporter"));
+        Path jar = jarArg != null ? jarArg : Path.of("pigsty-monitor/target/pg-exporter.jar");
         if (!Files.exists(jar)) {
             jar = Path.of("target/pg-exporter.jar");
         }
@@ -75,6 +96,8 @@ public final class ExporterBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         String load0 = Files.readString(Path.of("/proc/loadavg")).strip();
+        UnitLaunch launch;
+        int downScrapes;
         try (PgFixture fx = PgFixture.create()) {
             PgFixture.Instance pg = fx.primary(Map.of("pg_stat_statements.max", "1000"));
             pg.psql("CREATE DATABASE bench", "postgres");
@@ -94,36 +117,34 @@ public final class ExporterBenchmark {
             for (int r = 0; r < 3; r++) {
                 pg.psql(work.toString(), "bench");
             }
-            String url = pg.url("bench");
             int bouncer = fx.pgbouncer(pg);
-            String bouncerUrl = "postgres://postgres:" + PgFixture.PASSWORD + "@127.0.0.1:" + bouncer + "/pgbouncer";
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<Target> targets = new ArrayList<>();
             int p0 = PgFixture.freePort();
             int p0b = PgFixture.freePort();
-            List<String> node = new ArrayList<>(List.of(java));
-            node.addAll(RECOMMENDED_JVM_FLAGS);
-            node.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
-                    "--target", "name=pgsql,url=" + url + ",listen=127.0.0.1:" + p0,
-                    "--target", "name=pgbouncer,url=" + bouncerUrl + ",listen=127.0.0.1:" + p0b));
-            Target one = new Target("ours: ONE JVM, PG :" + "9630 + PgBouncer :9631, flags", fx.spawn(node,
-                    fx.dir().resolve("node.log"), RECOMMENDED_ENV), p0);
+            launch = UnitLaunch.local(UnitLaunch.deployed(), jar, fx.dir().resolve("pg_exporter"), p0,
+                    pg.url("postgres") + "?sslmode=disable", p0b,
+                    "postgres://postgres:" + PgFixture.PASSWORD + "@127.0.0.1:" + bouncer + "/pgbouncer?sslmode=disable");
+            List<String> argv = new ArrayList<>(launch.argv());
+            if (flags != null) {
+                int jarAt = argv.indexOf("-jar");
+                argv.subList(1, jarAt).clear();
+                argv.addAll(1, List.of(flags.trim().split("\\s+")));
+            }
+            Map<String, String> env = new LinkedHashMap<>(launch.env());
+            env.putAll(extraEnv);
+            List<Target> targets = new ArrayList<>();
+            Path unitLog = fx.dir().resolve("unit.log");
+            Target one = new Target((flags == null && extraEnv.isEmpty() ? "the rendered pg_exporter unit" : "unit, other flags")
+                    + " (PG+PgBouncer)", fx.spawnExactEnv(argv, unitLog, env), p0);
             one.bouncerPort = p0b;
+            one.log = unitLog;
             targets.add(one);
-            int p1 = PgFixture.freePort();
-            targets.add(new Target("ours: PG only, default JVM flags", fx.spawn(List.of(java, "-jar",
-                    jar.toAbsolutePath().toString(), "--url", url, "--listen", "127.0.0.1:" + p1), fx.dir().resolve("ours.log")), p1));
-            int p2 = PgFixture.freePort();
-            List<String> nocache = new ArrayList<>(List.of(java));
-            nocache.addAll(RECOMMENDED_JVM_FLAGS);
-            nocache.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--url", url, "--listen", "127.0.0.1:" + p2,
-                    "--disable-cache"));
-            targets.add(new Target("ours: PG only, flags, --disable-cache", fx.spawn(nocache,
-                    fx.dir().resolve("ours-nocache.log"), RECOMMENDED_ENV), p2));
-            int p3 = PgFixture.freePort();
-            targets.add(new Target("prometheus-postgres-exporter (defaults, PG)", fx.spawn(List.of(
-                    "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:" + p3), fx.dir().resolve("theirs.log"),
-                    Map.of("DATA_SOURCE_NAME", url.replace("postgres://", "postgresql://") + "?sslmode=disable")), p3));
+            if (peer) {
+                int p3 = PgFixture.freePort();
+                targets.add(new Target("prometheus-postgres-exporter (PG)", fx.spawn(List.of(
+                        "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:" + p3),
+                        fx.dir().resolve("theirs.log"), Map.of("DATA_SOURCE_NAME", pg.url("bench")
+                                .replace("postgres://", "postgresql://") + "?sslmode=disable")), p3));
+            }
             for (Target t : targets) {
                 waitLong(t.port, t.process, t.name);
                 if (t.bouncerPort > 0) {
@@ -131,61 +152,74 @@ public final class ExporterBenchmark {
                 }
             }
             // interleaved rounds: whatever else the machine does hits every exporter alike
-            for (int i = 0; i < WARMUP; i++) {
+            for (int i = 0; i < warmup; i++) {
                 for (Target t : targets) {
-                    t.body = scrape(t.uri());
-                    if (t.bouncerPort > 0) {
-                        scrape(t.bouncerUri());
-                    }
+                    t.round(false);
                 }
             }
             for (Target t : targets) {
                 t.cpu0 = cpuTicks(t.process.pid());
+                t.warmRssKb = status(t.process.pid(), "VmRSS");
             }
-            for (int i = 0; i < SCRAPES; i++) {
+            for (int i = 0; i < rounds; i++) {
                 for (Target t : targets) {
-                    long t0 = System.nanoTime();
-                    t.body = scrape(t.uri());
-                    t.ms.add((System.nanoTime() - t0) / 1e6);
-                    if (t.bouncerPort > 0) {
-                        long b0 = System.nanoTime();
-                        String b = scrape(t.bouncerUri());
-                        t.bouncerMs.add((System.nanoTime() - b0) / 1e6);
-                        if (!b.contains("pgbouncer_up 1")) {
-                            throw new IllegalStateException("the PgBouncer listener did not report pgbouncer_up 1");
-                        }
+                    t.round(true);
+                    if (i % 10 == 9) {
+                        t.maxRssKb = Math.max(t.maxRssKb, status(t.process.pid(), "VmRSS"));
                     }
                 }
             }
             for (Target t : targets) {
-                rows.add(t.row(cpuTicks(t.process.pid()), status(t.process.pid(), "VmRSS"), status(t.process.pid(), "VmHWM")));
+                long rss = status(t.process.pid(), "VmRSS");
+                rows.add(t.row(cpuTicks(t.process.pid()), rss, status(t.process.pid(), "VmHWM")));
                 t.process.destroy();
                 t.process.waitFor();
             }
+            if (one.down > rounds / 20) {
+                throw new IllegalStateException(one.down + " of " + 2 * rounds + " measured scrapes reported their target down");
+            }
+            downScrapes = one.down;
+            String log = Files.readString(unitLog);
+            if (log.contains("OutOfMemoryError")) {
+                throw new IllegalStateException("the exporter ran out of memory: " + unitLog + "\n" + log);
+            }
         }
         System.out.println();
-        System.out.printf("host: %d cpus, /proc/loadavg before %s, after %s%n", Runtime.getRuntime().availableProcessors(), load0,
-                Files.readString(Path.of("/proc/loadavg")).strip());
-        System.out.printf("PostgreSQL 15, database 'bench' with 50 tables + pg_stat_statements, PgBouncer in front; %d warm-up"
-                + " + %d measured interleaved scrapes each (the one-JVM row: PG and PgBouncer endpoint each round)%n", WARMUP, SCRAPES);
-        System.out.printf("%-46s %6s %6s %7s %8s %10s %8s %11s %8s %8s %9s%n", "exporter", "names", "core*", "series", "bytes",
-                "median ms", "p99 ms", "CPU ms", "RSS MiB", "peak MiB", "bnc med");
+        System.out.printf("host: %d cpus, /proc/loadavg before %s, after %s; JVM %s%n", Runtime.getRuntime().availableProcessors(),
+                load0, Files.readString(Path.of("/proc/loadavg")).strip(), System.getProperty("java.vm.version"));
+        System.out.printf("PostgreSQL 15 (pg_stat_statements, database 'bench' with 50 tables, auto-discovery), PgBouncer in"
+                + " front; %d warm-up + %d measured interleaved rounds, each scraping every endpoint once%n", warmup, rounds);
+        System.out.printf("%-44s %6s %6s %7s %8s %7s %7s %8s %8s %8s %8s %8s %8s %8s%n", "exporter", "names", "core*", "series",
+                "bytes", "p50 ms", "p99 ms", "bnc p50", "bnc p99", "CPU ms", "RSS wrm", "RSS max", "RSS end", "peak");
         for (Row r : rows) {
-            System.out.printf("%-46s %6d %6d %7d %8d %10.2f %8.2f %11.0f %8.1f %8.1f %9s%n", r.name, r.names, r.coreNames, r.series,
-                    r.bytes, r.medianMs, r.p99Ms, r.cpuMs, r.rssKb / 1024.0, r.hwmKb / 1024.0,
-                    Double.isNaN(r.bouncerMedianMs) ? "-" : String.format("%.2f", r.bouncerMedianMs));
+            System.out.printf("%-44s %6d %6d %7d %8d %7.2f %7.2f %8s %8s %8.0f %8.1f %8.1f %8.1f %8.1f%n", r.name, r.names,
+                    r.coreNames, r.series, r.bytes, r.p50Ms, r.p99Ms, fmt(r.bouncerP50Ms), fmt(r.bouncerP99Ms), r.cpuMs,
+                    r.warmRssKb / 1024.0, r.maxRssKb / 1024.0, r.rssKb / 1024.0, r.hwmKb / 1024.0);
         }
-        System.out.println("recommended JVM flags (row 1): " + String.join(" ", RECOMMENDED_JVM_FLAGS) + "  env: MALLOC_ARENA_MAX=2");
-        System.out.println("CPU ms = utime+stime of the process during the measured scrapes (one-JVM row: both endpoints);"
-                + " RSS = VmRSS after the run, peak = VmHWM");
-        Row base = rows.get(rows.size() - 1);
-        System.out.printf("* core = names without runtime (go_, process_, promhttp_), self (pg_exporter_, postgres_exporter_)"
-                + " and one-name-per-setting (pg_settings_) metrics%n");
-        System.out.printf("names ratio ours/theirs: all %.1fx, core %.1fx; PG median latency ratio ours/theirs: one JVM %.2f,"
-                        + " default flags %.2f, cache off %.2f; RSS one JVM (PG+PgBouncer) %.1f MiB vs theirs (PG) %.1f MiB%n",
-                (double) rows.get(0).names / base.names, (double) rows.get(0).coreNames / base.coreNames,
-                rows.get(0).medianMs / base.medianMs, rows.get(1).medianMs / base.medianMs, rows.get(2).medianMs / base.medianMs,
-                rows.get(0).rssKb / 1024.0, base.rssKb / 1024.0);
+        List<String> shown = new ArrayList<>(launch.argv());
+        System.out.println("unit JVM flags: " + (flags != null ? flags + " (--flags; the unit's: " + String.join(" ",
+                launch.jvmFlags()) + ")" : String.join(" ", launch.jvmFlags())));
+        Map<String, String> shownEnv = new TreeMap<>(UnitLaunch.environment(launch.unit().unitFile()));
+        shownEnv.putAll(extraEnv);
+        System.out.println("unit Environment=: " + shownEnv + "; ExecStart: " + String.join(" ", shown.subList(shown.indexOf("-jar"),
+                shown.size())));
+        System.out.println("MiB; RSS wrm = VmRSS after the warm-up, max = highest VmRSS sampled every 10 measured rounds, end = after"
+                + " them, peak = VmHWM; CPU ms = utime+stime during the measured rounds (unit row: both endpoints)");
+        System.out.println("* core = names without runtime (go_, process_, promhttp_), self (pg_exporter_, postgres_exporter_)"
+                + " and one-name-per-setting (pg_settings_) metrics");
+        Row unit = rows.get(0);
+        System.out.printf("unit: RSS max %.1f MiB (goal <= %d MiB: %s), peak %.1f MiB; PG p50 %.2f ms p99 %.2f ms, PgBouncer p50"
+                        + " %.2f ms p99 %.2f ms%s%n", unit.maxRssKb / 1024.0, GOAL_RSS_MIB,
+                unit.maxRssKb <= GOAL_RSS_MIB * 1024 ? "met" : "NOT met", unit.hwmKb / 1024.0, unit.p50Ms, unit.p99Ms,
+                unit.bouncerP50Ms, unit.bouncerP99Ms, rows.size() > 1 ? String.format("; peer RSS %.1f MiB, PG p50 %.2f ms,"
+                        + " p50 ratio ours/peer %.2f", rows.get(1).rssKb / 1024.0, rows.get(1).p50Ms,
+                unit.p50Ms / rows.get(1).p50Ms) : "");
+        System.out.printf("unit: %d of %d measured scrapes reported pg_up/pgbouncer_up 0; no OutOfMemoryError in its log%n",
+                downScrapes, 2 * rounds);
+    }
+
+    private static String fmt(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format("%.2f", ms);
     }
 
     private static final class Target {
@@ -197,11 +231,39 @@ public final class ExporterBenchmark {
         final List<Double> bouncerMs = new ArrayList<>();
         String body = "";
         long cpu0;
+        long warmRssKb;
+        long maxRssKb;
+        int down;
+        Path log;
 
         Target(String name, Process process, int port) {
             this.name = name;
             this.process = process;
             this.port = port;
+        }
+
+        /** One scrape of each endpoint; timed when measured; every answer must report its target up. */
+        void round(boolean measured) throws Exception {
+            long t0 = System.nanoTime();
+            body = scrape(uri());
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (bouncerPort > 0 && !body.contains("\npg_up 1\n") && measured) {
+                down++; // a connect timeout on a loaded host; the warm-up's are not counted
+            }
+            if (measured) {
+                this.ms.add(ms);
+            }
+            if (bouncerPort > 0) {
+                long b0 = System.nanoTime();
+                String b = scrape(bouncerUri());
+                double bms = (System.nanoTime() - b0) / 1e6;
+                if (!b.contains("pgbouncer_up 1") && measured) {
+                    down++;
+                }
+                if (measured) {
+                    bouncerMs.add(bms);
+                }
+            }
         }
 
         URI uri() {
@@ -215,6 +277,7 @@ public final class ExporterBenchmark {
         Row row(long cpu1, long rssKb, long hwmKb) {
             List<Double> sorted = new ArrayList<>(ms);
             Collections.sort(sorted);
+            maxRssKb = Math.max(maxRssKb, rssKb);
             Set<String> names = new TreeSet<>();
             int series = 0;
             for (String line : body.split("\n")) {
@@ -228,9 +291,13 @@ public final class ExporterBenchmark {
                     && !n.startsWith("postgres_exporter_")).count();
             List<Double> b = new ArrayList<>(bouncerMs);
             Collections.sort(b);
-            return new Row(name, names.size(), (int) pgNames, series, body.length(), sorted.get(sorted.size() / 2),
-                    sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1), (cpu1 - cpu0) * 1000.0 / CLK_TCK, rssKb, hwmKb,
-                    b.isEmpty() ? Double.NaN : b.get(b.size() / 2));
+            return new Row(name, names.size(), (int) pgNames, series, body.length(), p(sorted, 0.5), p(sorted, 0.99),
+                    (cpu1 - cpu0) * 1000.0 / CLK_TCK, warmRssKb, maxRssKb, rssKb, hwmKb, p(b, 0.5), p(b, 0.99));
+        }
+
+        /** Nearest-rank percentile of sorted values; NaN when there are none. */
+        private static double p(List<Double> sorted, double q) {
+            return sorted.isEmpty() ? Double.NaN : sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * q) - 1));
         }
     }
 

@@ -68,16 +68,18 @@ class MonitorModuleTest {
                     "service:prometheus-node-exporter", "wait:pg_exporter", "wait:pg_exporter:pgbouncer");
             // one JVM serves both: no second unit, and Pigsty's pgbouncer_exporter of an earlier deployment is retired
             assertThat(ids).doesNotContain("file:/etc/systemd/system/pgbouncer_exporter.service",
-                    "file:/etc/default/pgbouncer_exporter").containsOnlyOnce("service:pgbouncer_exporter");
-            assertThat(ids.indexOf("service:pgbouncer_exporter")).isLessThan(ids.indexOf("file:/etc/default/pg_exporter"));
+                    "file:/etc/default/pgbouncer_exporter", "service:pgbouncer_exporter")
+                    .containsOnlyOnce("retire:pgbouncer_exporter");
+            assertThat(ids.indexOf("retire:pgbouncer_exporter")).isLessThan(ids.indexOf("file:/etc/default/pg_exporter"));
             // the unit's files come before the unit is started
             assertThat(ids.indexOf("file:/usr/lib/pigsty/pg-exporter.jar")).isLessThan(ids.indexOf("service:pg_exporter"));
         }
         String text = plan.render().toText();
         assertThat(text).contains("monitoring packages prometheus-node-exporter default-jre-headless")
                 .contains("-jar /usr/lib/pigsty/pg-exporter.jar --web.listen-address=:9630 --target name=pgbouncer,"
-                        + "url_env=PGBOUNCER_EXPORTER_URL,listen=:9631").contains("-Xmx24m")
-                .contains("service pgbouncer_exporter disabled stopped")
+                        + "url_env=PGBOUNCER_EXPORTER_URL,listen=:9631").contains("-Xmx16m")
+                .contains("Environment=MALLOC_ARENA_MAX=2")
+                .contains("retire pgbouncer_exporter of an earlier deployment")
                 .contains("uploads the SDK's pg-exporter.jar")
                 // the env file holds the monitor password: rendered as a secret, never in clear
                 .doesNotContain("DBUser.Monitor");
@@ -114,6 +116,91 @@ class MonitorModuleTest {
         ApplyResult env = planEnv.apply(dry, PlanListener.NONE);
         assertThat(env.changedSteps()).hasSize(3).allMatch(s -> s.contains("file:/etc/default/pg_exporter"));
         assertThat(restarts(dry)).hasSize(3).allMatch(r -> r.endsWith("try-restart pg_exporter"));
+    }
+
+    @Test
+    void anUpgradedHostLosesTheOldPgbouncerExporter_andTheSecondApplyChangesNothing(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("pg-exporter.jar"), new byte[] {'P', 'K'});
+        // the earlier layout: a pgbouncer_exporter unit of its own (what a PgBouncer-only member still gets)
+        Inventory old = SANDBOX.toBuilder().var("pg_exporter_enabled", false).build();
+        Plan before = withJar(old, jar).plan(Playbook.pgsqlMonitor("pg-test"));
+        Plan now = withJar(SANDBOX, jar).plan(Playbook.pgsqlMonitor("pg-test"));
+        DryRunExecutor dry = DryRunExecutor.builder().model(before).model(now).build();
+        ApplyResult first = before.apply(dry, PlanListener.NONE);
+        assertThat(first.ok()).as(first.summary()).isTrue();
+        assertThat(dry.filesWritten("10.213.0.11")).containsKey("/etc/systemd/system/pgbouncer_exporter.service");
+        assertThat(dry.runningServices("10.213.0.11")).contains("pgbouncer_exporter");
+
+        dry.clearLog();
+        ApplyResult upgrade = now.apply(dry, PlanListener.NONE);
+        assertThat(upgrade.ok()).as(upgrade.summary()).isTrue();
+        assertThat(upgrade.changedSteps()).filteredOn(st -> st.contains("retire:pgbouncer_exporter")).hasSize(3);
+        assertThat(dry.recorded()).filteredOn(r -> r.detail().contains("systemctl disable --now pgbouncer_exporter"))
+                .extracting(DryRunExecutor.Recorded::host).containsExactlyInAnyOrder("10.213.0.11", "10.213.0.12", "10.213.0.13");
+
+        dry.clearLog();
+        ApplyResult again = now.apply(dry, PlanListener.NONE);
+        assertThat(again.ok()).as(again.summary()).isTrue();
+        assertThat(again.changedSteps()).isEmpty();
+    }
+
+    /**
+     * The retire step's own shell, run by sh against a copy of the old layout under a temp root, with a
+     * recording {@code systemctl} first on PATH: the check sees the files and the running unit, the apply
+     * stops, disables and removes them, and then the check passes; a dangling enablement link alone also counts.
+     */
+    @Test
+    void theRetireStepsShellConvergesOnARealFilesystem(@TempDir Path dir) throws Exception {
+        Step step = MonitorModule.retirePgbouncerExporter();
+        io.pigsty.api.step.Guarded g = (io.pigsty.api.step.Guarded) step;
+        String root = dir.resolve("root").toString();
+        String check = g.probes().get(0).command().script().orElseThrow().replace(" /etc/", " " + root + "/etc/");
+        String apply = g.converging().get(0).script().orElseThrow().replace(" /etc/", " " + root + "/etc/");
+        assertThat(check).doesNotContain(" /etc/");
+        assertThat(apply).doesNotContain(" /etc/");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path state = dir.resolve("active");
+        Path calls = dir.resolve("calls");
+        // is-active answers from a marker file; disable --now and stop remove it; every call is recorded
+        Files.writeString(bin.resolve("systemctl"), "#!/bin/sh\necho \"$*\" >> " + calls + "\ncase \"$*\" in\n"
+                + "  'is-active --quiet pgbouncer_exporter') [ -e " + state + " ] ;;\n"
+                + "  'disable --now pgbouncer_exporter'|'stop pgbouncer_exporter') rm -f " + state + " ;;\n"
+                + "  *) exit 0 ;;\nesac\n");
+        bin.resolve("systemctl").toFile().setExecutable(true);
+        Path unit = Files.createDirectories(dir.resolve("root/etc/systemd/system/multi-user.target.wants"))
+                .resolveSibling("pgbouncer_exporter.service");
+        Files.writeString(unit, "[Service]\nExecStart=/bin/true\n");
+        Path link = unit.resolveSibling("multi-user.target.wants/pgbouncer_exporter.service");
+        Files.createSymbolicLink(link, unit);
+        Files.writeString(Files.createDirectories(dir.resolve("root/etc/default")).resolve("pgbouncer_exporter"), "X=1\n");
+        Files.writeString(dir.resolve("root/etc/pgbouncer_exporter.yml"), "x: {}\n");
+        Files.writeString(state, "");
+        assertThat(sh(bin, check)).as("check on the old layout").isEqualTo(1);
+        assertThat(sh(bin, apply)).isZero();
+        assertThat(sh(bin, check)).as("check after the apply").isZero();
+        assertThat(Files.exists(unit, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(dir.resolve("root/etc/default/pgbouncer_exporter")).doesNotExist();
+        assertThat(dir.resolve("root/etc/pgbouncer_exporter.yml")).doesNotExist();
+        assertThat(state).doesNotExist();
+        assertThat(Files.readAllLines(calls)).contains("disable --now pgbouncer_exporter", "daemon-reload");
+        // a dangling link left by hand (unit file removed without disabling) is still cleaned up
+        Files.createSymbolicLink(link, unit);
+        assertThat(sh(bin, check)).as("check with a dangling link").isEqualTo(1);
+        assertThat(sh(bin, apply)).isZero();
+        assertThat(sh(bin, check)).isZero();
+    }
+
+    private static int sh(Path bin, String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process p = pb.start();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("sh did not finish within 30 s: " + script);
+        }
+        return p.exitValue();
     }
 
     private static List<String> restarts(DryRunExecutor dry) {
