@@ -112,13 +112,20 @@ public final class PatroniModule implements PigstyModule {
                             || (c.name() + "-" + x.seq()).equals(only.get())).findFirst()
                     .orElseThrow(() -> new PigstyException("pgsql-rm: " + only.get() + " is not an instance of " + c.name()));
             String url = "http://" + i.ip() + ":" + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/primary";
-            plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name() + "-" + i.seq(), List.of(url), true));
+            String member = c.name() + "-" + i.seq();
+            plan.add("preflight", ctx.host(c, i), HaSupport.liveGuard("pgsql-rm:live-guard",
+                    "refuse to remove " + member + " while it is the primary (switch over first)", List.of(url),
+                    l -> "refusing to remove " + member + " while it is the primary: " + l
+                            + " answers; switch over to another member first"));
             order = List.of(i);
         } else if (!allowLive) {
             List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":"
                     + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/health").collect(Collectors.toList());
             for (PgInstance i : c.instances()) {
-                plan.add("preflight", ctx.host(c, i), new LiveGuard(c.name(), urls, false));
+                plan.add("preflight", ctx.host(c, i), HaSupport.liveGuard("pgsql-rm:live-guard",
+                        "refuse to remove " + c.name() + " while any member is running (Playbook.allowLive() overrides)", urls,
+                        l -> "refusing to remove live cluster " + c.name() + ": " + l
+                                + " answer; stop it first or use Playbook.pgsqlRemove(...).allowLive()"));
             }
         }
         for (PgInstance i : order) {
@@ -220,68 +227,6 @@ public final class PatroniModule implements PigstyModule {
                 }
             }
             return 0;
-        }
-    }
-
-    /**
-     * Refuses to remove a cluster any member of which still answers Patroni's /health, or (scale-in)
-     * one member while it answers /primary.
-     */
-    static final class LiveGuard implements Step {
-        private final String cluster;
-        private final List<String> urls;
-        private final boolean member;
-
-        LiveGuard(String clusterOrMember, List<String> urls, boolean member) {
-            this.cluster = clusterOrMember;
-            this.urls = List.copyOf(urls);
-            this.member = member;
-        }
-
-        @Override
-        public String id() {
-            return "pgsql-rm:live-guard";
-        }
-
-        @Override
-        public String description() {
-            return member ? "refuse to remove " + cluster + " while it is the primary (switch over first)"
-                    : "refuse to remove " + cluster + " while any member is running (Playbook.allowLive() overrides)";
-        }
-
-        @Override
-        public Rendered render() {
-            return new Rendered(List.of(), urls.stream().map(u -> Command.of("curl", "-sf", "-m", "2", u))
-                    .collect(Collectors.toList()), List.of("fails when any of these answers"));
-        }
-
-        private List<String> live(StepContext ctx) {
-            List<String> out = new ArrayList<>();
-            for (String u : urls) {
-                if (ctx.run(Command.of("curl", "-sf", "-o", "/dev/null", "-m", "2", u)).ok()) {
-                    out.add(u);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public Check check(StepContext ctx) {
-            List<String> l = live(ctx);
-            return l.isEmpty() ? Check.ok() : Check.change("refuse: live members " + l);
-        }
-
-        @Override
-        public Outcome apply(StepContext ctx) {
-            List<String> l = live(ctx);
-            if (!l.isEmpty()) {
-                throw new PigstyException(member
-                        ? "refusing to remove " + cluster + " while it is the primary: " + l
-                        + " answers; switch over to another member first"
-                        : "refusing to remove live cluster " + cluster + ": " + l
-                        + " answer; stop it first or use Playbook.pgsqlRemove(...).allowLive()");
-            }
-            return Outcome.OK;
         }
     }
 }

@@ -114,7 +114,7 @@ public final class VipModule implements PigstyModule {
      * @param facts its facts
      * @param ip    its address
      * @return the interface name
-     * @throws PigstyException when gathered facts show no interface holding the address
+     * @throws io.pigsty.model.PigstyException when gathered facts show no interface holding the address
      */
     public static String vipInterface(Resolved r, HostFacts facts, String ip) {
         String v = r.get(Params.PG_VIP_INTERFACE).strip();

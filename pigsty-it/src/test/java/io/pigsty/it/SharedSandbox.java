@@ -43,7 +43,7 @@ public final class SharedSandbox implements AutoCloseable {
     public static final String INVENTORY = "/it-sandbox.yml";
     /** Playbooks of the shared deployment, in order. */
     public static final List<Playbook> DEPLOY = List.of(Playbook.node("pg-meta"), Playbook.node("pg-test"), Playbook.etcd(),
-            Playbook.pgsqlCreate("pg-meta"), Playbook.pgsqlCreate("pg-test"));
+            Playbook.infra(), Playbook.pgsqlCreate("pg-meta"), Playbook.pgsqlCreate("pg-test"));
     /** The admin user of every cluster of the inventory. */
     public static final String DBA = "dbuser_dba";
     /** Its sandbox password (the inventory is for the sandbox only). */

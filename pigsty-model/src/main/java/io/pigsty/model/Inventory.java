@@ -126,7 +126,25 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
      * @return that cluster
      */
     public Optional<PgCluster> cluster(String name) {
-        return clusters.stream().filter(c -> c.name().equals(name)).findFirst();
+        // planning looks clusters up by name many times per plan: a scan of a thousand clusters each time
+        // made planning quadratic. The list is immutable, so an index of the last one asked holds.
+        ClusterIndex idx = CLUSTER_INDEX.get();
+        if (idx == null || idx.clusters().get() != clusters) {
+            Map<String, PgCluster> byName = new java.util.HashMap<>();
+            for (PgCluster c : clusters) {
+                byName.putIfAbsent(c.name(), c); // the first of a name, as a scan finds it
+            }
+            idx = new ClusterIndex(new java.lang.ref.WeakReference<>(clusters), byName);
+            CLUSTER_INDEX.set(idx);
+        }
+        return Optional.ofNullable(idx.byName().get(name));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<ClusterIndex> CLUSTER_INDEX =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Clusters by name for one (immutable) cluster list, held weakly and compared by identity. */
+    private record ClusterIndex(java.lang.ref.WeakReference<List<PgCluster>> clusters, Map<String, PgCluster> byName) {
     }
 
     /**
@@ -300,7 +318,14 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
             return this;
         }
 
-        /** @param p param @param v value @param <T> type @return this */
+        /**
+         * Sets a parameter.
+         *
+         * @param p   the parameter
+         * @param v   its value
+         * @param <T> its type
+         * @return this
+         */
         public <T> Builder set(Param<T> p, T v) {
             vars.set(p, v);
             return this;

@@ -124,10 +124,25 @@ public final class Param<T> {
     }
 
     /**
-     * @return the converter between raw inventory values and typed ones (internal use)
+     * Converts a raw inventory value (as read from YAML) to this parameter's type.
+     *
+     * @param raw the raw value
+     * @return the typed value
+     * @throws RuntimeException when the raw value does not fit (an internal conversion error naming the
+     *         sub-path and what is expected; {@link Inventory#validate()} reports it at its path)
      */
-    public Codec<T> codec() {
-        return codec;
+    public T decode(Object raw) {
+        return codec.decode(raw);
+    }
+
+    /**
+     * Converts a typed value back to its raw inventory form (what YAML would hold).
+     *
+     * @param value the typed value
+     * @return the raw value
+     */
+    public Object encode(T value) {
+        return codec.encode(value);
     }
 
     @Override

@@ -49,7 +49,14 @@ public record PgInstance(int seq, String ip, Role role, Vars vars) {
             this.role = Objects.requireNonNull(role, "role");
         }
 
-        /** @param p param @param v value @param <T> type @return this */
+        /**
+         * Sets a parameter.
+         *
+         * @param p   the parameter
+         * @param v   its value
+         * @param <T> its type
+         * @return this
+         */
         public <T> Builder set(Param<T> p, T v) {
             vars.set(p, v);
             return this;

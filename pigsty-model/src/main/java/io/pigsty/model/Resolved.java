@@ -46,7 +46,7 @@ public final class Resolved {
         }
         Object c = computed.get(p.name());
         if (c != null) {
-            return Optional.of(p.codec().decode(c));
+            return Optional.of(p.decode(c));
         }
         return p.defaultValue();
     }
@@ -91,7 +91,7 @@ public final class Resolved {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param<?> p : Params.all()) {
             Optional<?> v = find((Param) p);
-            v.ifPresent(x -> out.put(p.name(), x instanceof Secret ? x : ((Param) p).codec().encode(x)));
+            v.ifPresent(x -> out.put(p.name(), x instanceof Secret ? x : ((Param) p).encode(x)));
         }
         List<Vars> reversed = new ArrayList<>(layers);
         Collections.reverse(reversed);

@@ -56,7 +56,7 @@ public final class Vars {
             return Optional.empty();
         }
         try {
-            return Optional.of(p.codec().decode(raw));
+            return Optional.of(p.decode(raw));
         } catch (ConversionException e) {
             throw new PigstyException(p.name() + e.subPath() + ": " + e.getMessage());
         }
@@ -150,7 +150,7 @@ public final class Vars {
             if (p.isPresent()) {
                 try {
                     Param param = p.get();
-                    n = param.codec().encode(param.codec().decode(v));
+                    n = param.encode(param.decode(v));
                 } catch (ConversionException e) {
                     n = v;
                 }

@@ -112,8 +112,9 @@ public final class ExporterMain {
             "      --log.format FORMAT        logfmt|json (accepted; the format is slf4j-simple's)",
             "      --target SPEC              serve one more target from this JVM, repeatable:",
             "                                 name=N,url=URL,listen=[host]:port[,config=PATH][,namespace=NS][,path=/metrics]",
-            "                                 (then --url and --web.listen-address are not used)",
-            "      --targets-file FILE        the same as YAML: targets: [ {name, url | url_file, listen, config, namespace,",
+            "                                 (url_env=VAR reads the URL from an environment variable); with",
+            "                                 --web.listen-address given too, the --url target is served as well",
+            "      --targets-file FILE        the same as YAML: targets: [ {name, url | url_file | url_env, listen, config, namespace,",
             "                                 telemetry_path, labels: {k: v}, tags: [..], auto_discovery, exclude_database,",
             "                                 include_database, disable_cache, disable_intro, connect_timeout} ]",
             "      --version                  print the version and exit",
@@ -202,7 +203,7 @@ public final class ExporterMain {
                 case "--connect-timeout" -> o.connectTimeoutMs = millis(value, "--connect-timeout", problems);
                 case "--log.level" -> o.logLevel = value;
                 case "--log.format" -> o.logFormat = value;
-                case "--target" -> o.targets.add(targetSpec(value, problems));
+                case "--target" -> o.targets.add(targetSpec(value, env, problems));
                 case "--targets-file" -> o.targetsFile = value;
                 case "--web.config.file" -> problems.add("--web.config.file (TLS, basic auth) is not supported by this"
                         + " exporter; put a TLS proxy in front, or listen on a private address");
@@ -247,10 +248,16 @@ public final class ExporterMain {
                 problems.add(pathProblem);
             }
             if (o.targetsFile != null) {
-                readTargetsFile(Path.of(o.targetsFile), o, problems);
+                readTargetsFile(Path.of(o.targetsFile), o, env, problems);
             }
-            if (!o.targets.isEmpty() && seen.contains("--url")) {
-                problems.add("--url and --target/--targets-file exclude each other: give the URL in the target");
+            boolean listenGiven = seen.contains("--web.listen-address") || seen.contains("--listen");
+            if (!o.targets.isEmpty() && listenGiven) {
+                // pg_exporter's own target (--url / PG_EXPORTER_URL on --web.listen-address) plus the extra ones:
+                // how one JVM serves PostgreSQL on :9630 and PgBouncer on :9631 for a systemd unit
+                o.targets.add(0, mainTarget(o));
+            } else if (!o.targets.isEmpty() && seen.contains("--url")) {
+                problems.add("--url and --target/--targets-file exclude each other unless --web.listen-address is given"
+                        + " too: give the URL in the target, or the main target's listen address");
             }
             checkTargets(o, problems);
         }
@@ -359,7 +366,7 @@ public final class ExporterMain {
         }
     }
 
-    private static TargetSpec targetSpec(String value, List<String> problems) {
+    private static TargetSpec targetSpec(String value, Map<String, String> env, List<String> problems) {
         TargetSpec t = new TargetSpec();
         for (String kv : value.split(",")) {
             int e = kv.indexOf('=');
@@ -373,15 +380,29 @@ public final class ExporterMain {
                 case "name" -> t.name = v;
                 case "url" -> t.url = v;
                 case "url_file", "url-file" -> t.url = readUrlFile(v, "--target url_file", problems);
+                case "url_env", "url-env" -> t.url = urlFromEnv(v, env, "--target url_env", problems);
                 case "listen" -> t.listen = v;
                 case "config" -> t.config = v;
                 case "namespace" -> t.namespace = v;
                 case "path", "telemetry_path" -> t.telemetryPath = v;
-                default -> problems.add("--target: unknown key '" + k + "' (expected name, url, url_file, listen, config,"
-                        + " namespace, path)");
+                default -> problems.add("--target: unknown key '" + k + "' (expected name, url, url_file, url_env, listen,"
+                        + " config, namespace, path)");
             }
         }
         return t;
+    }
+
+    /**
+     * A target's URL from an environment variable, so that a systemd unit keeps the password in its
+     * 0600 EnvironmentFile rather than on the command line (which {@code ps} shows everyone).
+     */
+    private static String urlFromEnv(String var, Map<String, String> env, String what, List<String> problems) {
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            problems.add(what + " " + var + ": the environment variable is not set");
+            return null;
+        }
+        return v.strip();
     }
 
     private static String readUrlFile(String file, String what, List<String> problems) {
@@ -395,7 +416,7 @@ public final class ExporterMain {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static void readTargetsFile(Path file, Options o, List<String> problems) {
+    private static void readTargetsFile(Path file, Options o, Map<String, String> env, List<String> problems) {
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -419,6 +440,7 @@ public final class ExporterMain {
                     case "name" -> t.name = v.asText();
                     case "url" -> t.url = v.asText();
                     case "url_file" -> t.url = readUrlFile(v.asText(), at + ".url_file", problems);
+                    case "url_env" -> t.url = urlFromEnv(v.asText(), env, at + ".url_env", problems);
                     case "listen" -> t.listen = v.asText();
                     case "config" -> t.config = v.asText();
                     case "namespace" -> t.namespace = v.asText();
@@ -513,16 +535,23 @@ public final class ExporterMain {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    /** The targets to serve: the explicit ones, or the single one of --url and --web.listen-address. */
+    /**
+     * The targets to serve: the single one of --url and --web.listen-address; or the explicit ones,
+     * preceded by that one when --web.listen-address was given with them.
+     */
     static List<TargetSpec> targets(Options o) {
         if (!o.targets.isEmpty()) {
             return o.targets;
         }
+        return List.of(mainTarget(o));
+    }
+
+    private static TargetSpec mainTarget(Options o) {
         TargetSpec t = new TargetSpec();
         t.name = "default";
         t.url = o.url;
         t.listen = o.listen;
-        return List.of(t);
+        return t;
     }
 
     static ExporterTarget target(Options o, TargetSpec t, CollectorSet set) {

@@ -153,6 +153,29 @@ class PgExporterFlagsTest {
     }
 
     @Test
+    void theUnitsCommandLine_mainTargetFromTheEnvironmentPlusPgbouncerByUrlEnv() {
+        Map<String, String> env = Map.of("PG_EXPORTER_URL", "postgres://dbuser_monitor:pw@127.0.0.1:5432/postgres",
+                "PGBOUNCER_EXPORTER_URL", "postgres://dbuser_monitor:pw@127.0.0.1:6432/pgbouncer");
+        ExporterMain.Options o = parse(env, "--web.listen-address=:9630",
+                "--target", "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631");
+        assertThat(ExporterMain.targets(o)).extracting(t -> t.name + " " + t.listen + " " + t.url).containsExactly(
+                "default :9630 postgres://dbuser_monitor:pw@127.0.0.1:5432/postgres",
+                "pgbouncer :9631 postgres://dbuser_monitor:pw@127.0.0.1:6432/pgbouncer");
+        // the older spelling of the listen flag still works
+        assertThat(ExporterMain.targets(parse(env, "--listen", ":9630", "--target",
+                "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631"))).hasSize(2);
+        // without --web.listen-address the explicit targets are all there is, as before
+        assertThat(ExporterMain.targets(parse(env, "--target", "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631")))
+                .extracting(t -> t.name).containsExactly("pgbouncer");
+        assertThatThrownBy(() -> parse(Map.of(), "--web.listen-address=:9630", "--target",
+                "name=pgbouncer,url_env=NOT_THERE,listen=:9631"))
+                .hasMessageContaining("url_env NOT_THERE: the environment variable is not set");
+        assertThatThrownBy(() -> parse(env, "--web.listen-address=:9631", "--target",
+                "name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631"))
+                .hasMessageContaining("target 'pgbouncer': port 9631 used by another target");
+    }
+
+    @Test
     void versionAndDryRun(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);

@@ -77,9 +77,10 @@ public final class DryRunExecutor implements Executor {
     private static final Pattern HEALTH_URL = Pattern.compile("https?://([0-9.]+|localhost):(\\d+)/");
     /** Health endpoints a wait may poll, by port: the unit that answers there. */
     // Pigsty's default ports of the services a plan waits for, and the units that serve them
-    private static final Map<String, String> HEALTH_PORTS = Map.of("2379", "etcd", "8008", "patroni",
-            "9630", "pg_exporter", "9631", "pgbouncer_exporter", "9100", "prometheus-node-exporter",
-            "9090", "prometheus", "8428", "victoria-metrics");
+    // (PgBouncer's :9631 is served by Pigsty's pgbouncer_exporter, or by our one pg_exporter JVM per node)
+    private static final Map<String, List<String>> HEALTH_PORTS = Map.of("2379", List.of("etcd"),
+            "8008", List.of("patroni"), "9630", List.of("pg_exporter"), "9631", List.of("pg_exporter", "pgbouncer_exporter"),
+            "9100", List.of("prometheus-node-exporter"), "9090", List.of("prometheus"), "8428", List.of("victoria-metrics"));
 
     /** A guarded step of a modelled plan, on one host. */
     private record Guard(Guarded step, List<FileSpec> inputs) {
@@ -263,13 +264,14 @@ public final class DryRunExecutor implements Executor {
         boolean any = false;
         boolean up = false;
         while (m.find()) {
-            String unit = HEALTH_PORTS.get(m.group(2));
-            if (unit == null || !line.contains("curl ")) {
+            List<String> units = HEALTH_PORTS.get(m.group(2));
+            if (units == null || !line.contains("curl ")) {
                 return Optional.empty();
             }
             any = true;
             String ip = m.group(1).equals("127.0.0.1") || m.group(1).equals("localhost") ? host.address() : m.group(1);
-            up |= state(ip).active.contains(unit);
+            HostState target = state(ip);
+            up |= units.stream().anyMatch(target.active::contains);
         }
         return any ? exit(up) : Optional.empty();
     }

@@ -223,7 +223,9 @@ final class Engine implements AutoCloseable {
     /** @return the executor of this run: SSH from the inventory and flags, or the dry-run model */
     Executor executor() {
         if (executor == null) {
-            if (cli.dryRun) {
+            if (cli.dryRun && cli.dryRunExecutor != null) {
+                executor = new Borrowed(cli.dryRunExecutor);
+            } else if (cli.dryRun) {
                 Resolved g = inventory.resolveGlobal();
                 DryRunExecutor.Builder b = DryRunExecutor.builder()
                         .facts(g.get(Params.NODE_CPU), g.get(Params.NODE_MEM_MB), g.get(Params.NODE_DISK_GB))
@@ -303,6 +305,45 @@ final class Engine implements AutoCloseable {
     public void close() {
         if (executor != null) {
             executor.close();
+        }
+    }
+
+    /** An executor the caller owns: used, not closed. */
+    private static final class Borrowed implements Executor {
+        private final Executor inner;
+
+        Borrowed(Executor inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean simulated() {
+            return inner.simulated();
+        }
+
+        @Override
+        public ExecResult run(Host host, Command command) {
+            return inner.run(host, command);
+        }
+
+        @Override
+        public void putFile(Host host, FileSpec file) {
+            inner.putFile(host, file);
+        }
+
+        @Override
+        public Optional<byte[]> readFile(Host host, String path) {
+            return inner.readFile(host, path);
+        }
+
+        @Override
+        public FileFacts stat(Host host, String path) {
+            return inner.stat(host, path);
+        }
+
+        @Override
+        public void close() {
+            // the caller closes it
         }
     }
 

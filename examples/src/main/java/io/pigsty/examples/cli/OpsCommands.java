@@ -130,32 +130,44 @@ final class OpsCommands {
         }
     }
 
+    /** The shape of reload, pause and resume: one call on the cluster, its result reported. */
+    @Command
+    abstract static class OneCall extends OnCluster {
+        private final java.util.function.Function<ClusterOperations, OperationResult> call;
+
+        OneCall(java.util.function.Function<ClusterOperations, OperationResult> call) {
+            this.call = call;
+        }
+
+        @Override
+        final OperationResult operate(ClusterOperations ops) {
+            return call.apply(ops);
+        }
+    }
+
     /** {@code pigsty reload CLUSTER}. */
     @Command(name = "reload", mixinStandardHelpOptions = true,
             description = "Make every member re-read its configuration (no restart); names members left pending restart.")
-    static final class Reload extends OnCluster {
-        @Override
-        OperationResult operate(ClusterOperations ops) {
-            return ops.reload();
+    static final class Reload extends OneCall {
+        Reload() {
+            super(ClusterOperations::reload);
         }
     }
 
     /** {@code pigsty pause CLUSTER}. */
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Maintenance mode: Patroni stops automatic failover until resume.")
-    static final class Pause extends OnCluster {
-        @Override
-        OperationResult operate(ClusterOperations ops) {
-            return ops.pause();
+    static final class Pause extends OneCall {
+        Pause() {
+            super(ClusterOperations::pause);
         }
     }
 
     /** {@code pigsty resume CLUSTER}. */
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "End maintenance mode.")
-    static final class Resume extends OnCluster {
-        @Override
-        OperationResult operate(ClusterOperations ops) {
-            return ops.resume();
+    static final class Resume extends OneCall {
+        Resume() {
+            super(ClusterOperations::resume);
         }
     }
 

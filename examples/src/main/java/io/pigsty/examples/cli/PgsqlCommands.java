@@ -83,69 +83,66 @@ final class PgsqlCommands extends Base {
         }
     }
 
-    /** {@code pigsty pgsql user CLUSTER USER} (bin/pgsql-user). */
-    @Command(name = "user", mixinStandardHelpOptions = true,
-            description = "Create or alter one user of the cluster's pg_users, and refresh PgBouncer's user list.")
-    static final class User extends Base {
+    /** The shape of user, db, svc and hba: a cluster (and a name) make one playbook, which is applied. */
+    @Command
+    abstract static class ApplyOne extends Base {
         @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
         String cluster;
 
-        @Parameters(index = "1", paramLabel = "USER", description = "A name from the cluster's pg_users.")
-        String user;
+        /** @return the playbook the arguments name */
+        abstract Playbook playbook();
 
         @Override
         int run() {
             try (Engine e = engine()) {
-                return apply(e, List.of(e.plan(Playbook.pgsqlUser(cluster, user))));
+                return apply(e, List.of(e.plan(playbook())));
             }
+        }
+    }
+
+    /** {@code pigsty pgsql user CLUSTER USER} (bin/pgsql-user). */
+    @Command(name = "user", mixinStandardHelpOptions = true,
+            description = "Create or alter one user of the cluster's pg_users, and refresh PgBouncer's user list.")
+    static final class User extends ApplyOne {
+        @Parameters(index = "1", paramLabel = "USER", description = "A name from the cluster's pg_users.")
+        String user;
+
+        @Override
+        Playbook playbook() {
+            return Playbook.pgsqlUser(cluster, user);
         }
     }
 
     /** {@code pigsty pgsql db CLUSTER DB} (bin/pgsql-db). */
     @Command(name = "db", mixinStandardHelpOptions = true,
             description = "Create or alter one database of the cluster's pg_databases.")
-    static final class Db extends Base {
-        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
-        String cluster;
-
+    static final class Db extends ApplyOne {
         @Parameters(index = "1", paramLabel = "DB", description = "A name from the cluster's pg_databases.")
         String db;
 
         @Override
-        int run() {
-            try (Engine e = engine()) {
-                return apply(e, List.of(e.plan(Playbook.pgsqlDb(cluster, db))));
-            }
+        Playbook playbook() {
+            return Playbook.pgsqlDb(cluster, db);
         }
     }
 
     /** {@code pigsty pgsql svc CLUSTER} (bin/pgsql-svc). */
     @Command(name = "svc", mixinStandardHelpOptions = true,
             description = "Re-render and reload the cluster's HAProxy services on every member.")
-    static final class Svc extends Base {
-        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
-        String cluster;
-
+    static final class Svc extends ApplyOne {
         @Override
-        int run() {
-            try (Engine e = engine()) {
-                return apply(e, List.of(e.plan(Playbook.pgsqlSvc(cluster))));
-            }
+        Playbook playbook() {
+            return Playbook.pgsqlSvc(cluster);
         }
     }
 
     /** {@code pigsty pgsql hba CLUSTER} (bin/pgsql-hba). */
     @Command(name = "hba", mixinStandardHelpOptions = true,
             description = "Re-render and reload the HBA rules of PostgreSQL and PgBouncer on every member.")
-    static final class Hba extends Base {
-        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
-        String cluster;
-
+    static final class Hba extends ApplyOne {
         @Override
-        int run() {
-            try (Engine e = engine()) {
-                return apply(e, List.of(e.plan(Playbook.pgsqlHba(cluster))));
-            }
+        Playbook playbook() {
+            return Playbook.pgsqlHba(cluster);
         }
     }
 }

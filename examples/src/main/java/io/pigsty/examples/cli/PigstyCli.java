@@ -18,8 +18,9 @@ import picocli.CommandLine.ScopeType;
  * limit, output). {@code pigsty --help} lists the commands; every subcommand has {@code --help}.
  *
  * <p>Exit codes: {@value #OK} ok, {@value #FAILED} failed or refused, {@value #USAGE} usage error
- * (unknown option, missing argument), {@value #INVALID} inventory validation errors, {@value #INTERRUPTED}
- * stopped by Ctrl-C.
+ * (unknown option, missing argument), {@value #INVALID} inventory validation errors, {@value #CHANGES}
+ * {@code check} found changes pending (as {@code terraform plan -detailed-exitcode}; 0 there means converged),
+ * {@value #INTERRUPTED} stopped by Ctrl-C.
  */
 @Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = PigstyCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -32,7 +33,8 @@ import picocli.CommandLine.ScopeType;
             OpsCommands.Reinit.class, OpsCommands.Config.class, PgsqlCommands.class, ToolCommands.Passwords.class,
             ToolCommands.SandboxCmd.class, ToolCommands.Completion.class, ToolCommands.Schema.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failed or refused, 2 usage error, 3 inventory validation errors, 130 Ctrl-C.",
+        footer = {"", "Exit codes: 0 ok, 1 failed or refused, 2 usage error, 3 inventory validation errors, "
+            + "4 check found changes pending, 130 Ctrl-C.",
             "Inventory: -i FILE, else ./pigsty.yml when present, else the shipped sandbox sample."})
 public final class PigstyCli implements Runnable {
     /** Exit code: done. */
@@ -43,6 +45,8 @@ public final class PigstyCli implements Runnable {
     public static final int USAGE = 2;
     /** Exit code: the inventory does not validate (or cannot be parsed). */
     public static final int INVALID = 3;
+    /** Exit code of {@code check}: the hosts are reachable and fit, and applying would change something. */
+    public static final int CHANGES = 4;
     /** Exit code: stopped by Ctrl-C (128 + SIGINT). */
     public static final int INTERRUPTED = 130;
 
@@ -109,6 +113,8 @@ public final class PigstyCli implements Runnable {
     boolean terminal;
     /** Ctrl-C handling of the running command. */
     final Interrupts interrupts = new Interrupts();
+    /** With {@code --dry-run}: this executor instead of a fresh dry-run one (tests give one holding host state). */
+    io.pigsty.api.exec.Executor dryRunExecutor;
 
     @Override
     public void run() {
@@ -142,6 +148,19 @@ public final class PigstyCli implements Runnable {
         PigstyCli cli = new PigstyCli();
         cli.out = out;
         cli.err = err;
+        return run(cli, args);
+    }
+
+    /**
+     * Like {@link #run(String[], PrintStream, PrintStream)}, with {@code --dry-run} running against the given
+     * executor (which the caller owns and closes) instead of a fresh dry-run one: a test hands it a strict
+     * {@code DryRunExecutor} whose hosts already hold what an earlier apply wrote.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, io.pigsty.api.exec.Executor dryRun) {
+        PigstyCli cli = new PigstyCli();
+        cli.out = out;
+        cli.err = err;
+        cli.dryRunExecutor = dryRun;
         return run(cli, args);
     }
 

@@ -33,7 +33,21 @@ final class PlanCommands {
                 description = "The user (pgsql-user) or database (pgsql-db).")
         String arg;
 
-        Playbook playbook() {
+        /**
+         * @param e the engine (its inventory names the groups a {@code node} without one could mean)
+         * @return the playbook the arguments name
+         */
+        Playbook playbook(Engine e) {
+            if (playbook.equals("node") && cluster == null) {
+                List<String> groups = new java.util.ArrayList<>();
+                e.inventory().infra().ifPresent(g -> groups.add(g.name()));
+                e.inventory().etcd().ifPresent(g -> groups.add(g.name()));
+                e.inventory().clusters().forEach(c -> groups.add(c.name()));
+                e.inventory().nodeGroups().forEach(g -> groups.add(g.name()));
+                throw new PigstyCli.UsageError("node needs the cluster or group it prepares: one of " + String.join(", ", groups)
+                        + " (" + e.source() + "), e.g. pigsty " + spec.name() + " node " + (groups.isEmpty() ? "GROUP"
+                        : groups.get(groups.size() - 1)));
+            }
             return Playbooks.of(playbook, cluster, arg);
         }
     }
@@ -53,9 +67,10 @@ final class PlanCommands {
                     d.set("warnings", violations(r.warnings()));
                     Out.print(cli, d);
                 } else {
-                    r.violations().forEach(v -> (v.severity() == Severity.ERROR ? cli.err : cli.out)
-                            .println(v.severity().name().toLowerCase() + ": " + v));
-                    cli.out.println(e.source() + ": " + (r.isValid() ? "valid (" + r.warnings().size() + " warnings)"
+                    // the lines, then their count, on one stream (stderr when invalid): never interleaved
+                    java.io.PrintStream to = r.isValid() ? cli.out : cli.err;
+                    r.violations().forEach(v -> to.println(v.severity().name().toLowerCase() + ": " + v));
+                    to.println(e.source() + ": " + (r.isValid() ? "valid (" + r.warnings().size() + " warnings)"
                             : r.errors().size() + " errors, " + r.warnings().size() + " warnings"));
                 }
                 return r.isValid() ? PigstyCli.OK : PigstyCli.INVALID;
@@ -78,7 +93,7 @@ final class PlanCommands {
         int run() {
             PigstyCli cli = cli();
             try (Engine e = engine()) {
-                Plan plan = e.offlinePlan(playbook());
+                Plan plan = e.offlinePlan(playbook(e));
                 if (cli.json) {
                     ObjectNode rendered = (ObjectNode) read(plan.render().toJson());
                     ObjectNode d = Out.doc("plan");
@@ -103,17 +118,20 @@ final class PlanCommands {
 
     /** {@code pigsty check PLAYBOOK [CLUSTER] [USER|DB]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Read-only: what the playbook would change on the hosts (diffs); changes nothing. "
-                    + "Exit 0 either way; --json says whether it is converged.")
+            description = {"Read-only: what the playbook would change on the hosts (diffs), after the preflight; "
+                    + "changes nothing.",
+                "Exit 0: converged, nothing to change; 4: changes pending (as terraform plan -detailed-exitcode); "
+                    + "1: the preflight found problems (apply would refuse) or a host failed; 2, 3: usage, inventory."})
     static final class Check extends PlaybookArgs {
         @Override
         int run() {
             PigstyCli cli = cli();
             try (Engine e = engine()) {
-                CheckReport r = e.check(playbook());
+                CheckReport r = e.check(playbook(e));
+                int code = exitCode(r);
                 if (cli.json) {
                     ObjectNode d = Out.doc("check").put("playbook", r.playbook()).put("converged", r.converged())
-                            .put("steps", r.entries().size());
+                            .put("steps", r.entries().size()).put("exit_code", code);
                     ArrayNode ch = d.putArray("changes");
                     r.changes().forEach(c -> ch.addObject().put("phase", c.phase()).put("host", c.host())
                             .put("step", c.stepId()).put("diff", c.change().orElse("")));
@@ -121,11 +139,27 @@ final class PlanCommands {
                     Out.print(cli, d);
                 } else {
                     cli.out.print(r.toText());
+                    long refused = preflightProblems(r);
                     cli.out.println(r.playbook() + ": " + (r.converged() ? "no changes (" + r.entries().size()
-                            + " steps converged)" : r.changes().size() + " of " + r.entries().size() + " steps would change"));
+                            + " steps converged)" : refused > 0 ? "the preflight refuses " + refused + " host(s); apply "
+                            + "would change nothing" : r.changes().size() + " of " + r.entries().size()
+                            + " steps would change"));
                 }
-                return PigstyCli.OK;
+                return code;
             }
+        }
+
+        /**
+         * @param r a check
+         * @return {@link PigstyCli#OK} converged, {@link PigstyCli#FAILED} when the preflight refuses a host,
+         *         else {@link PigstyCli#CHANGES}
+         */
+        static int exitCode(CheckReport r) {
+            return r.converged() ? PigstyCli.OK : preflightProblems(r) > 0 ? PigstyCli.FAILED : PigstyCli.CHANGES;
+        }
+
+        private static long preflightProblems(CheckReport r) {
+            return r.changes().stream().filter(c -> c.phase().equals(Plan.PREFLIGHT)).count();
         }
     }
 
@@ -140,7 +174,7 @@ final class PlanCommands {
         @Override
         int run() {
             try (Engine e = engine()) {
-                Playbook pb = confirmed(playbook(), yes);
+                Playbook pb = confirmed(playbook(e), yes);
                 return apply(e, List.of(e.plan(pb)));
             }
         }

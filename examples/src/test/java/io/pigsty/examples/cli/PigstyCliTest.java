@@ -53,10 +53,15 @@ class PigstyCliTest {
     }
 
     static Run cli(String... args) {
+        return cli(null, args);
+    }
+
+    /** @return the run, with {@code --dry-run} against {@code dry} when given */
+    static Run cli(io.pigsty.api.exec.Executor dry, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code = PigstyCli.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
+                new PrintStream(e, true, StandardCharsets.UTF_8), dry);
         return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
@@ -138,6 +143,13 @@ class PigstyCliTest {
         assertThat(noUser.code()).isEqualTo(2);
         assertThat(noUser.err()).contains("pgsql-user CLUSTER USER");
 
+        for (String c : List.of("plan", "check", "apply")) {
+            Run noGroup = cli(c, "node", "--dry-run");
+            assertThat(noGroup.code()).as(c).isEqualTo(2);
+            assertThat(noGroup.err()).as(c).contains("pigsty: node needs the cluster or group it prepares: one of infra, etcd, "
+                    + "pg-meta, pg-test (sample:sandbox), e.g. pigsty " + c + " node pg-test").doesNotContain("\tat ");
+        }
+
         Run noFile = cli("validate", "-i", tmp.resolve("nope.yml").toString());
         assertThat(noFile.code()).isEqualTo(2);
         assertThat(noFile.err()).contains("--inventory").contains("nope.yml");
@@ -168,6 +180,11 @@ class PigstyCliTest {
         Run human = cli("validate", "-i", bad.toString());
         assertThat(human.code()).isEqualTo(3);
         assertThat(human.err()).contains("all.children.pg-x.hosts.10.9.0.1.pg_role").doesNotContain("Exception");
+        // the lines, then their count, on the one stream: a terminal shows them in this order
+        List<String> lines = human.err().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).matches(".*bad.yml: \\d+ errors, \\d+ warnings");
+        assertThat(lines.subList(0, lines.size() - 1)).allMatch(l -> l.startsWith("error: ") || l.startsWith("warning: "));
+        assertThat(human.out()).isEmpty();
         Run json = cli("validate", "-i", bad.toString(), "--json");
         assertThat(json.code()).isEqualTo(3);
         JsonNode d = json.valid();
@@ -232,14 +249,64 @@ class PigstyCliTest {
     }
 
     @Test
-    void check_dryRun_reportsChanges_inTheSchema() {
+    void check_changesPending_exit4_inTheSchema() {
         Run r = cli("check", "pgsql-hba", "pg-test", "--dry-run", "--json");
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as(r.err()).isEqualTo(PigstyCli.CHANGES).isEqualTo(4);
         JsonNode d = r.valid();
         assertThat(d.get("converged").asBoolean()).isFalse(); // the dry-run hosts have no files yet
         assertThat(d.get("changes").size()).isPositive();
+        assertThat(d.get("exit_code").asInt()).isEqualTo(4);
         Run text = cli("check", "pgsql-hba", "pg-test", "--dry-run");
+        assertThat(text.code()).isEqualTo(4);
         assertThat(text.out()).contains("steps would change");
+        assertThat(cli("check", "--help").out()).contains("4: changes pending");
+        assertThat(cli("--help").out()).contains("4 check found changes pending");
+    }
+
+    @Test
+    void check_afterApply_noChanges_exit0() {
+        // one strict dry-run executor for both runs: the second sees what the first wrote
+        Inventory inv = Inventory.sample("sandbox");
+        io.pigsty.api.Pigsty sdk = io.pigsty.api.Pigsty.builder().inventory(inv).build();
+        io.pigsty.model.Resolved g = inv.resolveGlobal();
+        io.pigsty.test.DryRunExecutor.Builder b = io.pigsty.test.DryRunExecutor.builder()
+                .facts(g.get(io.pigsty.model.Params.NODE_CPU), g.get(io.pigsty.model.Params.NODE_MEM_MB),
+                        g.get(io.pigsty.model.Params.NODE_DISK_GB))
+                .installed("patroni", "4.0.7-3~deb13u1").installed("etcd-server", "3.5.16-4");
+        List<String[]> playbooks = List.of(new String[] {"node", "pg-test"}, new String[] {"pgsql", "pg-test"});
+        b.model(sdk.plan(io.pigsty.api.Playbook.node("pg-test"))).model(sdk.plan(io.pigsty.api.Playbook.pgsqlCreate("pg-test")));
+        try (io.pigsty.test.DryRunExecutor dry = b.build()) {
+            Run before = cli(dry, "check", "pgsql", "pg-test", "--dry-run");
+            assertThat(before.code()).as(before.err()).isEqualTo(4);
+            for (String[] pb : playbooks) {
+                Run apply = cli(dry, "apply", pb[0], pb[1], "--dry-run", "-q");
+                assertThat(apply.code()).as("apply %s: %s%s", pb[0], apply.out(), apply.err()).isZero();
+            }
+            Run after = cli(dry, "check", "pgsql", "pg-test", "--dry-run", "--json");
+            assertThat(after.code()).as(after.out() + after.err()).isZero();
+            JsonNode d = after.valid();
+            assertThat(d.get("converged").asBoolean()).isTrue();
+            assertThat(d.get("changes")).isEmpty();
+            assertThat(d.get("exit_code").asInt()).isZero();
+            Run text = cli(dry, "check", "pgsql", "pg-test", "--dry-run");
+            assertThat(text.code()).isZero();
+            assertThat(text.out()).contains("pgsql pg-test: no changes (");
+        }
+    }
+
+    @Test
+    void check_preflightRefusal_exit1_notChanges() {
+        var refused = new io.pigsty.api.plan.CheckReport("pgsql", List.of(
+                new io.pigsty.api.plan.CheckReport.Entry(io.pigsty.api.plan.Plan.PREFLIGHT, "10.213.0.11",
+                        io.pigsty.api.plan.Plan.PREFLIGHT, java.util.Optional.of("port 5432 held by nginx")),
+                new io.pigsty.api.plan.CheckReport.Entry("pgsql", "10.213.0.11", "pgsql:conf",
+                        java.util.Optional.of("+ listen_addresses"))), List.of());
+        assertThat(PlanCommands.Check.exitCode(refused)).isEqualTo(PigstyCli.FAILED);
+        var pending = new io.pigsty.api.plan.CheckReport("pgsql", refused.entries().subList(1, 2), List.of());
+        assertThat(PlanCommands.Check.exitCode(pending)).isEqualTo(PigstyCli.CHANGES);
+        var converged = new io.pigsty.api.plan.CheckReport("pgsql", List.of(new io.pigsty.api.plan.CheckReport.Entry(
+                "pgsql", "10.213.0.11", "pgsql:conf", java.util.Optional.empty())), List.of());
+        assertThat(PlanCommands.Check.exitCode(converged)).isEqualTo(PigstyCli.OK);
     }
 
     @Test

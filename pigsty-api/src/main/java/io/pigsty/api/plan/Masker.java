@@ -21,6 +21,7 @@ final class Masker {
     private final boolean[] first = new boolean[65536];
 
     Masker(Set<String> secrets) {
+        this.source = secrets;
         for (String s : secrets) {
             if (s.length() >= Plan.MASK_MIN) {
                 int k = key(s.charAt(0), s.charAt(1));
@@ -28,8 +29,75 @@ final class Masker {
                 first[s.charAt(0)] = true;
             }
         }
+        StringBuilder firsts = new StringBuilder();
+        for (int c = 0; c < first.length; c++) {
+            if (first[c]) {
+                firsts.append((char) c);
+            }
+        }
+        firstChars = firsts.toString();
         byPrefix.values().forEach(l -> l.sort(Comparator.comparingInt(String::length).reversed()
                 .thenComparing(Comparator.naturalOrder())));
+    }
+
+    /** The masker of the secret set last asked for: every plan of one facade has the same set. */
+    private static final java.util.concurrent.atomic.AtomicReference<Masker> LAST =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** Large shared file contents, as {@link RenderedPlan} shows them, by spec (whose content array is compared by identity). */
+    private final Map<Same, String> shown = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SHOWN_MIN_CHARS = 1024;
+    private static final int SHOWN_MAX = 256;
+    private final Set<String> source;
+    /** The distinct first characters of the secrets: with few, String.indexOf (vectorised) finds candidates. */
+    private final String firstChars;
+
+    /**
+     * @param secrets every secret of the inventory
+     * @return a masker of them; the same one as last time for the same set (by identity), since
+     *         building it per plan, from every secret of a large inventory, made planning quadratic
+     */
+    static Masker of(Set<String> secrets) {
+        Masker m = LAST.get();
+        if (m == null || m.source != secrets) {
+            m = new Masker(secrets);
+            LAST.set(m);
+        }
+        return m;
+    }
+
+    /**
+     * @param f       a file spec of a plan
+     * @param compute how the plan shows its content
+     * @return that, computed once per spec for large non-secret files that many plans share (the
+     *         exporter's collectors); computed each time otherwise
+     */
+    String shown(io.pigsty.api.exec.FileSpec f, java.util.function.Supplier<String> compute) {
+        if (f.secret()) {
+            return compute.get();
+        }
+        Same key = new Same(f);
+        String s = shown.get(key);
+        if (s == null) {
+            s = compute.get();
+            // bounded: only a few large files are shared between plans; the spec is immutable
+            if (s.length() >= SHOWN_MIN_CHARS && shown.size() < SHOWN_MAX) {
+                shown.putIfAbsent(key, s);
+            }
+        }
+        return s;
+    }
+
+    /** A key by identity: comparing specs by content would read the whole content at every lookup. */
+    private record Same(Object o) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Same s && s.o == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(o);
+        }
     }
 
     private static int key(char a, char b) {
@@ -47,7 +115,30 @@ final class Masker {
         StringBuilder out = null;
         int copied = 0;
         int last = text.length() - Plan.MASK_MIN;
+        boolean few = firstChars.length() <= 8;
+        int[] next = few ? new int[firstChars.length()] : null;
+        if (few) {
+            for (int k = 0; k < next.length; k++) {
+                next[k] = text.indexOf(firstChars.charAt(k));
+            }
+        }
         for (int i = 0; i <= last; i++) {
+            if (few) {
+                // jump to the nearest position holding the first character of some secret
+                int min = Integer.MAX_VALUE;
+                for (int k = 0; k < next.length; k++) {
+                    if (next[k] >= 0 && next[k] < i) {
+                        next[k] = text.indexOf(firstChars.charAt(k), i);
+                    }
+                    if (next[k] >= 0 && next[k] < min) {
+                        min = next[k];
+                    }
+                }
+                if (min > last) {
+                    break;
+                }
+                i = min;
+            }
             char c = text.charAt(i);
             if (!first[c]) {
                 continue;

@@ -93,7 +93,7 @@ public final class Plan {
         this.preflight = Optional.empty();
         this.playbook = Objects.requireNonNull(playbook, "playbook");
         this.planner = Objects.requireNonNull(planner, "planner");
-        this.masker = new Masker(secrets);
+        this.masker = Masker.of(secrets);
         this.parallelism = Math.max(1, parallelism);
         Set<String> consulted = ConcurrentHashMap.newKeySet();
         this.phases = List.copyOf(planner.phases(lookup(declared, consulted)));

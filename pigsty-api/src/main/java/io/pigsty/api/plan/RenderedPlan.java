@@ -42,6 +42,8 @@ public final class RenderedPlan {
      */
     public String toText(boolean revealSecretFiles) {
         StringBuilder sb = new StringBuilder(64 * 1024).append("# plan ").append(playbook).append('\n');
+        // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once
+        Map<FileSpec, String> shown = new java.util.IdentityHashMap<>();
         for (Phase phase : phases) {
             sb.append("\n## phase ").append(phase.name()).append('\n');
             for (Map.Entry<Host, List<Step>> e : phase.steps().entrySet()) {
@@ -53,7 +55,11 @@ public final class RenderedPlan {
                     for (FileSpec f : r.files()) {
                         sb.append("   file ").append(f.path()).append(' ').append(f.mode()).append(' ').append(f.owner())
                                 .append(':').append(f.group()).append(f.secret() ? " (secret)" : "").append('\n');
-                        indent(sb, content(f, revealSecretFiles), "      ", "      ");
+                        sb.append(shown.computeIfAbsent(f, x -> masker.shown(x, () -> {
+                            StringBuilder one = new StringBuilder();
+                            indent(one, content(x, revealSecretFiles), "      ", "      ");
+                            return one.toString();
+                        })));
                     }
                     for (Command c : r.commands()) {
                         sb.append("   run ").append(c.user().map(u -> "[" + u + "] ").orElse(""))

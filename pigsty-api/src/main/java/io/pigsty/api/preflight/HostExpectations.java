@@ -20,17 +20,44 @@ import java.util.Set;
  * @param diskPath       the directory whose file system holds data, WAL and backups
  * @param minFreeDiskMb  free space wanted there
  * @param plannedMemMb   memory the plan's tuning was computed for
+ * @param hostnames      node names of the plan's hosts ({@code nodename}: the instance name of a PostgreSQL
+ *                       member, else as set in the inventory), each with the inventory address it names: on
+ *                       this host each must be unresolved or resolve to that address (or, for this host's own
+ *                       name, to loopback), and this host's hostname must not be another host's node name
  */
 public record HostExpectations(List<String> packages, Map<String, String> minVersions, Map<Integer, Set<String>> ports,
                                List<String> interfaces, List<String> addresses, Optional<String> vip,
                                Optional<String> dataDir, Optional<String> patroniScope, String diskPath,
-                               long minFreeDiskMb, long plannedMemMb) {
+                               long minFreeDiskMb, long plannedMemMb, Map<String, String> hostnames) {
     /** Canonical constructor: copies collections. */
     public HostExpectations {
+        hostnames = Map.copyOf(hostnames);
         packages = List.copyOf(packages);
         minVersions = Map.copyOf(minVersions);
         ports = Map.copyOf(ports);
         interfaces = List.copyOf(interfaces);
         addresses = List.copyOf(addresses);
+    }
+
+    /**
+     * Expectations without node names (no hostname check).
+     *
+     * @param packages      see the record
+     * @param minVersions   see the record
+     * @param ports         see the record
+     * @param interfaces    see the record
+     * @param addresses     see the record
+     * @param vip           see the record
+     * @param dataDir       see the record
+     * @param patroniScope  see the record
+     * @param diskPath      see the record
+     * @param minFreeDiskMb see the record
+     * @param plannedMemMb  see the record
+     */
+    public HostExpectations(List<String> packages, Map<String, String> minVersions, Map<Integer, Set<String>> ports,
+                            List<String> interfaces, List<String> addresses, Optional<String> vip, Optional<String> dataDir,
+                            Optional<String> patroniScope, String diskPath, long minFreeDiskMb, long plannedMemMb) {
+        this(packages, minVersions, ports, interfaces, addresses, vip, dataDir, patroniScope, diskPath, minFreeDiskMb,
+                plannedMemMb, Map.of());
     }
 }

@@ -38,7 +38,7 @@ import java.util.function.Function;
  * The read-only first pass of a plan: asks every host, in parallel and in one round trip each,
  * whether it offers what the plan needs (OS, systemd, privilege, packages at an accepted
  * version, interfaces and addresses, a free VIP, free ports, disk, memory, no foreign
- * PostgreSQL, a clock close to the others), and reports every problem of every host at once,
+ * PostgreSQL, a clock close to the others, node names that resolve to the hosts they name), and reports every problem of every host at once,
  * before anything changes.
  *
  * <pre>{@code
@@ -101,6 +101,9 @@ public final class Preflight {
         if (pb.equals("etcd")) {
             inv.etcd().ifPresent(g -> etcd(inv, g, ex));
         }
+        Map<String, String> names = nodeNames(inv);
+        Map<String, String> hostnames = new TreeMap<>();
+        hosts.keySet().forEach(a -> Optional.ofNullable(names.get(a)).ifPresent(n -> hostnames.put(n, a)));
         Map<Host, HostExpectations> out = new LinkedHashMap<>();
         hosts.forEach((a, h) -> {
             Expect e = ex.get(a);
@@ -112,9 +115,30 @@ public final class Preflight {
             }
             HostFacts f = facts.apply(h);
             out.put(h, new HostExpectations(pk, min, e.ports, List.copyOf(e.interfaces), List.copyOf(new LinkedHashSet<>(e.addresses)),
-                    e.vip, e.dataDir, e.scope, e.diskPath, MIN_FREE_DISK_MB, f == null ? 0 : f.memoryMb()));
+                    e.vip, e.dataDir, e.scope, e.diskPath, MIN_FREE_DISK_MB, f == null ? 0 : f.memoryMb(), hostnames));
         });
         return new Preflight(out);
+    }
+
+    // the node name of each address: a member's nodename (its instance name unless set), else one set on a node
+    // group's host; two names for one address or one name for two addresses are validation errors (HostnameRules)
+    private static Map<String, String> nodeNames(Inventory inv) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (PgCluster c : inv.clusters()) {
+            for (PgInstance i : c.instances()) {
+                out.putIfAbsent(i.ip(), inv.resolve(c, i).get(Params.NODENAME));
+            }
+        }
+        List<NodeGroup> groups = new ArrayList<>();
+        inv.infra().ifPresent(groups::add);
+        inv.etcd().ifPresent(groups::add);
+        groups.addAll(inv.nodeGroups());
+        for (NodeGroup g : groups) {
+            for (Node n : g.nodes()) {
+                inv.resolveNode(g, n).find(Params.NODENAME).ifPresent(name -> out.putIfAbsent(n.ip(), name));
+            }
+        }
+        return out;
     }
 
     private static final class Expect {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param host     host address
  * @param check    which check: {@code os}, {@code systemd}, {@code privilege}, {@code package},
  *                 {@code interface}, {@code address}, {@code vip}, {@code port}, {@code disk},
- *                 {@code memory}, {@code data-dir}, {@code postgres}, {@code clock}
+ *                 {@code memory}, {@code data-dir}, {@code postgres}, {@code clock}, {@code hostname}
  * @param expected what the plan needs
  * @param found    what is there
  */

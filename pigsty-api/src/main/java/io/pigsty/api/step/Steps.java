@@ -7,6 +7,7 @@ import io.pigsty.api.exec.FileFacts;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.quote.ShellQuote;
 import io.pigsty.api.step.internal.UnifiedDiff;
+import io.pigsty.model.PigstyException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,21 @@ public final class Steps {
      */
     public static Step command(String id, String description, Command checkConverged, Command apply) {
         return new CommandStep(id, description, checkConverged, apply);
+    }
+
+    /**
+     * A verification (a module's {@code *check}): check and apply both run the command; check
+     * reports a change and apply fails, with the command's error lines, when it exits non-zero.
+     * Guarded with the command as what converges it, so the strict dry run passes it on a
+     * modelled host once the plan ran it.
+     *
+     * @param id          step id
+     * @param description human line, also the start of the failure message
+     * @param command     read-only; exits 0 when the verification holds
+     * @return the step
+     */
+    public static Step verify(String id, String description, Command command) {
+        return new VerifyStep(id, description, command);
     }
 
     /**
@@ -279,6 +295,71 @@ public final class Steps {
             }
             ctx.runOk(apply);
             return Outcome.CHANGED;
+        }
+    }
+
+    /** Verification step: runs its command in check and apply. */
+    static final class VerifyStep implements Step, Guarded {
+        private final String id;
+        private final String description;
+        private final Command command;
+
+        VerifyStep(String id, String description, Command command) {
+            this.id = Objects.requireNonNull(id);
+            this.description = Objects.requireNonNull(description);
+            this.command = Objects.requireNonNull(command);
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public Rendered render() {
+            return Rendered.commands(command);
+        }
+
+        @Override
+        public List<Probe> probes() {
+            return List.of();
+        }
+
+        @Override
+        public List<Command> converging() {
+            return List.of(command);
+        }
+
+        @Override
+        public Check check(StepContext ctx) {
+            ExecResult r = ctx.run(command);
+            return r.ok() ? Check.ok() : Check.change("fails: " + errorLines(r));
+        }
+
+        @Override
+        public Outcome apply(StepContext ctx) {
+            ExecResult r = ctx.run(command);
+            if (!r.ok()) {
+                throw new PigstyException(ctx.host() + ": " + description + " failed: " + errorLines(r));
+            }
+            return Outcome.OK;
+        }
+
+        /** The lines that say error (pgBackRest, psql and most tools print one), else the last line. */
+        static String errorLines(ExecResult r) {
+            String[] lines = (r.stderr() + "\n" + r.stdout()).strip().split("\n");
+            StringBuilder b = new StringBuilder();
+            for (String x : lines) {
+                if (x.contains("ERROR") || x.contains("error")) {
+                    b.append(x.strip()).append("; ");
+                }
+            }
+            return b.length() > 0 ? b.toString() : lines[lines.length - 1];
         }
     }
 

@@ -63,4 +63,44 @@ class PreflightIT {
             assertThat(r.toJson()).startsWith("{\"ok\":false,\"hosts\":[\"127.0.0.1\"],\"problems\":[{\"host\":\"127.0.0.1\"");
         }
     }
+
+    @Test
+    void realHost_nodeNamesResolveToTheHostsTheyName(@TempDir Path tmp) throws Exception {
+        boolean debian = Files.exists(Path.of("/usr/bin/getent")) && "root".equals(System.getProperty("user.name"));
+        if (!debian && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI must run this as root on Debian");
+        }
+        Assumptions.assumeTrue(debian, "needs root on Debian (getent, hostname)");
+        String self = new String(new ProcessBuilder("hostname").start().getInputStream().readAllBytes()).strip();
+        // what this host's /etc/hosts says, read here independently of the probe
+        List<String> hosts = Files.readAllLines(Path.of("/etc/hosts"));
+        String other = hosts.stream().map(l -> l.replaceAll("#.*", "").strip().split("\\s+"))
+                .filter(f -> f.length > 1 && f[0].startsWith("127.")).flatMap(f -> java.util.Arrays.stream(f).skip(1))
+                .filter(n -> !n.equals("localhost") && !n.equals(self)).findFirst().orElse(null);
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("localhost", "127.0.0.1");               // this host's own name, on loopback: fine
+        names.put("pigsty-no-such-node-name", "127.0.0.4"); // unresolved: fine, the plan connects by address
+        names.put(self, "127.0.0.3");                       // planted: this host carries another node's name
+        if (other != null) {
+            names.put(other, "127.0.0.2");                  // planted: /etc/hosts sends another node's name here
+        }
+        HostExpectations e = new HostExpectations(List.of(), Map.of(), Map.of(), List.of(), List.of("127.0.0.1"), Optional.empty(),
+                Optional.empty(), Optional.empty(), tmp.toString(), 1, 1, names);
+        PreflightReport r = Preflight.of(Map.of(Host.of("127.0.0.1"), e)).run(new LocalExecutor());
+        List<String> checks = r.problems().stream().filter(p -> p.check().equals("hostname"))
+                .map(p -> p.expected() + " | " + p.found()).toList();
+        List<String> want = new java.util.ArrayList<>(List.of(
+                "a hostname other than " + self + ", the nodename of 127.0.0.3 | this host is called " + self
+                        + " (addresses swapped in the inventory, or a cloned machine?)"));
+        String selfResolves = new String(new ProcessBuilder("getent", "-s", "files", "ahosts", self).start().getInputStream()
+                .readAllBytes()).lines().map(l -> l.split("\\s+")[0]).distinct().collect(java.util.stream.Collectors.joining(" "));
+        if (!selfResolves.isEmpty()) {
+            want.add(self + " (nodename of 127.0.0.3) unresolved or resolving to 127.0.0.3 | /etc/hosts resolves it to " + selfResolves);
+        }
+        if (other != null) {
+            want.add(other + " (nodename of 127.0.0.2) unresolved or resolving to 127.0.0.2 | /etc/hosts resolves it to 127.0.0.1");
+        }
+        assertThat(checks).as(r.toText()).containsExactlyInAnyOrderElementsOf(want);
+        assertThat(r.toText()).contains("127.0.0.1: hostname: expected a hostname other than " + self);
+    }
 }

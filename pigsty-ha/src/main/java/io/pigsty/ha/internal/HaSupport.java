@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.jackson.JacksonRuntime;
+import io.pigsty.api.exec.Command;
 import io.pigsty.api.facts.HostFacts;
+import io.pigsty.api.step.Check;
+import io.pigsty.api.step.Outcome;
+import io.pigsty.api.step.Rendered;
+import io.pigsty.api.step.Step;
+import io.pigsty.api.step.StepContext;
 import io.pigsty.ha.PgTuningCalculator;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Names;
@@ -26,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Data models of the HA templates, computed from the inventory in one place. */
@@ -403,5 +410,56 @@ public final class HaSupport {
      */
     public static int vrid(String cluster) {
         return Math.floorMod(cluster.hashCode(), 254) + 1;
+    }
+
+    /**
+     * The one live-cluster guard of destructive playbooks (pgsql-rm, pgsql-pitr): check and apply
+     * curl each Patroni URL; any that answers makes check report a refusal and apply throw.
+     *
+     * @param id the step id, e.g. {@code pgsql-rm:live-guard}
+     * @param description what the step refuses, in the playbook's words
+     * @param urls the Patroni URLs that must not answer ({@code /health}, {@code /primary})
+     * @param refusal the apply error's message, given the URLs that answered
+     * @return the step
+     */
+    public static Step liveGuard(String id, String description, List<String> urls, Function<List<String>, String> refusal) {
+        return new LiveGuard(id, description, urls, refusal);
+    }
+
+    private record LiveGuard(String id, String description, List<String> urls, Function<List<String>, String> refusal)
+            implements Step {
+        LiveGuard {
+            urls = List.copyOf(urls);
+        }
+
+        @Override
+        public Rendered render() {
+            return new Rendered(List.of(), urls.stream().map(u -> Command.of("curl", "-sf", "-m", "2", u)).toList(),
+                    List.of("fails when any of these answers"));
+        }
+
+        private List<String> live(StepContext ctx) {
+            return urls.stream().filter(u -> ctx.run(Command.of("curl", "-sf", "-o", "/dev/null", "-m", "2", u)).ok()).toList();
+        }
+
+        @Override
+        public Check check(StepContext ctx) {
+            List<String> l = live(ctx);
+            return l.isEmpty() ? Check.ok() : Check.change("refuse: live members " + l);
+        }
+
+        @Override
+        public Outcome apply(StepContext ctx) {
+            List<String> l = live(ctx);
+            if (!l.isEmpty()) {
+                throw new PigstyException(refusal.apply(l));
+            }
+            return Outcome.OK;
+        }
+
+        @Override
+        public String toString() {
+            return "LiveGuard[" + id + " " + urls + "]";
+        }
     }
 }

@@ -301,7 +301,7 @@ public final class InventoryCodec {
             if (p.isPresent() && !plain(v)) {
                 Param param = p.get();
                 try {
-                    raw = param.codec().encode(param.codec().decode(v));
+                    raw = param.encode(param.decode(v));
                 } catch (ConversionException e) {
                     raw = v; // invalid values are written back as they were read
                 }

@@ -100,6 +100,7 @@ public final class Validator {
         out.addAll(VersionRules.check(inv, this::wellTyped));
         out.addAll(ExtensionRules.check(inv, this::wellTyped));
         MonitorRules.check(inv, out);
+        HostnameRules.check(inv, out);
     }
 
     // no type error at or under this path, nor in the globals: resolved values can be read
@@ -116,7 +117,7 @@ public final class Validator {
                 continue;
             }
             try {
-                ((Param) p.get()).codec().decode(vars.raw(key).orElseThrow());
+                ((Param) p.get()).decode(vars.raw(key).orElseThrow());
             } catch (ConversionException e) {
                 badKeys.add(base + "." + key);
                 error(base + "." + key + e.subPath(), e.getMessage());

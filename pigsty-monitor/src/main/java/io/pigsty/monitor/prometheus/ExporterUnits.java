@@ -22,26 +22,48 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The systemd shape of our exporter, modelled on Pigsty's: one unit per listener
- * ({@code pg_exporter} on :9630, {@code pgbouncer_exporter} on :9631, {@code pg_exporter-<ins>} for a
- * remote instance), each configured by an environment file in {@code /etc/default/} with
- * pg_exporter's variable names ({@code PG_EXPORTER_URL}, {@code PG_EXPORTER_CONFIG}, ...), running
- * {@code java -jar /usr/lib/pigsty/pg-exporter.jar} as user {@code prometheus} with the collectors in
- * {@value #CONFIG_DIR}.
- *
- * <p>Switching to one JVM per node serving both PostgreSQL and PgBouncer is a change here only:
- * {@link #forMember} returns one {@link Unit} with both URLs instead of two.
+ * The systemd shape of our exporter, modelled on Pigsty's: one JVM per member, the unit
+ * {@code pg_exporter} serving PostgreSQL on :9630 and, in the same process, PgBouncer on :9631 (where
+ * Pigsty runs a second pg_exporter, {@code pgbouncer_exporter}); {@code pg_exporter-<ins>} for a remote
+ * instance. Each unit is configured by an environment file in {@code /etc/default/} with pg_exporter's
+ * variable names ({@code PG_EXPORTER_URL}, {@code PG_EXPORTER_CONFIG}, ...; PgBouncer's URL in
+ * {@value #PGBOUNCER_URL_ENV}), running {@code java -jar /usr/lib/pigsty/pg-exporter.jar
+ * --web.listen-address=:9630 --target name=pgbouncer,url_env=PGBOUNCER_EXPORTER_URL,listen=:9631} as user
+ * {@code prometheus} with the collectors in {@value #CONFIG_DIR}. Prometheus scrapes the same two ports
+ * as with Pigsty's two processes.
  */
 public final class ExporterUnits {
     /** Directory of the collector files (pg_exporter's directory mode). */
     public static final String CONFIG_DIR = "/etc/pg_exporter";
-    /**
-     * The listen flag of {@code ExporterMain}. pg_exporter spells it {@code --web.listen-address};
-     * our exporter's current spelling is {@code --listen}: one constant to switch when it accepts both.
-     */
-    public static final String LISTEN_FLAG = "--listen";
+    /** The listen flag, as pg_exporter spells it ({@code --listen} is the exporter's older alias). */
+    public static final String LISTEN_FLAG = "--web.listen-address";
+    /** The environment variable holding the URL of a member's PgBouncer, in the {@code pg_exporter} env file. */
+    public static final String PGBOUNCER_URL_ENV = "PGBOUNCER_EXPORTER_URL";
+    /** Pigsty's name of the PgBouncer exporter unit: used when only PgBouncer is exported, and retired otherwise. */
+    public static final String PGBOUNCER_UNIT = "pgbouncer_exporter";
 
     private ExporterUnits() {
+    }
+
+    /**
+     * A further target served by the same JVM ({@code --target name=..,url_env=..,listen=:port}).
+     *
+     * @param name   target name (also its log name)
+     * @param port   listen port
+     * @param urlEnv the environment variable of the env file holding its URL
+     * @param url    libpq URL (holds the monitor password)
+     */
+    public record Extra(String name, int port, String urlEnv, Secret url) {
+        /** Canonical constructor: rejects nulls and names the command line cannot carry. */
+        public Extra {
+            Objects.requireNonNull(url, "url");
+            if (!Objects.requireNonNull(name, "name").matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("extra target name: '" + name + "' is not [A-Za-z0-9_.-]+");
+            }
+            if (!Objects.requireNonNull(urlEnv, "urlEnv").matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("extra target url env: '" + urlEnv + "' is not an environment variable name");
+            }
+        }
     }
 
     /**
@@ -49,19 +71,55 @@ public final class ExporterUnits {
      *
      * @param name        systemd unit name without {@code .service}, also the env file's name
      * @param description human line
-     * @param port        listen port
-     * @param url         libpq URL (holds the monitor password)
+     * @param port        listen port of the main target
+     * @param url         libpq URL of the main target (holds the monitor password)
      * @param env         further pg_exporter environment variables, in order
      * @param jvmOptions  JVM flags
+     * @param extra       further targets served by the same JVM on ports of their own
      */
-    public record Unit(String name, String description, int port, Secret url, Map<String, String> env, String jvmOptions) {
-        /** Canonical constructor: rejects nulls, copies env. */
+    public record Unit(String name, String description, int port, Secret url, Map<String, String> env, String jvmOptions,
+                       List<Extra> extra) {
+        /** Canonical constructor: rejects nulls, copies env and extra. */
         public Unit {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(description, "description");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(jvmOptions, "jvmOptions");
             env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+            extra = List.copyOf(extra);
+        }
+
+        /**
+         * A unit serving one target.
+         *
+         * @param name        unit name
+         * @param description human line
+         * @param port        listen port
+         * @param url         libpq URL
+         * @param env         further environment variables
+         * @param jvmOptions  JVM flags
+         */
+        public Unit(String name, String description, int port, Secret url, Map<String, String> env, String jvmOptions) {
+            this(name, description, port, url, env, jvmOptions, List.of());
+        }
+
+        /** @return every port this process listens on, the main target's first */
+        public List<Integer> ports() {
+            List<Integer> out = new ArrayList<>();
+            out.add(port);
+            extra.forEach(x -> out.add(x.port()));
+            return List.copyOf(out);
+        }
+
+        /** @return the ExecStart command line (no secret: URLs are in the env file) */
+        public String execStart() {
+            StringBuilder b = new StringBuilder("/usr/bin/java ").append(jvmOptions).append(" -jar ")
+                    .append(ExporterJar.REMOTE_PATH).append(' ').append(LISTEN_FLAG).append("=:").append(port);
+            for (Extra x : extra) {
+                b.append(" --target name=").append(x.name()).append(",url_env=").append(x.urlEnv()).append(",listen=:")
+                        .append(x.port());
+            }
+            return b.toString();
         }
 
         /** @return {@code /etc/systemd/system/<name>.service} */
@@ -88,8 +146,7 @@ public final class ExporterUnits {
                     + "User=prometheus\n"
                     + "Group=prometheus\n"
                     + "EnvironmentFile=" + envPath() + "\n"
-                    + "ExecStart=/usr/bin/java " + jvmOptions + " -jar " + ExporterJar.REMOTE_PATH + " " + LISTEN_FLAG + "=:" + port
-                    + "\n"
+                    + "ExecStart=" + execStart() + "\n"
                     + "ExecReload=/bin/kill -HUP $MAINPID\n"
                     + "Restart=on-failure\n"
                     + "RestartSec=5s\n"
@@ -112,6 +169,9 @@ public final class ExporterUnits {
             StringBuilder b = new StringBuilder("# ").append(name).append(" environment, generated by pigsty-java\n");
             b.append("PG_EXPORTER_URL='").append(url.reveal().replace("'", "%27")).append("'\n");
             b.append("PG_EXPORTER_CONFIG=").append(CONFIG_DIR).append('\n');
+            for (Extra x : extra) {
+                b.append(x.urlEnv()).append("='").append(x.url().reveal().replace("'", "%27")).append("'\n");
+            }
             env.forEach((k, v) -> b.append(k).append("='").append(v.replace("'", "")).append("'\n"));
             return b.toString();
         }
@@ -121,8 +181,10 @@ public final class ExporterUnits {
      * @param inv the inventory
      * @param c   a cluster
      * @param i   one of its members
-     * @return the exporters of that member: PostgreSQL (when {@code pg_exporter_enabled}) and
-     *         PgBouncer (when both {@code pgbouncer_enabled} and {@code pgbouncer_exporter_enabled})
+     * @return the exporter of that member, one JVM: {@code pg_exporter} serving PostgreSQL (when
+     *         {@code pg_exporter_enabled}) and PgBouncer (when both {@code pgbouncer_enabled} and
+     *         {@code pgbouncer_exporter_enabled}) on their ports; {@code pgbouncer_exporter} when only
+     *         PgBouncer is exported; none when neither
      */
     public static List<Unit> forMember(Inventory inv, PgCluster c, PgInstance i) {
         Resolved r = inv.resolve(c, i);
@@ -130,19 +192,22 @@ public final class ExporterUnits {
         String user = r.get(Params.PG_MONITOR_USERNAME);
         Secret pass = r.get(Params.PG_MONITOR_PASSWORD);
         String jvm = r.get(Params.PG_EXPORTER_JVM_OPTIONS);
-        List<Unit> out = new ArrayList<>();
-        if (r.get(Params.PG_EXPORTER_ENABLED)) {
-            // loopback: covered by Pigsty's "monitor from localhost with password" HBA rule; JDBC has no unix sockets
+        boolean pg = r.get(Params.PG_EXPORTER_ENABLED);
+        boolean bouncer = r.get(Params.PGBOUNCER_ENABLED) && r.get(Params.PGBOUNCER_EXPORTER_ENABLED);
+        // loopback: covered by Pigsty's "monitor from localhost with password" HBA rule; JDBC has no unix sockets
+        Secret bouncerUrl = Secret.of(url(user, pass.reveal(), "127.0.0.1", r.get(Params.PGBOUNCER_PORT), "pgbouncer"));
+        int bouncerPort = r.get(Params.PGBOUNCER_EXPORTER_PORT);
+        if (pg) {
             Secret url = Secret.of(url(user, pass.reveal(), "127.0.0.1", r.get(Params.PG_PORT), "postgres"));
-            out.add(new Unit("pg_exporter", "Prometheus exporter for PostgreSQL " + ins + " (pigsty-java pg-exporter)",
-                    r.get(Params.PG_EXPORTER_PORT), url, discovery(r), jvm));
+            List<Extra> extra = bouncer ? List.of(new Extra("pgbouncer", bouncerPort, PGBOUNCER_URL_ENV, bouncerUrl)) : List.of();
+            return List.of(new Unit("pg_exporter", "Prometheus exporter for PostgreSQL" + (bouncer ? " and PgBouncer " : " ")
+                    + ins + " (pigsty-java pg-exporter)", r.get(Params.PG_EXPORTER_PORT), url, discovery(r), jvm, extra));
         }
-        if (r.get(Params.PGBOUNCER_ENABLED) && r.get(Params.PGBOUNCER_EXPORTER_ENABLED)) {
-            Secret url = Secret.of(url(user, pass.reveal(), "127.0.0.1", r.get(Params.PGBOUNCER_PORT), "pgbouncer"));
-            out.add(new Unit("pgbouncer_exporter", "Prometheus exporter for PgBouncer " + ins + " (pigsty-java pg-exporter)",
-                    r.get(Params.PGBOUNCER_EXPORTER_PORT), url, Map.of(), jvm));
+        if (bouncer) {
+            return List.of(new Unit(PGBOUNCER_UNIT, "Prometheus exporter for PgBouncer " + ins + " (pigsty-java pg-exporter)",
+                    bouncerPort, bouncerUrl, Map.of(), jvm));
         }
-        return List.copyOf(out);
+        return List.of();
     }
 
     /**
@@ -184,6 +249,16 @@ public final class ExporterUnits {
 
     /** @return the bundled collector files as {@code /etc/pg_exporter/<file>} to content, in load order */
     public static SortedMap<String, String> collectorFiles() {
+        // every member's plan deploys them: read the bundled resources once (a copy, as before)
+        return new TreeMap<>(Bundled.FILES);
+    }
+
+    /** The bundled collector files, read once, on first use (class initialisation is thread-safe). */
+    private static final class Bundled {
+        static final SortedMap<String, String> FILES = java.util.Collections.unmodifiableSortedMap(read());
+    }
+
+    private static SortedMap<String, String> read() {
         SortedMap<String, String> out = new TreeMap<>();
         for (String f : CollectorSet.defaultFiles()) {
             try (InputStream in = CollectorSet.class.getClassLoader().getResourceAsStream(CollectorSet.RESOURCE_DIR + f)) {

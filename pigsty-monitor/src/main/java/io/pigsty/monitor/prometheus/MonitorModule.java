@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * <ul>
  * <li>{@code pgsql} (and {@code pgsql-monitor <cluster>} for a cluster of the inventory): on every
  * member, {@code prometheus-node-exporter} (:9100), a JRE from Debian, our exporter jar
- * ({@link ExporterJar}), the collectors in {@code /etc/pg_exporter/} and the units
- * {@code pg_exporter} (:9630) and {@code pgbouncer_exporter} (:9631) ({@link ExporterUnits}); a unit
+ * ({@link ExporterJar}), the collectors in {@code /etc/pg_exporter/} and one unit, {@code pg_exporter},
+ * whose JVM serves PostgreSQL on :9630 and PgBouncer on :9631 ({@link ExporterUnits}; Pigsty's separate
+ * {@code pgbouncer_exporter} unit is stopped and disabled if an earlier deployment left it); the unit
  * restarts when its jar, environment, unit file or a collector file changed, and only then. On every
  * infra node, one file_sd file per member and job ({@code /etc/prometheus/targets/pgsql/pg-test-1.yml}),
  * plus the node's and the VIP's {@code ping} targets. HAProxy (:9101), Patroni (:8008) and etcd serve
@@ -137,28 +138,48 @@ public final class MonitorModule implements PigstyModule {
      * The exporter's files and units on one host: jar, collectors, one env file and unit per exporter,
      * restart commands tied to each file, then the services.
      */
+    /** The collector files as file specs, built once: immutable, and every member's plan deploys them. */
+    private static final class Collectors {
+        static final List<FileSpec> FILES = ExporterUnits.collectorFiles().entrySet().stream()
+                .map(f -> FileSpec.text(f.getKey(), f.getValue(), "0644", "root")).toList();
+    }
+
     static void exporterSteps(PlanBuilder plan, Host h, List<ExporterUnits.Unit> units, ExporterJar jar) {
         if (units.isEmpty()) {
             return;
         }
         Command[] restartAll = units.stream().map(u -> Command.of("systemctl", "try-restart", u.name()))
                 .toArray(Command[]::new);
+        if (units.stream().anyMatch(u -> !u.name().equals(ExporterUnits.PGBOUNCER_UNIT) && u.ports().size() > 1)) {
+            // the one JVM takes over PgBouncer's port: a pgbouncer_exporter of an earlier deployment must let go of it
+            plan.add(PHASE, h, Steps.service(ExporterUnits.PGBOUNCER_UNIT, false, false));
+        }
+        // unit files first: try-restart of a unit systemd does not know fails ("Unit not found"), so the jar's and
+        // collectors' restarts on a first deployment need the units loaded (inactive: try-restart is a no-op)
+        for (ExporterUnits.Unit u : units) {
+            Command restart = Command.of("systemctl", "try-restart", u.name());
+            plan.add(PHASE, h, Steps.file(FileSpec.text(u.unitPath(), u.unitFile(), "0644", "root"),
+                    Command.of("systemctl", "daemon-reload"), restart));
+            plan.add(PHASE, h, Steps.file(new FileSpec(u.envPath(), u.envFile().getBytes(StandardCharsets.UTF_8), "0600",
+                    "root", "root", true), restart));
+        }
         plan.add(PHASE, h, Steps.directory("/usr/lib/pigsty", "0755", "root", "root"));
         plan.add(PHASE, h, new BlobStep(ExporterJar.REMOTE_PATH, jar, "0644", "root", List.of(restartAll)));
         plan.add(PHASE, h, Steps.directory(ExporterUnits.CONFIG_DIR, "0755", "root", "root"));
-        for (Map.Entry<String, String> f : ExporterUnits.collectorFiles().entrySet()) {
-            plan.add(PHASE, h, Steps.file(FileSpec.text(f.getKey(), f.getValue(), "0644", "root"), restartAll));
+        for (FileSpec f : Collectors.FILES) {
+            plan.add(PHASE, h, Steps.file(f, restartAll));
         }
         for (ExporterUnits.Unit u : units) {
-            Command restart = Command.of("systemctl", "try-restart", u.name());
-            plan.add(PHASE, h, Steps.file(new FileSpec(u.envPath(), u.envFile().getBytes(StandardCharsets.UTF_8), "0600",
-                    "root", "root", true), restart));
-            plan.add(PHASE, h, Steps.file(FileSpec.text(u.unitPath(), u.unitFile(), "0644", "root"),
-                    Command.of("systemctl", "daemon-reload"), restart));
             plan.add(PHASE, h, Steps.service(u.name(), true, true));
             plan.add(PHASE, h, Steps.waitFor("wait:" + u.name(), u.name() + " answers on :" + u.port(),
                     Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + u.port() + "/metrics").build(),
                     Duration.ofSeconds(60), Duration.ofSeconds(1)));
+            for (ExporterUnits.Extra x : u.extra()) {
+                plan.add(PHASE, h, Steps.waitFor("wait:" + u.name() + ":" + x.name(), u.name() + " answers for " + x.name()
+                                + " on :" + x.port(),
+                        Command.shell("curl -fsS -o /dev/null http://127.0.0.1:" + x.port() + "/metrics").build(),
+                        Duration.ofSeconds(60), Duration.ofSeconds(1)));
+            }
         }
     }
 
@@ -256,13 +277,20 @@ public final class MonitorModule implements PigstyModule {
             }
             gone.add(ins);
             Host h = ctx.host(c, i);
+            Set<String> units = new java.util.LinkedHashSet<>();
             for (ExporterUnits.Unit u : ExporterUnits.forMember(inv, c, i)) {
+                units.add(u.name());
+                if (u.ports().size() > 1) {
+                    units.add(ExporterUnits.PGBOUNCER_UNIT); // what an earlier, two-process deployment left
+                }
+            }
+            for (String name : units) {
+                String unitPath = "/etc/systemd/system/" + name + ".service";
                 // stopped first: the exporter of a member being removed would only report it down
-                plan.add("pg-remove", h, Steps.command("exporter-rm:" + u.name(), "stop and remove " + u.name(),
-                        Command.shell("! systemctl is-active --quiet " + u.name() + " && [ ! -e " + u.unitPath() + " ]")
-                                .build(),
-                        Command.shell("systemctl disable --now " + u.name() + " 2>/dev/null; rm -f " + u.unitPath() + " "
-                                + u.envPath() + " && systemctl daemon-reload").build()));
+                plan.add("pg-remove", h, Steps.command("exporter-rm:" + name, "stop and remove " + name,
+                        Command.shell("! systemctl is-active --quiet " + name + " && [ ! -e " + unitPath + " ]").build(),
+                        Command.shell("systemctl disable --now " + name + " 2>/dev/null; rm -f " + unitPath + " /etc/default/"
+                                + name + " && systemctl daemon-reload").build()));
             }
         }
         for (Node n : inv.infra().map(g -> g.nodes()).orElse(List.of())) {

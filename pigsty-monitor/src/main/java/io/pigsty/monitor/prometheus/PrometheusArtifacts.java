@@ -89,6 +89,14 @@ public final class PrometheusArtifacts {
     private final List<String> alertmanagers;
     private final List<ScrapeTarget> targets;
     private final Map<String, String> owner; // target file -> owning cluster (absent: the infra playbook's)
+    private final Map<String, List<ScrapeTarget>> byOwner; // cluster -> its targets, in the order of targets
+    /** The artifacts of the inventory last given to {@link #of}: every plan of one inventory asks for them. */
+    private static final java.util.concurrent.atomic.AtomicReference<Cached> LAST =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** An inventory (weakly, by identity: inventories are immutable) and its default artifacts. */
+    private record Cached(java.lang.ref.WeakReference<Inventory> inventory, PrometheusArtifacts artifacts) {
+    }
     private final List<String> remoteWrite;
     private final int blackboxPort;
     private final boolean victoria;
@@ -126,6 +134,15 @@ public final class PrometheusArtifacts {
         victoria = b.victoria != null ? b.victoria : g.get(Params.VMETRICS_ENABLED);
         owner = new TreeMap<>();
         targets = collectTargets(b.inventory);
+        Map<String, List<ScrapeTarget>> grouped = new LinkedHashMap<>();
+        for (ScrapeTarget t : targets) {
+            String o = owner.get(t.fileName());
+            if (o != null) {
+                grouped.computeIfAbsent(o, k -> new ArrayList<>()).add(t);
+            }
+        }
+        grouped.replaceAll((k, v) -> List.copyOf(v));
+        byOwner = Map.copyOf(grouped);
     }
 
     /**
@@ -133,7 +150,15 @@ public final class PrometheusArtifacts {
      * @return artifacts with Pigsty's defaults
      */
     public static PrometheusArtifacts of(Inventory inventory) {
-        return builder(inventory).build();
+        // planning one cluster asks for the whole deployment's targets; with many clusters, building them
+        // once per plan made planning quadratic. The inventory is immutable, so the last one's result holds.
+        Cached c = LAST.get();
+        if (c != null && c.inventory().get() == inventory) {
+            return c.artifacts();
+        }
+        PrometheusArtifacts built = builder(inventory).build();
+        LAST.set(new Cached(new java.lang.ref.WeakReference<>(inventory), built));
+        return built;
     }
 
     /**
@@ -155,6 +180,7 @@ public final class PrometheusArtifacts {
         List<ScrapeTarget> out = new ArrayList<>();
         Set<String> nodeIps = new LinkedHashSet<>();
         for (PgCluster c : inv.clusters()) {
+            int first = out.size(); // targets before this cluster already have their owner
             for (PgInstance i : c.instances()) {
                 Resolved r = inv.resolve(c, i);
                 String ins = Names.instance(c.name(), i.seq());
@@ -186,7 +212,7 @@ public final class PrometheusArtifacts {
                 String vip = cr.get(Params.PG_VIP_ADDRESS).split("/")[0];
                 out.add(ping(c.name(), c.name() + "-vip", vip));
             }
-            for (ScrapeTarget t : out) {
+            for (ScrapeTarget t : out.subList(first, out.size())) {
                 owner.putIfAbsent(t.fileName(), c.name());
             }
         }
@@ -372,7 +398,7 @@ public final class PrometheusArtifacts {
      * @return the targets its {@code pgsql} playbook registers: its members' exporters, nodes and VIP
      */
     public List<ScrapeTarget> targetsOf(String cluster) {
-        return targets.stream().filter(t -> cluster.equals(owner.get(t.fileName()))).toList();
+        return byOwner.getOrDefault(cluster, List.of());
     }
 
     /** @return the targets no cluster owns, which the {@code infra} playbook registers: infra, etcd, other nodes */

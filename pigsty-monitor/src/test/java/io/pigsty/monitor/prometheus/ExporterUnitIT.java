@@ -26,16 +26,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The exporter as the MONITOR module deploys it, run for real on loopback: the built
  * {@code pg-exporter.jar} started with the unit's own {@code ExecStart} line (JVM flags, listen
- * flag) and the environment of its {@code /etc/default} file (URL, collector directory written from
- * {@link ExporterUnits#collectorFiles()}), against a local PostgreSQL and PgBouncer. Reports each
- * process' RSS after a few scrapes (the issue's memory goal).
+ * flag, the PgBouncer target) and the environment of its {@code /etc/default} file (both URLs,
+ * collector directory written from {@link ExporterUnits#collectorFiles()}), against a local
+ * PostgreSQL and PgBouncer: one JVM answers on both ports. Reports its RSS after a few scrapes
+ * (the issue's memory goal).
  */
 @Tag("integration")
 class ExporterUnitIT {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
-    void theDeployedUnitsServePostgresAndPgbouncer() throws Exception {
+    void theDeployedUnitServesPostgresAndPgbouncerFromOneJvm() throws Exception {
         String why = PgFixture.missing("/usr/sbin/pgbouncer");
         Path jar = Path.of("target/pg-exporter.jar").toAbsolutePath();
         if (why == null && !Files.isRegularFile(jar)) {
@@ -48,6 +49,9 @@ class ExporterUnitIT {
         Inventory inv = Inventory.sample("sandbox");
         PgCluster c = inv.requireCluster("pg-test");
         List<ExporterUnits.Unit> deployed = ExporterUnits.forMember(inv, c, c.instances().get(0));
+        assertThat(deployed).as("one exporter JVM per member").hasSize(1);
+        ExporterUnits.Unit d = deployed.get(0);
+        assertThat(d.ports()).containsExactly(9630, 9631);
         try (PgFixture fx = PgFixture.create()) {
             PgFixture.Instance pg = fx.primary(Map.of());
             int bouncer = fx.pgbouncer(pg);
@@ -55,40 +59,51 @@ class ExporterUnitIT {
             for (Map.Entry<String, String> f : ExporterUnits.collectorFiles().entrySet()) {
                 Files.writeString(conf.resolve(f.getKey().substring(f.getKey().lastIndexOf('/') + 1)), f.getValue());
             }
-            String[] urls = {pg.url("postgres") + "?sslmode=disable",
-                    "postgres://postgres:" + PgFixture.PASSWORD + "@127.0.0.1:" + bouncer + "/pgbouncer?sslmode=disable"};
-            String[] up = {"pg_up 1", "pgbouncer_up 1"};
-            for (int k = 0; k < deployed.size(); k++) {
-                ExporterUnits.Unit d = deployed.get(k);
-                int port = PgFixture.freePort();
-                // the deployed unit, but on a free port and with the fixture's URL
-                ExporterUnits.Unit u = new ExporterUnits.Unit(d.name(), d.description(), port, Secret.of(urls[k]), d.env(),
-                        d.jvmOptions());
-                Map<String, String> env = parseEnv(u.envFile());
-                env.put("PG_EXPORTER_CONFIG", conf.toString());
-                List<String> argv = execStart(u.unitFile());
-                argv.replaceAll(a -> a.equals(ExporterJar.REMOTE_PATH) ? jar.toString() : a.startsWith(ExporterUnits.LISTEN_FLAG)
-                        ? ExporterUnits.LISTEN_FLAG + "=127.0.0.1:" + port : a);
-                argv.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                Process p = fx.spawn(argv, fx.dir().resolve(u.name() + ".log"), env);
-                try {
-                    PgFixture.waitForPort(port, p, u.name());
-                    String body = "";
-                    for (int i = 0; i < 5; i++) {
-                        body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                    }
-                    assertThat(body).as(u.name() + " log: " + Files.readString(fx.dir().resolve(u.name() + ".log")))
-                            .contains(up[k] + "\n");
-                    String rss = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
-                            .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
-                    System.out.println(u.name() + " with " + u.jvmOptions() + ": " + rss.replaceAll("\\s+", " "));
-                } finally {
-                    p.destroy();
-                    p.waitFor();
+            int pgPort = PgFixture.freePort();
+            int bouncerPort = PgFixture.freePort();
+            ExporterUnits.Extra x = d.extra().get(0);
+            // the deployed unit, but on free ports and with the fixture's URLs
+            ExporterUnits.Unit u = new ExporterUnits.Unit(d.name(), d.description(), pgPort,
+                    Secret.of(pg.url("postgres") + "?sslmode=disable"), d.env(), d.jvmOptions(),
+                    List.of(new ExporterUnits.Extra(x.name(), bouncerPort, x.urlEnv(), Secret.of("postgres://postgres:"
+                            + PgFixture.PASSWORD + "@127.0.0.1:" + bouncer + "/pgbouncer?sslmode=disable"))));
+            Map<String, String> env = parseEnv(u.envFile());
+            env.put("PG_EXPORTER_CONFIG", conf.toString());
+            List<String> argv = execStart(u.unitFile());
+            argv.replaceAll(a -> a.equals(ExporterJar.REMOTE_PATH) ? jar.toString()
+                    : a.startsWith(ExporterUnits.LISTEN_FLAG + "=") ? ExporterUnits.LISTEN_FLAG + "=127.0.0.1:" + pgPort
+                    : a.replace("listen=:" + bouncerPort, "listen=127.0.0.1:" + bouncerPort));
+            assertThat(argv).contains("--target");
+            argv.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            Path log = fx.dir().resolve(u.name() + ".log");
+            Process p = fx.spawn(argv, log, env);
+            try {
+                PgFixture.waitForPort(pgPort, p, u.name() + " for PostgreSQL");
+                PgFixture.waitForPort(bouncerPort, p, u.name() + " for PgBouncer");
+                String pgBody = "";
+                String bouncerBody = "";
+                for (int i = 0; i < 5; i++) {
+                    pgBody = scrape(pgPort);
+                    bouncerBody = scrape(bouncerPort);
                 }
+                assertThat(pgBody).as(u.name() + " log: " + Files.readString(log)).contains("pg_up 1\n")
+                        .doesNotContain("pgbouncer_up");
+                assertThat(bouncerBody).as(u.name() + " log: " + Files.readString(log)).contains("pgbouncer_up 1\n")
+                        .doesNotContain("\npg_up ");
+                String rss = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
+                System.out.println(u.name() + " (PostgreSQL + PgBouncer) with " + u.jvmOptions() + ": "
+                        + rss.replaceAll("\\s+", " "));
+            } finally {
+                p.destroy();
+                p.waitFor();
             }
         }
+    }
+
+    private static String scrape(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** systemd's EnvironmentFile syntax as the units use it: KEY='value' lines and comments. */

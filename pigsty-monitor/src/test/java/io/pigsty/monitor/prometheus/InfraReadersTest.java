@@ -97,7 +97,16 @@ class InfraReadersTest {
         RealTool.require("/usr/bin/java", "default-jre-headless");
         PgCluster c = SANDBOX.requireCluster("pg-test");
         List<ExporterUnits.Unit> units = ExporterUnits.forMember(SANDBOX, c, c.instances().get(0));
-        assertThat(units).extracting(ExporterUnits.Unit::name).containsExactly("pg_exporter", "pgbouncer_exporter");
+        // one JVM per member serves PostgreSQL and PgBouncer on Pigsty's two ports
+        assertThat(units).extracting(ExporterUnits.Unit::name).containsExactly("pg_exporter");
+        assertThat(units.get(0).ports()).containsExactly(9630, 9631);
+        assertThat(units.get(0).envFile()).contains("PGBOUNCER_EXPORTER_URL='postgres://");
+        Inventory bouncerOnly = with(Map.of("pg_exporter_enabled", false));
+        List<ExporterUnits.Unit> only = ExporterUnits.forMember(bouncerOnly, bouncerOnly.requireCluster("pg-test"),
+                bouncerOnly.requireCluster("pg-test").instances().get(0));
+        assertThat(only).extracting(ExporterUnits.Unit::name).containsExactly("pgbouncer_exporter");
+        units = new java.util.ArrayList<>(units);
+        units.addAll(only);
         for (ExporterUnits.Unit u : units) {
             Path f = dir.resolve(u.name() + ".service");
             // verify checks EnvironmentFile= only when started; point it at a real file anyway

@@ -65,14 +65,19 @@ class MonitorModuleTest {
             assertThat(ids).contains("monitor:packages", "file:/usr/lib/pigsty/pg-exporter.jar",
                     "file:/etc/pg_exporter/0110-pg.yml", "file:/etc/default/pg_exporter",
                     "file:/etc/systemd/system/pg_exporter.service", "service:pg_exporter",
-                    "file:/etc/systemd/system/pgbouncer_exporter.service", "service:pgbouncer_exporter",
-                    "service:prometheus-node-exporter", "wait:pg_exporter");
+                    "service:prometheus-node-exporter", "wait:pg_exporter", "wait:pg_exporter:pgbouncer");
+            // one JVM serves both: no second unit, and Pigsty's pgbouncer_exporter of an earlier deployment is retired
+            assertThat(ids).doesNotContain("file:/etc/systemd/system/pgbouncer_exporter.service",
+                    "file:/etc/default/pgbouncer_exporter").containsOnlyOnce("service:pgbouncer_exporter");
+            assertThat(ids.indexOf("service:pgbouncer_exporter")).isLessThan(ids.indexOf("file:/etc/default/pg_exporter"));
             // the unit's files come before the unit is started
             assertThat(ids.indexOf("file:/usr/lib/pigsty/pg-exporter.jar")).isLessThan(ids.indexOf("service:pg_exporter"));
         }
         String text = plan.render().toText();
         assertThat(text).contains("monitoring packages prometheus-node-exporter default-jre-headless")
-                .contains("-jar /usr/lib/pigsty/pg-exporter.jar --listen=:9630").contains("--listen=:9631").contains("-Xmx24m")
+                .contains("-jar /usr/lib/pigsty/pg-exporter.jar --web.listen-address=:9630 --target name=pgbouncer,"
+                        + "url_env=PGBOUNCER_EXPORTER_URL,listen=:9631").contains("-Xmx24m")
+                .contains("service pgbouncer_exporter disabled stopped")
                 .contains("uploads the SDK's pg-exporter.jar")
                 // the env file holds the monitor password: rendered as a secret, never in clear
                 .doesNotContain("DBUser.Monitor");
@@ -103,7 +108,7 @@ class MonitorModuleTest {
         ApplyResult newJar = planB.apply(dry, PlanListener.NONE);
         assertThat(newJar.changedSteps()).allMatch(s -> s.contains("file:/usr/lib/pigsty/pg-exporter.jar"));
         assertThat(newJar.changedSteps()).hasSize(3);
-        assertThat(restarts(dry)).hasSize(3 * 2).allMatch(r -> r.contains("pg_exporter") || r.contains("pgbouncer_exporter"));
+        assertThat(restarts(dry)).hasSize(3).allMatch(r -> r.endsWith("try-restart pg_exporter"));
 
         dry.clearLog();
         ApplyResult env = planEnv.apply(dry, PlanListener.NONE);
@@ -132,7 +137,7 @@ class MonitorModuleTest {
                 "service:pg_exporter-pg-cloud-1", "file:/etc/prometheus/targets/pgsql/pg-rds-2.yml");
         String text = all.render().toText();
         assertThat(text).contains("10.213.0.10:20002").contains("ip: 10.9.0.6").contains("ip: db.example.com")
-                .contains("--listen=:20003").doesNotContain("S3cr3t");
+                .contains("--web.listen-address=:20003").doesNotContain("S3cr3t");
         Plan one = withJar(inv, jar).plan(Playbook.pgsqlMonitor("pg-cloud"));
         assertThat(one.render().toText()).contains("pg_exporter-pg-cloud-1").doesNotContain("pg_exporter-pg-rds-1");
         assertThatThrownBy(() -> withJar(inv, jar).plan(Playbook.pgsqlMonitor("pg-nowhere")))

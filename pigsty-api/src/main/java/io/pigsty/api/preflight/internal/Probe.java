@@ -86,6 +86,13 @@ public final class Probe {
             sb.append("ps -eo args= | awk '$1 ~ /(^|\\/)postgres$/ {for (i=2;i<NF;i++) if ($i==\"-D\") print $(i+1)}' | ")
                     .append("while read -r x; do echo \"pgrun=$(readlink -f \"$x\")\"; done\n");
         });
+        if (!e.hostnames().isEmpty()) {
+            // /etc/hosts only (NSS "files"): where node names live in Pigsty's layout, and no DNS timeout per name
+            sb.append("echo \"hostname=$(hostname 2>/dev/null)\"\n");
+            new java.util.TreeSet<>(e.hostnames().keySet()).forEach(n -> sb.append("r=$(getent -s files ahosts ").append(q(n))
+                    .append(" 2>/dev/null | awk '{print $1}' | sort -u | tr '\\n' ' '); echo \"name:").append(n)
+                    .append("=${r:-none}\"\n"));
+        }
         sb.append("true\n");
         return sb.toString();
     }
@@ -176,6 +183,7 @@ public final class Probe {
                         + " MiB, the memory the plan's tuning (shared_buffers) was computed for", mb + " MiB"));
             }
         });
+        hostnames(host, e, a, problems);
         e.dataDir().ifPresent(d -> {
             String v = a.get("pgdata").orElse("none");
             String scope = a.get("scope").orElse("none");
@@ -198,6 +206,35 @@ public final class Probe {
                 }
             }
         });
+    }
+
+    // each node name of the plan, as this host resolves it, names the host the inventory says (or nothing);
+    // and this host is not called by another host's node name (swapped addresses, a cloned machine)
+    private static void hostnames(String host, HostExpectations e, Answer a, List<PreflightProblem> problems) {
+        new java.util.TreeMap<>(e.hostnames()).forEach((name, ip) -> {
+            String found = a.get("name:" + name).orElse("none").strip();
+            if (found.isEmpty() || found.equals("none")) {
+                return;
+            }
+            boolean self = ip.equals(host);
+            List<String> wrong = java.util.Arrays.stream(found.split("\\s+")).filter(r -> !r.equals(ip)
+                    && !(self && (loopback(r) || e.addresses().contains(r)))).toList();
+            if (!wrong.isEmpty()) {
+                problems.add(new PreflightProblem(host, "hostname", name + " (nodename of " + ip + ") unresolved or resolving to "
+                        + ip + (self ? " or loopback" : ""), "/etc/hosts resolves it to " + String.join(" ", wrong)));
+            }
+        });
+        a.get("hostname").filter(n -> !n.isEmpty()).ifPresent(n -> {
+            String named = e.hostnames().get(n);
+            if (named != null && !named.equals(host)) {
+                problems.add(new PreflightProblem(host, "hostname", "a hostname other than " + n + ", the nodename of " + named,
+                        "this host is called " + n + " (addresses swapped in the inventory, or a cloned machine?)"));
+            }
+        });
+    }
+
+    private static boolean loopback(String address) {
+        return address.startsWith("127.") || address.equals("::1");
     }
 
     /**

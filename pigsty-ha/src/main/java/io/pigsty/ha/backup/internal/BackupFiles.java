@@ -48,8 +48,9 @@ public final class BackupFiles {
     }
 
     /**
-     * @param r   the member's resolved vars
-     * @param cls cluster name
+     * @param r     the member's resolved vars
+     * @param index the pg index ({@code pg1}, {@code pg2}, ...)
+     * @param host  the member's address, when the lines are seen from another host
      * @return {@code pg1-*} lines of the stanza, as seen on the member itself
      */
     static List<String> pgLines(Resolved r, int index, Optional<String> host) {

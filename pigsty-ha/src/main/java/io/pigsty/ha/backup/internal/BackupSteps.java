@@ -238,63 +238,7 @@ public final class BackupSteps {
     public static Step check(String stanza, String user, String conf) {
         Command c = Command.shell(pgbackrest(conf, stanza) + " --archive-timeout=60 check").user(user)
                 .timeout(Duration.ofMinutes(3)).build();
-        return new Verify("backup:check", "pgbackrest check of " + stanza + " (WAL reaches the archive, repo writable)", c);
-    }
-
-    /**
-     * A verification: check and apply both run it; apply fails with its output when it fails. Guarded
-     * with its command as what converges it, so the strict dry run passes it on a modelled host.
-     */
-    static final class Verify implements Step, io.pigsty.api.step.Guarded {
-        private final String id;
-        private final String description;
-        private final Command command;
-
-        Verify(String id, String description, Command command) {
-            this.id = id;
-            this.description = description;
-            this.command = command;
-        }
-
-        @Override
-        public java.util.List<Probe> probes() {
-            return java.util.List.of();
-        }
-
-        @Override
-        public java.util.List<Command> converging() {
-            return java.util.List.of(command);
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String description() {
-            return description;
-        }
-
-        @Override
-        public Rendered render() {
-            return Rendered.commands(command);
-        }
-
-        @Override
-        public Check check(StepContext ctx) {
-            ExecResult r = ctx.run(command);
-            return r.ok() ? Check.ok() : Check.change("fails: " + lastLine(r));
-        }
-
-        @Override
-        public Outcome apply(StepContext ctx) {
-            ExecResult r = ctx.run(command);
-            if (!r.ok()) {
-                throw new PigstyException(ctx.host() + ": " + description + " failed: " + lastLine(r));
-            }
-            return Outcome.OK;
-        }
+        return Steps.verify("backup:check", "pgbackrest check of " + stanza + " (WAL reaches the archive, repo writable)", c);
     }
 
     static String lastLine(ExecResult r) {

@@ -68,7 +68,10 @@ public final class PitrPlan {
         List<String> health = c.instances().stream().map(i -> "http://" + i.ip() + ":" + inv.resolve(c, i).get(Params.PATRONI_PORT)
                 + "/health").collect(Collectors.toList());
         if (!allowLive) {
-            plan.add("preflight", ph, new LiveGuard(c.name(), health));
+            plan.add("preflight", ph, HaSupport.liveGuard("pgsql-pitr:live-guard",
+                    "refuse to overwrite " + c.name() + " while any member is running (Playbook.allowLive() overrides)", health,
+                    l -> "refusing point-in-time recovery of live cluster " + c.name() + ": " + l
+                            + " answer; it overwrites the cluster's data: use Playbook.pgsqlPitr(...).allowLive()"));
         }
         BackupRepo repo = Backup.repo(cr);
         Optional<String> central = Backup.repoHost(inv, c);
@@ -192,53 +195,6 @@ public final class PitrPlan {
      */
     public static Step windowGuard(String stanza, PitrTarget target, String user, String psql, Optional<String> archiveDir) {
         return new WindowGuard(stanza, target, user, psql, archiveDir, Optional.empty());
-    }
-
-    /** Refuses a PITR while any member answers Patroni's /health, unless allowed. */
-    static final class LiveGuard implements Step {
-        private final String cluster;
-        private final List<String> urls;
-
-        LiveGuard(String cluster, List<String> urls) {
-            this.cluster = cluster;
-            this.urls = List.copyOf(urls);
-        }
-
-        @Override
-        public String id() {
-            return "pgsql-pitr:live-guard";
-        }
-
-        @Override
-        public String description() {
-            return "refuse to overwrite " + cluster + " while any member is running (Playbook.allowLive() overrides)";
-        }
-
-        @Override
-        public Rendered render() {
-            return new Rendered(List.of(), urls.stream().map(u -> Command.of("curl", "-sf", "-m", "2", u)).toList(),
-                    List.of("fails when any of these answers"));
-        }
-
-        private List<String> live(StepContext ctx) {
-            return urls.stream().filter(u -> ctx.run(Command.of("curl", "-sf", "-o", "/dev/null", "-m", "2", u)).ok()).toList();
-        }
-
-        @Override
-        public Check check(StepContext ctx) {
-            List<String> l = live(ctx);
-            return l.isEmpty() ? Check.ok() : Check.change("refuse: live members " + l);
-        }
-
-        @Override
-        public Outcome apply(StepContext ctx) {
-            List<String> l = live(ctx);
-            if (!l.isEmpty()) {
-                throw new PigstyException("refusing point-in-time recovery of live cluster " + cluster + ": " + l
-                        + " answer; it overwrites the cluster's data: use Playbook.pgsqlPitr(...).allowLive()");
-            }
-            return Outcome.OK;
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pigsty.monitor.prometheus.internal;
 
 import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.ExecResult;
 import io.pigsty.api.exec.FileFacts;
 import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.step.Check;
@@ -75,7 +76,9 @@ public final class BlobStep implements Step {
             return Check.change("create " + path + " (sha256 " + jar.sha256() + ")");
         }
         List<String> changes = new ArrayList<>();
-        String have = ctx.executor().readFile(ctx.host(), path).map(BlobStep::sha256).orElse("none");
+        String have = ctx.executor().simulated()
+                ? ctx.executor().readFile(ctx.host(), path).map(BlobStep::sha256).orElse("none")
+                : remoteSha256(ctx);
         if (!have.equals(jar.sha256())) {
             changes.add(path + ": sha256 " + have + " -> " + jar.sha256());
         }
@@ -101,6 +104,21 @@ public final class BlobStep implements Step {
             ctx.runOk(c);
         }
         return Outcome.CHANGED;
+    }
+
+    /*
+     * The digest is computed on the host: Executor.readFile is for text (the SSH executor decodes it as UTF-8),
+     * so a jar read back never matched and every apply uploaded it again. The dry run's model keeps the bytes
+     * it was given, so it answers through readFile.
+     */
+    private String remoteSha256(StepContext ctx) {
+        ExecResult r = ctx.run(Command.of("sha256sum", "--", path));
+        if (!r.ok()) {
+            return "none";
+        }
+        String out = r.stdout().strip();
+        int sp = out.indexOf(' ');
+        return sp > 0 ? out.substring(0, sp) : out;
     }
 
     static String sha256(byte[] b) {
