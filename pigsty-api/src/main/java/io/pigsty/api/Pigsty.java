@@ -153,6 +153,11 @@ public final class Pigsty {
                 public HostFacts facts(Host host) {
                     return lookup.apply(host);
                 }
+
+                @Override
+                public boolean hasModule(String name) {
+                    return modules.stream().anyMatch(m -> m.name().equals(name));
+                }
             };
             modules.forEach(m -> m.contribute(ctx, pb));
             return pb.build();

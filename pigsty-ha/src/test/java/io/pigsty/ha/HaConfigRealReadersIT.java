@@ -73,6 +73,13 @@ class HaConfigRealReadersIT {
                 Files.writeString(p, text);
                 String out = run(dir, List.of("patroni", "--validate-config", p.toString()), 0);
                 assertThat(out).doesNotContain("is not");
+                // the REST API's write endpoints need Pigsty's patroni_username/patroni_password; the
+                // file holding them is the dbsu's alone and never shown
+                io.pigsty.model.Resolved g = SANDBOX.resolveGlobal();
+                assertThat(text).contains("restapi:", "  authentication:\n    username: " + g.get(io.pigsty.model.Params.PATRONI_USERNAME)
+                        + "\n    password: '" + g.get(io.pigsty.model.Params.PATRONI_PASSWORD).reveal() + "'\n");
+                assertThat(f.secret()).isTrue();
+                assertThat(f.mode()).isEqualTo("0600");
             }
         }
     }

@@ -125,4 +125,39 @@ class PkiModuleTest {
                 .noneMatch(x -> x.startsWith("issued by another CA"));
         assertThat(new String(crt.getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII)).startsWith("-----BEGIN CERTIFICATE");
     }
+
+    // conf/ha/safe.yml's shape for PgBouncer: TLS required from clients
+    private static Inventory tlsRequired() {
+        String yaml = sampleText().replace("        pg_cluster: pg-test\n", "        pg_cluster: pg-test\n        pgbouncer_sslmode: require\n");
+        assertThat(yaml).contains("pgbouncer_sslmode: require");
+        return Inventory.parse(yaml, "sandbox-tls.yml");
+    }
+
+    @Test
+    void pgbouncerTls_withoutPki_isRefusedAtTheKey() {
+        Pigsty noPki = Pigsty.builder().inventory(tlsRequired()).build();
+        assertThat(noPki.modules()).extracting(io.pigsty.api.spi.PigstyModule::name).contains("PGSQL").doesNotContain("PKI");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noPki.plan(Playbook.pgsqlCreate("pg-test")).render())
+                .isInstanceOfSatisfying(io.pigsty.model.ValidationException.class, e -> assertThat(e.violations())
+                        .singleElement().satisfies(v -> {
+                            assertThat(v.path()).isEqualTo("all.children.pg-test.vars.pgbouncer_sslmode");
+                            assertThat(v.reason()).contains("'require'", "/pg/cert/server.crt", "PKI", "pgbouncer_sslmode: disable");
+                        }));
+        // the same cluster without TLS plans, and its pgbouncer.ini names no certificate
+        Inventory plain = Inventory.parse(sampleText(), "sandbox.yml");
+        String text = Pigsty.builder().inventory(plain).build().plan(Playbook.pgsqlCreate("pg-test")).render().toText(true);
+        assertThat(text).contains("client_tls_sslmode          = disable").doesNotContain("client_tls_cert_file");
+    }
+
+    @Test
+    void pgbouncerTls_withPki_namesTheCertificateThePlanIssuesBeforePgbouncer() {
+        Pki pki = Pki.create(CaSpec.pigstyDefault());
+        Pigsty withPki = Pigsty.builder().inventory(tlsRequired()).module(new PkiModule(pki)).build();
+        String text = withPki.plan(Playbook.pgsqlCreate("pg-test")).render().toText(true);
+        assertThat(text).contains("client_tls_sslmode          = require", "client_tls_cert_file        = /pg/cert/server.crt",
+                "client_tls_key_file         = /pg/cert/server.key", "client_tls_ca_file          = /pg/cert/ca.crt");
+        int issued = text.indexOf("issues /pg/cert/server.crt");
+        assertThat(issued).as("the PKI step issues the certificate").isNotNegative();
+        assertThat(issued).as("issued before pgbouncer.ini names it").isLessThan(text.indexOf("client_tls_cert_file"));
+    }
 }

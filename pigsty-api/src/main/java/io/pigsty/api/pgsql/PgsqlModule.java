@@ -16,7 +16,11 @@ import io.pigsty.api.step.Steps;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
+import io.pigsty.model.Severity;
+import io.pigsty.model.ValidationException;
+import io.pigsty.model.Violation;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +101,7 @@ public final class PgsqlModule implements PigstyModule {
     }
 
     private void create(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance primary) {
+        requireCertificatesForTls(ctx, c);
         // one file set per member: building it resolves and renders, so it is not rebuilt per phase
         Map<Integer, PgsqlFileSet> sets = new HashMap<>();
         Function<PgInstance, PgsqlFileSet> files = i -> sets.computeIfAbsent(i.seq(), s -> files(ctx, c, i));
@@ -119,6 +124,31 @@ public final class PgsqlModule implements PigstyModule {
         }
         pgbouncer(ctx, plan, c, List.of("pgbouncer.ini", "database.txt", "useropts.txt", "userlist.txt", "pgb_hba.conf"), true,
                 files);
+    }
+
+    /**
+     * pgbouncer.ini names {@code /pg/cert/server.crt} when {@code pgbouncer_sslmode} asks for TLS;
+     * only the PKI module issues it. Without it PgBouncer would not start, and dropping TLS would
+     * quietly serve in the clear what the inventory asks to encrypt: refused, at the key's path.
+     */
+    private static void requireCertificatesForTls(PlanContext ctx, PgCluster c) {
+        String key = io.pigsty.model.Params.PGBOUNCER_SSLMODE.name();
+        List<Violation> bad = new ArrayList<>();
+        for (PgInstance i : c.instances()) {
+            String mode = ctx.resolve(c, i).get(io.pigsty.model.Params.PGBOUNCER_SSLMODE);
+            if (!"disable".equals(mode) && !ctx.hasModule("PKI")) {
+                String path = c.vars().has(key) ? "all.children." + c.name() + ".vars." + key
+                        : ctx.inventory().vars().has(key) ? "all.vars." + key
+                        : "all.children." + c.name() + ".hosts." + i.ip() + "." + key;
+                bad.add(new Violation(path, "'" + mode + "' makes PgBouncer serve TLS with "
+                        + "/pg/cert/server.crt, which only the PKI module issues: register it "
+                        + "(Pigsty.builder().module(new PkiModule(Pki.createOrLoad(dir, CaSpec.pigstyDefault())))) "
+                        + "or set " + key + ": disable", Severity.ERROR));
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new ValidationException(bad.stream().distinct().toList());
+        }
     }
 
     private void user(PlanContext ctx, PlanBuilder plan, PgCluster c, PgInstance primary, String name) {

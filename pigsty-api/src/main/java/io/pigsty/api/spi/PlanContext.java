@@ -29,6 +29,18 @@ public interface PlanContext {
     HostFacts facts(Host host);
 
     /**
+     * Whether a module of this name takes part in the plan: a module whose file names another
+     * module's product (PgBouncer's TLS certificate, issued by {@code PKI}) refuses to plan a
+     * reference to something nothing creates.
+     *
+     * @param name a module name, such as {@code PKI}
+     * @return true when a module of that name contributes to this plan; false by default
+     */
+    default boolean hasModule(String name) {
+        return false;
+    }
+
+    /**
      * @param cluster  cluster
      * @param instance member
      * @return effective vars of the member

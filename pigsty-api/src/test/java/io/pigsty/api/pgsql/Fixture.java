@@ -26,7 +26,7 @@ final class Fixture {
 
     static UserSql.User user(String name, Optional<String> pwd, boolean login, boolean superuser, boolean replication,
                              int connlimit, String comment, List<String> roles, Map<String, String> params) {
-        return new UserSql.User(name, pwd.map(Secret::of), false, login, true, superuser, false, false, replication, false, connlimit,
+        return new UserSql.User(name, pwd.map(x -> stored(name, x)), false, login, true, superuser, false, false, replication, false, connlimit,
                 Optional.empty(), Optional.empty(), comment, roles, params);
     }
 
@@ -68,11 +68,11 @@ final class Fixture {
                 user("dbuser_app", Optional.of(APP_PASSWORD), true, false, false, -1, "it's the app", List.of("dbrole_readwrite"), Map.of("search_path", "public")),
                 user("test", Optional.of(TEST_PASSWORD), true, false, false, -1, "business user test", List.of("dbrole_readwrite"), Map.of())));
         List<PgbouncerConfigs.User> pgbUsers = List.of(
-                new PgbouncerConfigs.User("dbuser_dba", Optional.of(Secret.of("DBUser.DBA")), true, false, Optional.of("session"), 16),
-                new PgbouncerConfigs.User("dbuser_monitor", Optional.of(Secret.of("DBUser.Monitor")), true, false, Optional.of("session"), 8),
-                new PgbouncerConfigs.User("dbuser_app", Optional.of(Secret.of(APP_PASSWORD)), true, false, Optional.empty(), -1),
-                new PgbouncerConfigs.User("test", Optional.of(Secret.of(TEST_PASSWORD)), true, false, Optional.empty(), -1),
-                new PgbouncerConfigs.User("replicator", Optional.of(Secret.of("DBUser.Replicator")), false, false, Optional.empty(), -1));
+                new PgbouncerConfigs.User("dbuser_dba", Optional.of(stored("dbuser_dba", "DBUser.DBA")), true, false, Optional.of("session"), 16),
+                new PgbouncerConfigs.User("dbuser_monitor", Optional.of(stored("dbuser_monitor", "DBUser.Monitor")), true, false, Optional.of("session"), 8),
+                new PgbouncerConfigs.User("dbuser_app", Optional.of(stored("dbuser_app", APP_PASSWORD)), true, false, Optional.empty(), -1),
+                new PgbouncerConfigs.User("test", Optional.of(stored("test", TEST_PASSWORD)), true, false, Optional.empty(), -1),
+                new PgbouncerConfigs.User("replicator", Optional.of(stored("replicator", "DBUser.Replicator")), false, false, Optional.empty(), -1));
         List<DatabaseSql.Database> dbs = List.of(
                 new DatabaseSql.Database("test", "create", "test", "business database test", Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -112,5 +112,10 @@ final class Fixture {
                 dbs, pgbDbs, privs, List.of("monitor"), exts, 6432, "*", "transaction", "disable",
                 List.of("extra_float_digits", "application_name", "TimeZone", "DateStyle", "IntervalStyle", "search_path"),
                 false, PgsqlFileSet.Layout.standard());
+    }
+
+    /** What ModelSpecs hands on: the verifier PostgreSQL and PgBouncer both store, never the plain text. */
+    static Secret stored(String user, String password) {
+        return Secret.of(io.pigsty.api.pgsql.internal.Scram.stored(user, password, "scram-sha-256"));
     }
 }

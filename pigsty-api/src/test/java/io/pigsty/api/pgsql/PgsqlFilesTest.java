@@ -112,8 +112,9 @@ class PgsqlFilesTest {
 
     @Test
     void pgbouncerFilesHoldOnlyPooledUsersAndPasswordsOnlyInUserlist() {
-        assertThat(files.userlist()).contains("\"test\" \"" + Fixture.TEST_PASSWORD + "\"")
-                .contains("\"dbuser_app\" \"App.Secret'1:\"\"x\"")   // PgBouncer's quoting: "" inside quotes
+        assertThat(files.userlist()).contains("\"test\" \"" + Fixture.stored("test", Fixture.TEST_PASSWORD).reveal() + "\"")
+                .contains("\"dbuser_app\" \"SCRAM-SHA-256$4096:").doesNotContain(Fixture.TEST_PASSWORD)
+                .doesNotContain(Fixture.APP_PASSWORD)
                 .doesNotContain("replicator");                       // pgbouncer: false
         assertThat(files.useropts()).containsPattern("(?m)^dbuser_dba\\s+= pool_mode=session max_user_connections=16$");
         assertThat(files.databaseTxt()).containsPattern(
@@ -145,5 +146,19 @@ class PgsqlFilesTest {
     void pgRepackIsNotedAsSkipped() {
         assertThat(files.skippedExtensions()).containsExactly("pg_repack");
         assertThat(files.templateSql()).contains("WHERE EXISTS (SELECT FROM pg_catalog.pg_available_extensions WHERE name = 'pg_repack')");
+    }
+
+    @Test
+    void scramVerifierIsDeterministicAndAcceptsOnlyItsPassword() {
+        String v = io.pigsty.api.pgsql.internal.Scram.stored("test", "Test.Secret-42", "scram-sha-256");
+        assertThat(v).matches("SCRAM-SHA-256\\$4096:[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}")
+                .isEqualTo(io.pigsty.api.pgsql.internal.Scram.stored("test", "Test.Secret-42", "scram-sha-256"));
+        assertThat(io.pigsty.api.pgsql.internal.Scram.matches(v, "test", "Test.Secret-42")).isTrue();
+        assertThat(io.pigsty.api.pgsql.internal.Scram.matches(v, "test", "Test.Secret-43")).isFalse();
+        // another user with the same password gets another salt; a given verifier passes through
+        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("app", "Test.Secret-42", "scram-sha-256").substring(0, 44))
+                .isNotEqualTo(v.substring(0, 44));
+        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("x", v, "md5")).isEqualTo(v);
+        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("u", "p", "md5")).startsWith("md5").hasSize(35);
     }
 }

@@ -204,6 +204,13 @@ class PgsqlRealReadersIT {
                 assertThat(viaPgb.exit()).as("pgbouncer login %s: %s\n%s", okUser, viaPgb.stderr(),
                         Files.readString(pg.dir.resolve("pgbouncer.log"))).isZero();
                 assertThat(viaPgb.stdout().strip()).isEqualTo(okUser);
+                // userlist.txt holds SCRAM verifiers (identical to PostgreSQL's, or the login above
+                // could not reach the server), never the password; a wrong password is refused
+                String userlist = files.userlist();
+                assertThat(userlist).contains("\"" + okUser + "\" \"SCRAM-SHA-256$4096:").doesNotContain(okPwd);
+                LocalPostgres.Result wrong = LocalPostgres.login("127.0.0.1", pgbPort, okUser, okPwd + "x", okDb);
+                assertThat(wrong.exit()).as("wrong password through pgbouncer").isNotZero();
+                assertThat(wrong.stderr()).contains("SASL authentication failed");
                 // the dbsu reaches the admin console over the unix socket by peer auth (pgb_hba order 100)
                 LocalPostgres.Result admin = pg.asPostgres(List.of(LocalPostgres.BIN.resolve("psql").toString(), "-X", "-A", "-t",
                         "-h", pg.dir.toString(), "-p", String.valueOf(pgbPort), "-U", spec.dbsu(), "-d", "pgbouncer",

@@ -75,8 +75,12 @@ class SampleRenderTest {
         }
         // and the 0600 ones do hold them (else the test above would prove nothing)
         String closed = f.userlist() + f.pgpass() + String.join("", f.spec().users().stream().map(f::userSql).toList());
+        // (a role's password only as its SCRAM verifier: pgpass holds the plain text the SDK logs in with)
         for (String s : secrets) {
-            assertThat(closed).contains(s);
+            boolean asVerifier = f.spec().users().stream().anyMatch(u -> closed.contains(
+                    io.pigsty.api.pgsql.internal.Scram.stored(u.name(), s, "scram-sha-256")));
+            assertThat(closed.contains(s) || asVerifier).as("a 0600 file holds %s or its verifier", s.length()).isTrue();
         }
+        assertThat(f.userlist()).doesNotContainPattern("\"[^\"]+\" \"(?!SCRAM-SHA-256\\$4096:|\")");
     }
 }

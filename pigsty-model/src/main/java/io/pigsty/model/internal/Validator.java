@@ -101,6 +101,7 @@ public final class Validator {
         out.addAll(ExtensionRules.check(inv, this::wellTyped));
         MonitorRules.check(inv, out);
         HostnameRules.check(inv, out);
+        TlsRules.check(inv, out);
     }
 
     // no type error at or under this path, nor in the globals: resolved values can be read
