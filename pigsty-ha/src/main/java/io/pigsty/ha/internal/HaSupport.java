@@ -354,8 +354,18 @@ public final class HaSupport {
      * @return why the expression cannot select members of this cluster, empty when it can
      */
     public static java.util.Optional<String> selectorProblem(Inventory inv, PgCluster c, String expr) {
+        return selectorProblem(() -> members(inv, c), expr);
+    }
+
+    /**
+     * @param members the cluster's members, from {@link #members(Inventory, PgCluster)} (asked for once the
+     *                expression compiles)
+     * @param expr    a selector or backup expression of one of its services
+     * @return why the expression cannot select members of this cluster, empty when it can
+     */
+    public static java.util.Optional<String> selectorProblem(java.util.function.Supplier<ArrayNode> members, String expr) {
         try {
-            compiled(expr).search(members(inv, c));
+            compiled(expr).search(members.get());
             return java.util.Optional.empty();
         } catch (RuntimeException e) {
             return java.util.Optional.of("invalid JMESPath '" + expr + "': " + e.getMessage());
