@@ -3,6 +3,13 @@ package io.pigsty.ha.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.jackson.JacksonRuntime;
@@ -284,11 +291,47 @@ public final class HaSupport {
     public static ArrayNode members(Inventory inv, PgCluster c) {
         ArrayNode members = JSON.createArrayNode();
         for (PgInstance i : c.instances()) {
-            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
-            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
-            members.add(JSON.valueToTree(vars));
+            ObjectNode vars = members.addObject();
+            inv.resolve(c, i).asMap().forEach((k, v) -> vars.set(k, v instanceof Secret ? TextNode.valueOf("******") : tree(v)));
         }
         return members;
+    }
+
+    /**
+     * @param v a raw or encoded value
+     * @return the node {@code ObjectMapper.valueToTree} gives for it; plain YAML values directly, since
+     *         serialising every member's few hundred vars through a token buffer was a fifth of planning
+     */
+    static JsonNode tree(Object v) {
+        if (v == null) {
+            return NullNode.getInstance();
+        }
+        if (v instanceof String s) {
+            return TextNode.valueOf(s);
+        }
+        if (v instanceof Boolean b) {
+            return BooleanNode.valueOf(b);
+        }
+        if (v instanceof Integer n) {
+            return IntNode.valueOf(n);
+        }
+        if (v instanceof Long n) {
+            return LongNode.valueOf(n);
+        }
+        if (v instanceof Double n) {
+            return DoubleNode.valueOf(n);
+        }
+        if (v instanceof List<?> l) {
+            ArrayNode a = JSON.createArrayNode();
+            l.forEach(x -> a.add(tree(x)));
+            return a;
+        }
+        if (v instanceof Map<?, ?> m && m.keySet().stream().allMatch(k -> k instanceof String)) {
+            ObjectNode o = JSON.createObjectNode();
+            m.forEach((k, x) -> o.set((String) k, tree(x)));
+            return o;
+        }
+        return JSON.valueToTree(v);
     }
 
     /**
