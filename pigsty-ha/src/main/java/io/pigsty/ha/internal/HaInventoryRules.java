@@ -52,9 +52,9 @@ public final class HaInventoryRules implements InventoryRules {
             PgService s = services.get(i);
             String p = base + "[" + i + "]";
             if (!s.selector().isBlank()) {
-                HaSupport.selectorProblem(members, s.selector()).ifPresent(m -> reporter.error(p + ".selector", m));
+                HaSupport.selectorProblem(inv, c, members, s.selector()).ifPresent(m -> reporter.error(p + ".selector", m));
             }
-            s.backup().ifPresent(b -> HaSupport.selectorProblem(members, b).ifPresent(m -> reporter.error(p + ".backup", m)));
+            s.backup().ifPresent(b -> HaSupport.selectorProblem(inv, c, members, b).ifPresent(m -> reporter.error(p + ".backup", m)));
         }
     }
 }

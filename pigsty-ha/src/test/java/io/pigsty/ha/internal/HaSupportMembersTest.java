@@ -63,6 +63,29 @@ class HaSupportMembersTest {
     }
 
     @Test
+    void validation_keepsWhatSelectorsSelect_forPlanning_andACacheMissSelectsTheSame() {
+        Inventory inv = Inventory.parseUnvalidated(YAML, "t.yml");
+        PgCluster c = inv.requireCluster("pg-test");
+        List<io.pigsty.model.PgService> services = new ArrayList<>(inv.resolve(c).get(io.pigsty.model.Params.PG_DEFAULT_SERVICES));
+        services.addAll(inv.resolve(c).get(io.pigsty.model.Params.PG_SERVICES));
+        // before validation: computed from the members
+        List<List<HaSupport.Server>> cold = services.stream().map(s -> HaSupport.servers(inv, c, s, HaSupport.members(inv, c))).toList();
+        assertThat(inv.validate().errors()).isEmpty();
+        // after: the members are not needed any more, and the answer is the same
+        java.util.function.Supplier<ArrayNode> none = () -> {
+            throw new AssertionError("members built again after validation");
+        };
+        assertThat(services.stream().map(s -> HaSupport.servers(inv, c, s, none)).toList()).isEqualTo(cold);
+        assertThat(cold.get(cold.size() - 1)).extracting(HaSupport.Server::getName).containsExactly("pg-test-3");
+        // another inventory (same text, another object) is not answered from the first one's selections
+        Inventory other = Inventory.parseUnvalidated(YAML.replace("pg_weight: 50", "pg_weight: 100")
+                .replace("my_float: 0.25", "my_float: 0.25, pg_weight: 10"), "u.yml");
+        PgCluster oc = other.requireCluster("pg-test");
+        assertThat(HaSupport.servers(other, oc, services.get(services.size() - 1), HaSupport.members(other, oc)))
+                .extracting(HaSupport.Server::getName).containsExactly("pg-test-1");
+    }
+
+    @Test
     void tree_ofEveryKindOfValue_isValueToTree() {
         Map<Object, Object> intKeys = new LinkedHashMap<>();
         intKeys.put(1, "one");
