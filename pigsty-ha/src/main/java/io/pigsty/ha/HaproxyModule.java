@@ -80,7 +80,18 @@ public final class HaproxyModule implements PigstyModule {
 
     /** @return per service name, the servers of its file as the template reads them */
     private static Map<String, List<Map<String, Object>>> servers(Inventory inv, PgCluster c) {
-        com.fasterxml.jackson.databind.node.ArrayNode members = HaSupport.members(inv, c);
+        // built only if validation did not already select from them (it does for every inventory it passed)
+        java.util.function.Supplier<com.fasterxml.jackson.databind.node.ArrayNode> members = new java.util.function.Supplier<>() {
+            private com.fasterxml.jackson.databind.node.ArrayNode built;
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ArrayNode get() {
+                if (built == null) {
+                    built = HaSupport.members(inv, c);
+                }
+                return built;
+            }
+        };
         Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
         for (PgService s : services(inv.resolve(c))) {
             out.put(s.name(), templateServers(HaSupport.servers(inv, c, s, members)));

@@ -41,7 +41,10 @@ public final class RenderedPlan {
      * @return human text
      */
     public String toText(boolean revealSecretFiles) {
-        StringBuilder sb = new StringBuilder(64 * 1024).append("# plan ").append(playbook).append('\n');
+        // sized from the last text: plans of one inventory are alike, and growing half a megabyte by doubling
+        // copied it several times per plan
+        StringBuilder sb = new StringBuilder(Math.max(64 * 1024, Math.min(LAST_LENGTH, 16 << 20) + 1024))
+                .append("# plan ").append(playbook).append('\n');
         // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once
         Map<FileSpec, String> shown = new java.util.IdentityHashMap<>();
         for (Phase phase : phases) {
@@ -71,8 +74,12 @@ public final class RenderedPlan {
                 }
             }
         }
+        LAST_LENGTH = sb.length();
         return sb.toString();
     }
+
+    /** Length of the last text rendered (a sizing hint only; racy updates are harmless). */
+    private static volatile int LAST_LENGTH;
 
     /**
      * Appends {@code text} line by line as {@link String#indent} does (each line prefixed, trailing

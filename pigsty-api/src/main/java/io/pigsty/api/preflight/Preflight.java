@@ -120,9 +120,27 @@ public final class Preflight {
         return new Preflight(out);
     }
 
+    /** The node names of the inventory last asked about (held weakly, compared by identity). */
+    private static final java.util.concurrent.atomic.AtomicReference<NodeNames> NODE_NAMES =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record NodeNames(java.lang.ref.WeakReference<Inventory> inventory, Map<String, String> names) {
+    }
+
+    // every plan of an inventory asks for the names of all its nodes: resolving every member per plan made
+    // planning a thousand clusters quadratic; the inventory is immutable, so the names of the last one hold
+    private static Map<String, String> nodeNames(Inventory inv) {
+        NodeNames n = NODE_NAMES.get();
+        if (n == null || n.inventory().get() != inv) {
+            n = new NodeNames(new java.lang.ref.WeakReference<>(inv), Collections.unmodifiableMap(computeNodeNames(inv)));
+            NODE_NAMES.set(n);
+        }
+        return n.names();
+    }
+
     // the node name of each address: a member's nodename (its instance name unless set), else one set on a node
     // group's host; two names for one address or one name for two addresses are validation errors (HostnameRules)
-    private static Map<String, String> nodeNames(Inventory inv) {
+    private static Map<String, String> computeNodeNames(Inventory inv) {
         Map<String, String> out = new LinkedHashMap<>();
         for (PgCluster c : inv.clusters()) {
             for (PgInstance i : c.instances()) {

@@ -3,6 +3,14 @@ package io.pigsty.ha.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.jackson.JacksonRuntime;
@@ -284,11 +292,59 @@ public final class HaSupport {
     public static ArrayNode members(Inventory inv, PgCluster c) {
         ArrayNode members = JSON.createArrayNode();
         for (PgInstance i : c.instances()) {
-            Map<String, Object> vars = new LinkedHashMap<>(inv.resolve(c, i).asMap());
-            vars.replaceAll((k, v) -> v instanceof Secret ? "******" : v);
-            members.add(JSON.valueToTree(vars));
+            Map<String, Object> all = inv.resolve(c, i).asMap();
+            // sized once: growing a map of a few hundred vars rehashed it several times per member
+            ObjectNode vars = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(all.size() * 4 / 3 + 1));
+            members.add(vars);
+            all.forEach((k, v) -> vars.set(k, v instanceof Secret ? TextNode.valueOf("******") : tree(v)));
         }
         return members;
+    }
+
+    /**
+     * @param v a raw or encoded value
+     * @return the node {@code ObjectMapper.valueToTree} gives for it; plain YAML values directly, since
+     *         serialising every member's few hundred vars through a token buffer was a fifth of planning
+     */
+    static JsonNode tree(Object v) {
+        if (v == null) {
+            return NullNode.getInstance();
+        }
+        if (v instanceof String s) {
+            return TextNode.valueOf(s);
+        }
+        if (v instanceof Boolean b) {
+            return BooleanNode.valueOf(b);
+        }
+        if (v instanceof Integer n) {
+            return IntNode.valueOf(n);
+        }
+        if (v instanceof Long n) {
+            return LongNode.valueOf(n);
+        }
+        if (v instanceof Double n) {
+            return DoubleNode.valueOf(n);
+        }
+        if (v instanceof List<?> l) {
+            ArrayNode a = JSON.createArrayNode();
+            l.forEach(x -> a.add(tree(x)));
+            return a;
+        }
+        if (v instanceof Map<?, ?> m && stringKeys(m)) {
+            ObjectNode o = JSON.createObjectNode();
+            m.forEach((k, x) -> o.set((String) k, tree(x)));
+            return o;
+        }
+        return JSON.valueToTree(v);
+    }
+
+    private static boolean stringKeys(Map<?, ?> m) {
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -299,8 +355,21 @@ public final class HaSupport {
      * @return servers in member order, as {@link #servers(Inventory, PgCluster, PgService)}
      */
     public static List<Server> servers(Inventory inv, PgCluster c, PgService s, ArrayNode members) {
-        Set<String> selected = select(s.selector(), members, c, s, "selector");
-        Set<String> backups = s.backup().map(b -> select(b, members, c, s, "backup")).orElse(Set.of());
+        return servers(inv, c, s, () -> members);
+    }
+
+    /**
+     * @param inv     inventory
+     * @param c       cluster
+     * @param s       service
+     * @param members from {@link #members(Inventory, PgCluster)}, asked for only when validation did not
+     *                already select from them with the same expression
+     * @return servers in member order, as {@link #servers(Inventory, PgCluster, PgService)}
+     */
+    public static List<Server> servers(Inventory inv, PgCluster c, PgService s, java.util.function.Supplier<ArrayNode> members) {
+        Set<String> selected = selected(inv, c, s.selector(), () -> select(s.selector(), members.get(), c, s, "selector"));
+        Set<String> backups = s.backup().map(b -> selected(inv, c, b, () -> select(b, members.get(), c, s, "backup")))
+                .orElse(Set.of());
         List<Server> out = new ArrayList<>();
         for (PgInstance i : c.instances()) {
             String ins = Names.instance(c.name(), i.seq());
@@ -340,11 +409,7 @@ public final class HaSupport {
             throw new IllegalStateException("bug: unvalidated " + field + " of " + c.name() + " service " + s.name()
                     + " reached the renderer: " + e.getMessage(), e);
         }
-        Set<String> names = new LinkedHashSet<>();
-        if (result != null && result.isArray()) {
-            result.forEach(n -> names.add(n.path("pg_instance").asText()));
-        }
-        return names;
+        return names(result);
     }
 
     /**
@@ -354,12 +419,88 @@ public final class HaSupport {
      * @return why the expression cannot select members of this cluster, empty when it can
      */
     public static java.util.Optional<String> selectorProblem(Inventory inv, PgCluster c, String expr) {
+        return selectorProblem(() -> members(inv, c), expr);
+    }
+
+    /**
+     * @param members the cluster's members, from {@link #members(Inventory, PgCluster)} (asked for once the
+     *                expression compiles)
+     * @param expr    a selector or backup expression of one of its services
+     * @return why the expression cannot select members of this cluster, empty when it can
+     */
+    public static java.util.Optional<String> selectorProblem(java.util.function.Supplier<ArrayNode> members, String expr) {
         try {
-            compiled(expr).search(members(inv, c));
+            compiled(expr).search(members.get());
             return java.util.Optional.empty();
         } catch (RuntimeException e) {
             return java.util.Optional.of("invalid JMESPath '" + expr + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * As {@link #selectorProblem(java.util.function.Supplier, String)}, keeping what a valid expression
+     * selects for the plans of this inventory: validation evaluates every selector of every cluster, and
+     * planning a cluster evaluated them again over members built again.
+     *
+     * @param inv     inventory
+     * @param c       one of its clusters
+     * @param members the cluster's members, from {@link #members(Inventory, PgCluster)}
+     * @param expr    a selector or backup expression of one of its services
+     * @return why the expression cannot select members of this cluster, empty when it can
+     */
+    public static java.util.Optional<String> selectorProblem(Inventory inv, PgCluster c, java.util.function.Supplier<ArrayNode> members,
+                                                             String expr) {
+        JsonNode result;
+        try {
+            result = compiled(expr).search(members.get());
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("invalid JMESPath '" + expr + "': " + e.getMessage());
+        }
+        selections(inv).putIfAbsent(new Selection(c, expr), names(result));
+        return java.util.Optional.empty();
+    }
+
+    /** What each (cluster, expression) of the inventory last validated selects, held weakly, by identity. */
+    private static final java.util.concurrent.atomic.AtomicReference<Selections> SELECTIONS =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record Selections(java.lang.ref.WeakReference<Inventory> inventory, Map<Selection, Set<String>> byKey) {
+    }
+
+    /** A cluster (by identity: the inventory's own object) and an expression. */
+    private record Selection(PgCluster cluster, String expr) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Selection s && s.cluster == cluster && s.expr.equals(expr);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(cluster) + expr.hashCode();
+        }
+    }
+
+    private static Map<Selection, Set<String>> selections(Inventory inv) {
+        Selections s = SELECTIONS.get();
+        if (s == null || s.inventory().get() != inv) {
+            s = new Selections(new java.lang.ref.WeakReference<>(inv), new java.util.concurrent.ConcurrentHashMap<>());
+            SELECTIONS.set(s);
+        }
+        return s.byKey();
+    }
+
+    private static Set<String> selected(Inventory inv, PgCluster c, String expr, java.util.function.Supplier<Set<String>> compute) {
+        Selections s = SELECTIONS.get();
+        Set<String> known = s != null && s.inventory().get() == inv ? s.byKey().get(new Selection(c, expr)) : null;
+        return known != null ? known : compute.get();
+    }
+
+    private static Set<String> names(JsonNode result) {
+        Set<String> names = new LinkedHashSet<>();
+        if (result != null && result.isArray()) {
+            result.forEach(n -> names.add(n.path("pg_instance").asText()));
+        }
+        return java.util.Collections.unmodifiableSet(names);
     }
 
     /**
