@@ -355,7 +355,7 @@ public final class Params {
      * larger {@code -Xmx}: the JVM exits on OutOfMemoryError and systemd restarts it, so raise it here.
      */
     public static final Param<String> PG_EXPORTER_JVM_OPTIONS = p("pg_exporter_jvm_options", Codec.STRING,
-            "-Xms8m -Xmx16m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m"
+            "-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m"
                     + " -XX:MaxMetaspaceSize=48m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError",
             Scope.CLUSTER, "exporter JVM options");
 
