@@ -42,7 +42,9 @@ class PreflightSandboxIT {
     static final String IP = "10.213.0.15";
     static final Host NODE = new Host(IP, IP);
     static final String NO_SUCH_PACKAGE = "pigsty-no-such-package";
-    static final int HELD_PORT = 6432; // PgBouncer's (Patroni's 8008 may rightly be held by python3: Patroni is one)
+    // pg-pre's primary service (HAProxy's); Patroni's 8008 may rightly be held by python3 (Patroni is one), and a
+    // node's stock PgBouncer may hold 6432
+    static final int HELD_PORT = 5433;
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
@@ -109,8 +111,9 @@ class PreflightSandboxIT {
         Path fixed = inventory(false);
         // the node playbook first (what a user runs before pgsql); its changes are not the point here
         assertThat(cli(shared, "apply", "node", "pg-pre", "-i", fixed.toString()).code()).isZero();
-        // plant: a PostgreSQL cluster in pg_data, a listener on PgBouncer's port
-        run(shared, NODE, "install -d -o postgres -g postgres -m 700 /pg/data && su postgres -c "
+        // plant: a PostgreSQL cluster in pg_data that no Patroni of ours manages, a listener on the primary service's port
+        run(shared, NODE, "systemctl disable --now patroni 2>/dev/null; rm -f /etc/patroni/patroni.yml; rm -rf /pg/data;"
+                + " install -d -o postgres -g postgres -m 700 /pg/data && su postgres -c "
                 + "'/usr/lib/postgresql/15/bin/initdb -D /pg/data -A trust >/dev/null' && test -f /pg/data/PG_VERSION");
         run(shared, NODE, "setsid nohup python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, "
                 + "socket.SO_REUSEADDR, 1); s.bind((\"0.0.0.0\", " + HELD_PORT + ")); s.listen(1); time.sleep(3600)' "
@@ -133,7 +136,7 @@ class PreflightSandboxIT {
         assertThat(all).as("the four planted problems, with their host")
                 .containsPattern(IP + ": interface: expected interface eth9 \\(pg_vip_interface\\)")
                 .containsPattern(IP + ": package: expected " + NO_SUCH_PACKAGE + " available from the host's apt sources, found no candidate")
-                .containsPattern(IP + ": port: expected port " + HELD_PORT + " free or held by pgbouncer, found held by python3")
+                .containsPattern(IP + ": port: expected port " + HELD_PORT + " free or held by haproxy, found held by python3")
                 .containsPattern(IP + ": data-dir: expected /pg/data empty, or a cluster of Patroni scope pg-pre, found a PostgreSQL 15 data directory");
         assertThat(d.get("notes").toString()).contains("no host was changed");
         assertThat(snapshot(shared)).as("nothing changed on any node").isEqualTo(before);
