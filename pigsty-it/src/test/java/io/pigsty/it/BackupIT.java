@@ -78,7 +78,11 @@ class BackupIT {
     }
 
     static String sql(Executor ex, String ip, String sql) {
-        ExecResult r = ex.run(new Host(ip, ip), Command.shell("psql -X -A -t -h /var/run/postgresql -d postgres -c "
+        return sql(ex, ip, "postgres", sql);
+    }
+
+    static String sql(Executor ex, String ip, String db, String sql) {
+        ExecResult r = ex.run(new Host(ip, ip), Command.shell("psql -X -A -t -h /var/run/postgresql -d " + db + " -c "
                 + ShellQuote.quote(sql)).user("postgres").timeout(Duration.ofSeconds(60)).build());
         assertThat(r.ok()).as(sql + " on " + ip + ": " + r.stderr()).isTrue();
         return r.stdout().strip();
@@ -191,7 +195,11 @@ class BackupIT {
         try {
             SharedSandbox.await("Patroni fails over away from " + old, Duration.ofSeconds(120), Duration.ofSeconds(1),
                     () -> !shared.primaryIp("pg-test").equals(old));
-            viaPrimaryService(ex, "insert into pitr_rows values (2000)");
+            // Patroni has a new leader; HAProxy's health checks route 5433 to it within a few intervals
+            SharedSandbox.await("a write through 5433 reaches the new primary", Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
+                viaPrimaryService(ex, "insert into pitr_rows values (2000)");
+                return true;
+            });
             apply(ex, Playbook.pgsqlBackup("pg-test", BackupType.INCR));
             BackupInfo info = info(ex);
             assertThat(info.latest().orElseThrow().type()).isEqualTo(BackupType.INCR);
@@ -212,9 +220,9 @@ class BackupIT {
         apply(ex, Playbook.node("pg-clone"));
         apply(ex, Playbook.pgsqlCreate("pg-test")); // the repository host authorises the clone's certificate
         apply(ex, Playbook.pgsqlCreate("pg-clone"));
-        assertThat(sql(ex, CLONE_IP, "select count(*) from pitr_rows where id in (1000, 2000)")).as("pg-test's rows, up to the latest")
+        assertThat(sql(ex, CLONE_IP, "test", "select count(*) from pitr_rows where id in (1000, 2000)")).as("pg-test's rows, up to the latest")
                 .isEqualTo("2");
         assertThat(sql(ex, CLONE_IP, "select pg_is_in_recovery()")).isEqualTo("f");
-        assertThat(sql(ex, CLONE_IP, "select count(*) from pitr_rows")).isEqualTo("102");
+        assertThat(sql(ex, CLONE_IP, "test", "select count(*) from pitr_rows")).isEqualTo("102");
     }
 }
