@@ -67,11 +67,16 @@ class CentralRepoLocalIT {
                     .replace(Backup.REPO_CERT, t.resolve("repo.crt").toString()).replace(Backup.REPO_KEY, t.resolve("repo.key").toString())
                     .replace("tls-server-port=8432", "tls-server-port=" + repoPort)
                     .replace("pg1-host-port=8432", "pg1-host-port=" + memberPort)
-                    + "lock-path=" + d.resolve("repo-lock") + "\n";
+                    .replace("log-path=" + Backup.REPO_LOG_DIR, "log-path=" + d.resolve("repo-log"))
+                    .replace("lock-path=" + Backup.REPO_LOCK_DIR, "lock-path=" + d.resolve("repo-lock"));
             assertThat(repoConf).contains("pg1-host=127.0.0.1").contains("tls-server-auth=127.0.0.1=" + LocalBackrest.STANZA);
             assertThat(Files.readString(pg.conf)).contains("repo1-host=" + REPO_IP).contains("tls-server-auth=" + REPO_IP + "=");
             Path rc = d.resolve("repo.conf");
             Files.writeString(rc, repoConf, StandardCharsets.UTF_8);
+            // the remote process on the repository host reads the file the member names (repo1-host-config)
+            String memberConf = Files.readString(pg.conf);
+            assertThat(memberConf).contains("repo1-host-config=" + Backup.REPO_CONF + "\n");
+            Files.writeString(pg.conf, memberConf.replace("repo1-host-config=" + Backup.REPO_CONF, "repo1-host-config=" + rc));
             pg.root("chown postgres:postgres " + rc);
             // both TLS servers, started here and stopped by PID below
             String member = pg.pg("nohup " + Backup.BIN + " --config=" + pg.conf + " server >" + d.resolve("member-server.log")
