@@ -46,6 +46,7 @@ class CliSandboxIT {
     static Path dir;
     static Path inventory;
     static Sandbox sandbox;
+    static String leaderIp;
 
     record Run(int code, String out, String err) {
         JsonNode json() throws IOException {
@@ -79,6 +80,8 @@ class CliSandboxIT {
             assertThat(y).as("it-sandbox.yml has the line this test edits").contains(edits[i]);
             y = y.replace(edits[i], edits[i + 1]);
         }
+        y = liveRoles(y, leaderIp);
+        assertThat(y).contains(leaderIp + ": { pg_seq: ").contains("pg_role: primary");
         if (withCliUser) {
             String users = "          - { name: test, password: Test.Pass.1, pgbouncer: true, roles: [dbrole_admin], comment: test user }\n";
             assertThat(y).contains(users);
@@ -94,9 +97,19 @@ class CliSandboxIT {
         return a;
     }
 
+    /** The roles as they are now: earlier classes (SandboxDeployIT's switchover) may have moved pg-test's leader. */
+    static String liveRoles(String y, String leaderIp) {
+        for (String ip : List.of("10.213.0.11", "10.213.0.12", "10.213.0.13")) {
+            String role = ip.equals(leaderIp) ? "primary" : "replica";
+            y = y.replaceAll("(        " + java.util.regex.Pattern.quote(ip) + ": \\{ pg_seq: \\d, pg_role: )(primary|replica)", "$1" + role);
+        }
+        return y;
+    }
+
     @BeforeAll
     static void writeInventory(SharedSandbox shared) throws IOException {
         sandbox = shared.sandbox();
+        leaderIp = shared.primaryIp("pg-test");
         inventory = dir.resolve("pigsty.yml");
         Files.writeString(inventory, inventory(false));
     }
