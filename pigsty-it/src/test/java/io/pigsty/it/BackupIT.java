@@ -19,10 +19,6 @@ import io.pigsty.model.BackupType;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.PitrTarget;
 import io.pigsty.sandbox.SandboxNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,24 +49,17 @@ class BackupIT {
     /** The shared inventory plus pg-clone, a one-member cluster cloned from pg-test's backup. */
     @BeforeAll
     static void cloneInventory() {
-        try (InputStream in = BackupIT.class.getResourceAsStream(SharedSandbox.INVENTORY)) {
-            String y = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String clone = """
-                        pg-clone:
-                          hosts:
-                            10.213.0.14: { pg_seq: 1, pg_role: primary }
-                          vars:
-                            pg_cluster: pg-clone
-                            pgbackrest_method: central
-                            pg_clone_from: pg-test
+        String clone = """
+                    pg-clone:
+                      hosts:
+                        10.213.0.14: { pg_seq: 1, pg_role: primary }
                       vars:
-                    """;
-            assertThat(y).contains("\n  vars:\n");
-            inventory = Inventory.parse(y.replace("\n  vars:\n", "\n" + clone), "backup-it.yml");
-            pigsty = Pigsty.builder().inventory(inventory).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                        pg_cluster: pg-clone
+                        pgbackrest_method: central
+                        pg_clone_from: pg-test
+                """;
+        inventory = Inventory.parse(SharedSandbox.withGroup(SharedSandbox.inventoryText(), clone), "backup-it.yml");
+        pigsty = Pigsty.builder().inventory(inventory).build();
     }
 
     static ApplyResult apply(Executor ex, Playbook pb) {

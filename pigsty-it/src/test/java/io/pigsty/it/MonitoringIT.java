@@ -8,6 +8,8 @@ import io.pigsty.api.exec.Command;
 import io.pigsty.api.exec.Executor;
 import io.pigsty.api.exec.Host;
 import io.pigsty.model.Inventory;
+import io.pigsty.monitor.prometheus.DashboardQueries;
+import io.pigsty.monitor.prometheus.GrafanaArtifacts;
 import io.pigsty.monitor.prometheus.MonitorUrls;
 import io.pigsty.monitor.prometheus.PrometheusArtifacts;
 import java.io.IOException;
@@ -18,6 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Monitoring on the shared sandbox (issue 13): the infra node's Prometheus scrapes every target of the
  * deployment (exporters on every member, node exporter, Patroni, HAProxy, etcd, ping), {@code pg_up}
- * has a series per member, and PostgresDown fires in Alertmanager when a replica's PostgreSQL stops,
+ * has a series per member, every query of every bundled Grafana dashboard returns a series for
+ * pg-test, and PostgresDown fires in Alertmanager when a replica's PostgreSQL stops,
  * then resolves. Read-only but for that one stop, which it undoes; runs before the fault tests.
  */
 @UsesSharedSandbox
@@ -112,6 +119,49 @@ class MonitoringIT {
         JsonNode lag = await("a replica's lag series", SCRAPE.multipliedBy(6), () -> query(u, "pg:ins:lag_bytes{cls=\"pg-test\"}"),
                 r -> r.size() >= 1);
         assertThat(lag.get(0).path("metric").path("ins").asText()).matches("pg-test-[23]");
+    }
+
+    /**
+     * Panels whose query is rightly empty on a healthy, idle cluster, each with the reason; every
+     * other query of every bundled dashboard must return a series.
+     */
+    static final Map<String, String> EMPTY_WHEN_HEALTHY = Map.of();
+
+    @Test
+    @Order(3)
+    void everyDashboardQueryReturnsASeriesForPgTest(Inventory inv) throws Exception {
+        MonitorUrls u = urls(inv);
+        Map<String, String> vars = Map.of("cls", "pg-test", "ins", "pg-test-1", "datname", "test", "datasource", "ds-prometheus");
+        List<DashboardQueries.PanelQuery> all = new ArrayList<>();
+        for (String uid : GrafanaArtifacts.DASHBOARD_UIDS) {
+            all.addAll(DashboardQueries.of(GrafanaArtifacts.dashboard(uid), vars));
+        }
+        // the database dashboard's PgBouncer panel shows the pools in use, and PgBouncer lists a pool once a
+        // client has used it: an application's connection through pg-test-1's PgBouncer, held during the check
+        try (Connection app = SharedSandbox.connect("10.213.0.11", 6432, "test", "Test.Pass.1", "test")) {
+            try (Statement st = app.createStatement()) {
+                st.execute("select 1");
+            }
+            checkDashboardQueries(u, all);
+        }
+    }
+
+    void checkDashboardQueries(MonitorUrls u, List<DashboardQueries.PanelQuery> all) throws Exception {
+        List<DashboardQueries.PanelQuery> checked = all.stream().filter(q -> !EMPTY_WHEN_HEALTHY.containsKey(q.where())).toList();
+        // rate() over $__rate_interval needs two samples of a fresh series: wait a few scrapes, not a count of tries
+        List<String> empty = await("a series for each of " + checked.size() + " dashboard queries", SCRAPE.multipliedBy(9), () -> {
+            List<String> none = new ArrayList<>();
+            for (DashboardQueries.PanelQuery q : checked) {
+                if (query(u, q.expr()).isEmpty()) {
+                    none.add(q.where() + ": " + q.expr());
+                }
+            }
+            return none;
+        }, List::isEmpty);
+        assertThat(empty).isEmpty();
+        assertThat(EMPTY_WHEN_HEALTHY.keySet()).as("exempt panels that exist").allMatch(w -> all.stream().anyMatch(q -> q.where().equals(w)));
+        System.out.printf("dashboard queries with a series for pg-test: %d of %d (%d exempt)%n", checked.size(), all.size(),
+                all.size() - checked.size());
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.pigsty.api.exec.Host;
 import io.pigsty.examples.cli.PigstyCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,10 +50,6 @@ class PreflightSandboxIT {
 
     /** The shared inventory plus pg-pre, a one-member cluster on the spare node, with or without the problems. */
     static Path inventory(boolean planted) throws IOException {
-        String y;
-        try (InputStream in = PreflightSandboxIT.class.getResourceAsStream(SharedSandbox.INVENTORY)) {
-            y = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
         String pre = """
                     pg-pre:
                       hosts:
@@ -64,11 +59,9 @@ class PreflightSandboxIT {
                         pg_vip_enabled: true
                         pg_vip_address: 10.213.0.4/24
                         pg_vip_interface: %s
-                %s  vars:
-                """.formatted(planted ? "eth9" : "eth0", planted ? "        pg_packages: [" + NO_SUCH_PACKAGE + "]\n" : "");
-        assertThat(y).contains("\n  vars:\n");
+                %s""".formatted(planted ? "eth9" : "eth0", planted ? "        pg_packages: [" + NO_SUCH_PACKAGE + "]\n" : "");
         Path p = dir.resolve(planted ? "planted.yml" : "fixed.yml");
-        Files.writeString(p, y.replace("\n  vars:\n", "\n" + pre));
+        Files.writeString(p, SharedSandbox.withGroup(SharedSandbox.inventoryText(), pre));
         return p;
     }
 

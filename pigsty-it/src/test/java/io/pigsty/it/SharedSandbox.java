@@ -101,14 +101,52 @@ public final class SharedSandbox implements AutoCloseable {
 
     /** @return the inventory of {@link #INVENTORY} */
     public static Inventory loadInventory() {
+        return Inventory.parse(inventoryText(), INVENTORY.substring(1));
+    }
+
+    /** @return the text of {@link #INVENTORY}, for classes that write their own inventory from it */
+    public static String inventoryText() {
         try (InputStream in = SharedSandbox.class.getResourceAsStream(INVENTORY)) {
             if (in == null) {
                 throw new IllegalStateException(INVENTORY + " is not on the test classpath");
             }
-            return Inventory.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), INVENTORY.substring(1));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param inventoryText an inventory in the layout of {@link #INVENTORY}
+     * @param group         one more group of {@code all.children}, indented as the file's groups (4 spaces)
+     * @return the inventory with that group after the others
+     */
+    public static String withGroup(String inventoryText, String group) {
+        String globalVars = "\n  vars:\n";
+        if (!inventoryText.contains(globalVars) || !group.startsWith("    ") || group.startsWith("     ")) {
+            throw new IllegalArgumentException("expected all.vars at 2 spaces and a group at 4 spaces");
+        }
+        return inventoryText.replace(globalVars, "\n" + (group.endsWith("\n") ? group : group + "\n") + "  vars:\n");
+    }
+
+    /**
+     * The inventory with pg-test's roles as they are now: classes that ran earlier (SandboxDeployIT's
+     * switchover, BackupIT's failover) may have moved the leader, and a DBA writes the live roles.
+     *
+     * @param inventoryText an inventory in the layout of {@link #INVENTORY}
+     * @param leaderIp      pg-test's leader now ({@link #primaryIp(String)})
+     * @return the text with that member primary and the others replicas
+     */
+    public static String withLiveRoles(String inventoryText, String leaderIp) {
+        String y = inventoryText;
+        for (String ip : List.of("10.213.0.11", "10.213.0.12", "10.213.0.13")) {
+            String role = ip.equals(leaderIp) ? "primary" : "replica";
+            y = y.replaceAll("(        " + java.util.regex.Pattern.quote(ip) + ": \\{ pg_seq: \\d, pg_role: )(primary|replica)", "$1" + role);
+        }
+        if (!y.contains(leaderIp + ": { pg_seq: ")) {
+            throw new IllegalArgumentException("no member " + leaderIp + " in the inventory");
+        }
+        return y;
     }
 
     private static SharedSandbox deploy() {

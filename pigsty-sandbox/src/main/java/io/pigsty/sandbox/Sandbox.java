@@ -5,6 +5,7 @@ import io.pigsty.sandbox.internal.Sh;
 import io.pigsty.ssh.HostKeyPolicy;
 import io.pigsty.ssh.SshExecutor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,13 +172,45 @@ public final class Sandbox implements AutoCloseable {
      */
     public void down() {
         requireRoot();
-        for (SandboxNode n : nodes()) {
-            n.destroy();
+        for (int i : indicesToRemove()) {
+            new SandboxNode(this, i).destroy();
         }
         // leftovers of a run with more nodes, or of a crash before the pid files were written
         Sh.run("for ns in $(ip netns list 2>/dev/null | awk '/^pgsty-node/{print $1}'); do ip netns del $ns; done; "
                 + "for l in $(ip -o link show | awk -F': ' '$2 ~ /^pgsty-v/{print $2}' | cut -d@ -f1); do ip link del $l; done; "
                 + "ip link del " + BRIDGE + " 2>/dev/null; true", Duration.ofSeconds(30));
+    }
+
+    /**
+     * This sandbox's nodes and every node an earlier, larger run left (a 6-node IT sandbox kept with
+     * {@code -Dpigsty.sandbox.keep=true}, then {@code pigsty sandbox down} with the default 4): found by
+     * their directories under {@code nodes/} and their cgroups, so none keeps running unseen.
+     */
+    SortedSet<Integer> indicesToRemove() {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (int i = 0; i < nodes; i++) {
+            out.add(i);
+        }
+        out.addAll(leftoverIndices(workDir.resolve("nodes"), "node"));
+        out.addAll(leftoverIndices(Path.of("/sys/fs/cgroup/systemd"), "pgsty-node"));
+        out.addAll(leftoverIndices(Path.of("/sys/fs/cgroup/unified"), "pgsty-node"));
+        return out;
+    }
+
+    static Set<Integer> leftoverIndices(Path dir, String prefix) {
+        Set<Integer> out = new TreeSet<>();
+        Pattern name = Pattern.compile(Pattern.quote(prefix) + "(\\d{1,2})");
+        try (Stream<Path> s = Files.list(dir)) {
+            s.forEach(p -> {
+                Matcher m = name.matcher(p.getFileName().toString());
+                if (m.matches() && Integer.parseInt(m.group(1)) < 40) {
+                    out.add(Integer.parseInt(m.group(1)));
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // no such directory: nothing left there
+        }
+        return out;
     }
 
     @Override

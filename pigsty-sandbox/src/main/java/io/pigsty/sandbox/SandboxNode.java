@@ -66,7 +66,7 @@ public final class SandboxNode {
         }
         String script = String.join("\n",
                 "set -e",
-                "d=" + dir() + "; rm -rf $d; mkdir -p $d/upper $d/work $d/merged",
+                "d=" + dir() + "; rm -rf $d; mkdir -p $d/upper $d/work $d/merged $d/data",
                 "ip netns add " + ns(),
                 "ip link add " + veth() + " type veth peer name eth0 netns " + ns(),
                 "ip link set " + veth() + " master " + Sandbox.BRIDGE + " up",
@@ -96,7 +96,10 @@ public final class SandboxNode {
                 + "mount -t overlay overlay -o lowerdir=" + sandbox.template() + ",upperdir=" + d.resolve("upper")
                 + ",workdir=" + d.resolve("work") + " " + d.resolve("merged") + " && exec systemd-nspawn -q -D "
                 + d.resolve("merged") + " --boot --register=no --keep-unit --console=pipe -M " + name()
-                + " --network-namespace-path=/run/netns/" + ns() + " --capability=CAP_NET_ADMIN,CAP_NET_RAW";
+                + " --network-namespace-path=/run/netns/" + ns() + " --capability=CAP_NET_ADMIN,CAP_NET_RAW"
+                // Pigsty's main data mount (pg_fs_main) on a disk of its own, as on a real node: the data
+                // directory and backups are not on the overlay root, and node_exporter reports the filesystem
+                + " --bind=" + d.resolve("data") + ":/data";
         Sh.ok("for c in " + cgroups() + "; do mkdir -p $c; done; setsid nohup unshare --mount --propagation private sh -c "
                 + io.pigsty.api.quote.ShellQuote.quote(inner) + " > " + d.resolve("console.log") + " 2>&1 < /dev/null & echo $! > "
                 + pidFile(), Duration.ofSeconds(30));
