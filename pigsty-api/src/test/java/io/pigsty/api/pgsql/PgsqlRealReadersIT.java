@@ -129,6 +129,11 @@ class PgsqlRealReadersIT {
             String repackAvailable = pg.query("select count(*) from pg_available_extensions where name = 'pg_repack'", "postgres");
             assertThat(pg.query("select count(*) from pg_extension where extname = 'pg_repack'", "postgres"))
                     .isEqualTo(repackAsked ? repackAvailable : "0");
+            // PgBouncer's auth_query function answers a login role's verifier, never a superuser's, to the dbsu only
+            assertThat(pg.query("select password from monitor.pgbouncer_auth('" + okUser + "')", okDb)).startsWith("SCRAM-SHA-256$");
+            assertThat(pg.query("select count(*) from monitor.pgbouncer_auth('" + spec.dbsu() + "')", "postgres")).isEqualTo("0");
+            assertThat(pg.query("select has_function_privilege('" + okUser + "', 'monitor.pgbouncer_auth(text)', 'execute')", "postgres"))
+                    .isEqualTo("f");
             // the bootstrap superuser keeps what initdb gave it
             assertThat(pg.query("select rolreplication and rolcreatedb and rolbypassrls from pg_roles where rolname = 'postgres'",
                     "postgres")).isEqualTo("t");

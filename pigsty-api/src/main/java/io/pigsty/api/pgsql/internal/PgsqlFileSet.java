@@ -287,6 +287,7 @@ public final class PgsqlFileSet {
             schemas.add(Map.of("ident", SqlQuote.identifier(s)));
         }
         m.put("schemas", schemas);
+        m.put("pgbouncerAuth", pgbouncerAuthFunction());
         List<Map<String, String>> exts = new ArrayList<>();
         for (DatabaseSql.Extension x : spec.defaultExtensions()) {
             StringBuilder s = new StringBuilder("CREATE EXTENSION IF NOT EXISTS ").append(SqlQuote.identifier(x.name()));
@@ -303,12 +304,24 @@ public final class PgsqlFileSet {
         return templates.apply("pgsql/pg-init-template.sql.ftl", m);
     }
 
+    /**
+     * Pigsty bakes {@code monitor.pgbouncer_auth} into every database with its monitor schema; PgBouncer's
+     * {@code auth_query} calls it, in whichever database the client asks for.
+     */
+    private boolean pgbouncerAuthFunction() {
+        return spec.authQuery() || spec.defaultSchemas().contains("monitor");
+    }
+
     /** @return a query printing {@code t} when the template SQL has been applied to the current database */
     public String templateConvergedQuery() {
         StringBuilder q = new StringBuilder("SELECT (");
         q.append(PrivilegeSql.condition(spec.defaultPrivileges(), privilegeOwners()));
         for (String s : spec.defaultSchemas()) {
             q.append(" AND EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ").append(SqlQuote.literal(s)).append(')');
+        }
+        if (pgbouncerAuthFunction()) {
+            q.append(" AND EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = 'monitor' AND p.proname = 'pgbouncer_auth' AND p.prosecdef)");
         }
         for (DatabaseSql.Extension x : spec.defaultExtensions()) {
             q.append(" AND (EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = ").append(SqlQuote.literal(x.name()))
