@@ -8,6 +8,7 @@ import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
+import io.pigsty.api.exec.ExecResult;
 import io.pigsty.sandbox.internal.Sh;
 import io.pigsty.ssh.HostKeyPolicy;
 import io.pigsty.ssh.SshExecutor;
@@ -323,7 +324,13 @@ public final class Sandbox implements AutoCloseable {
                 "rm -f " + tmp + "/etc/machine-id; : > " + tmp + "/etc/machine-id",
                 "touch " + tmp + "/.pigsty-ready",
                 "mv " + tmp + " " + t);
-        Sh.ok(chroot + " >" + workDir.resolve("template" + suffix + "-packages.log") + " 2>&1", Duration.ofMinutes(20));
+        // the braces send the whole script's output to the log (a bare redirect caught only its last line)
+        Path log = workDir.resolve("template" + suffix + "-packages.log");
+        ExecResult r = Sh.run("{\n" + chroot + "\n} >" + log + " 2>&1", Duration.ofMinutes(20));
+        if (!r.ok()) {
+            throw new PigstyException("sandbox: building the " + os.display() + " template failed (exit " + r.exitCode()
+                    + "), see " + log + ":\n" + tailOf(log));
+        }
         say(String.format("sandbox: %s template ready in %.0f s", os.display(), (System.nanoTime() - t0) / 1e9));
         return t;
     }
@@ -442,6 +449,11 @@ public final class Sandbox implements AutoCloseable {
         public Sandbox build() {
             return new Sandbox(this);
         }
+    }
+
+    private static String tailOf(Path log) {
+        String s = read(log);
+        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
     }
 
     static String read(Path p) {
