@@ -21,4 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface PigstySandbox {
     /** @return number of nodes (10.213.0.10 upward) */
     int nodes() default 4;
+
+    /** @return 0-based indexes of the nodes booted from the Debian 13 template (the others: Debian 12) */
+    int[] debian13() default {};
 }

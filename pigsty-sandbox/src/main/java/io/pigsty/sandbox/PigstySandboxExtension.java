@@ -22,8 +22,12 @@ public final class PigstySandboxExtension implements BeforeAllCallback, AfterAll
             }
             throw new TestAbortedException("SKIPPED, " + why);
         }
-        int nodes = ctx.getRequiredTestClass().getAnnotation(PigstySandbox.class).nodes();
-        Sandbox sandbox = Sandbox.builder().nodes(nodes).progress(System.out::println).build().up();
+        PigstySandbox a = ctx.getRequiredTestClass().getAnnotation(PigstySandbox.class);
+        Sandbox.Builder b = Sandbox.builder().nodes(a.nodes()).progress(System.out::println);
+        for (int i : a.debian13()) {
+            b.nodeOs(i, io.pigsty.model.DebianRelease.DEBIAN13);
+        }
+        Sandbox sandbox = b.build().up();
         ctx.getStore(NS).put("sandbox", sandbox);
         ctx.getStore(NS).put("executor", sandbox.executor());
     }

@@ -1,6 +1,14 @@
 package io.pigsty.sandbox;
 
+import io.pigsty.model.DebianRelease;
+import io.pigsty.model.Inventory;
+import io.pigsty.model.Node;
+import io.pigsty.model.NodeGroup;
+import io.pigsty.model.Params;
+import io.pigsty.model.PgCluster;
+import io.pigsty.model.PgInstance;
 import io.pigsty.model.PigstyException;
+import io.pigsty.api.exec.ExecResult;
 import io.pigsty.sandbox.internal.Sh;
 import io.pigsty.ssh.HostKeyPolicy;
 import io.pigsty.ssh.SshExecutor;
@@ -16,7 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -30,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local multi-node sandbox on one Linux machine (root required): a bridge {@code 10.213.0.1/24},
  * one network namespace per node ({@code 10.213.0.10}, {@code .11}, ...; no default route), and
- * in each a systemd-nspawn container booted from a cached Debian 12 template through its own
- * overlay, with its own hostname, host keys and sshd. {@link #up()} is idempotent and cleans up
+ * in each a systemd-nspawn container booted from a cached Debian 12 or Debian 13 template (per
+ * node: {@link Builder#nodeOs(Inventory)}) through its own overlay, with its own hostname, host
+ * keys and sshd. {@link #up()} is idempotent and cleans up
  * what a crashed earlier run left; {@link #down()} removes everything it started.
  */
 public final class Sandbox implements AutoCloseable {
@@ -44,15 +55,27 @@ public final class Sandbox implements AutoCloseable {
             // monitoring: the exporter's JRE and node_exporter on every node, the TSDB stack for the infra node
             + "default-jre-headless prometheus-node-exporter prometheus prometheus-alertmanager prometheus-blackbox-exporter";
     static final String TRIXIE = "patroni/trixie python3-ydiff/trixie etcd-server/trixie etcd-client/trixie";
+    /**
+     * What a Debian 13 node carries: a PostgreSQL 17 node's stack, all from trixie itself (contrib
+     * is part of {@code postgresql-17} there). The TSDB stack of the infra node is not in it: the
+     * infra node stays on Debian 12.
+     */
+    static final String PACKAGES_DEBIAN13 = "postgresql-17 postgresql-client-17 postgresql-17-pgvector postgresql-17-postgis-3 "
+            + "postgresql-17-cron haproxy pgbouncer keepalived patroni python3-ydiff python3-psycopg2 python3-etcd "
+            + "etcd-server etcd-client sudo curl procps less ca-certificates iputils-ping pgbackrest cron openssl "
+            + "default-jre-headless prometheus-node-exporter";
+    static final String BASE = "systemd,systemd-sysv,dbus,openssh-server,iproute2";
 
     private final int nodes;
     private final Path workDir;
     private final Consumer<String> progress;
+    private final Map<Integer, DebianRelease> nodeOs;
 
     private Sandbox(Builder b) {
         this.nodes = b.nodes;
         this.workDir = b.workDir;
         this.progress = b.progress;
+        this.nodeOs = Map.copyOf(b.nodeOs);
     }
 
     /** @return a builder: 4 nodes (10.213.0.10-13) in /var/lib/pigsty-sandbox */
@@ -89,6 +112,16 @@ public final class Sandbox implements AutoCloseable {
         return workDir;
     }
 
+    /**
+     * @param index 0-based node index
+     * @return the OS the node boots: {@link DebianRelease#DEBIAN13} where the builder asked for it,
+     *         else Debian 12
+     */
+    public DebianRelease os(int index) {
+        node(index); // range check
+        return nodeOs.getOrDefault(index, DebianRelease.DEBIAN12);
+    }
+
     void say(String line) {
         LOG.info(line);
         progress.accept(line);
@@ -110,20 +143,54 @@ public final class Sandbox implements AutoCloseable {
                 .hostKeyPolicy(HostKeyPolicy.ACCEPT_NEW).connectTimeout(Duration.ofSeconds(5)).connectRetries(3).build();
     }
 
-    /** The recipe; its hash names the cached template, so a changed recipe builds a new one. */
+    /** The Debian 12 recipe; its hash names the cached template, so a changed recipe builds a new one. */
     static String recipe() {
         return "debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,openssh-server,iproute2 bookworm\n"
                 + "apt: " + PACKAGES + "\ntrixie@100: " + TRIXIE + "\nv2";
     }
 
+    /**
+     * @param os a release
+     * @return its recipe: Debian 12's is {@link #recipe()} (its cache key unchanged), Debian 13's
+     *         is trixie alone
+     */
+    static String recipe(DebianRelease os) {
+        return switch (os) {
+            case DEBIAN12 -> recipe();
+            case DEBIAN13 -> "debootstrap --variant=minbase --include=" + BASE + " trixie\napt: " + PACKAGES_DEBIAN13 + "\nv1";
+        };
+    }
+
+    /** @return the Debian 12 template (the default of every node) */
     Path template() {
+        return template(DebianRelease.DEBIAN12);
+    }
+
+    /**
+     * The cached template directory of a release, under {@link Builder#workDir}: Debian 12's
+     * {@code template-<hash>} (as before there was a choice), Debian 13's
+     * {@code template-debian13-<hash>}; the hash is of the recipe, so each is built once and never
+     * overwrites the other.
+     *
+     * @param os a release
+     * @return its template directory (built or not)
+     */
+    public Path template(DebianRelease os) {
         try {
             String h = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(recipe().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
-            return workDir.resolve("template-" + h);
+                    .digest(recipe(os).getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+            return workDir.resolve(os == DebianRelease.DEBIAN12 ? "template-" + h : "template-" + os.key() + "-" + h);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * @param index 0-based node index
+     * @return the template the node's overlay is mounted on
+     */
+    public Path templateOf(int index) {
+        return template(os(index));
     }
 
     /**
@@ -134,7 +201,9 @@ public final class Sandbox implements AutoCloseable {
     public Sandbox up() {
         requireRoot();
         long t0 = System.nanoTime();
-        ensureTemplate();
+        for (DebianRelease os : new java.util.TreeSet<>(nodes().stream().map(SandboxNode::os).toList())) {
+            ensureTemplate(os);
+        }
         if (allRunning()) {
             say("sandbox: already up (" + nodes + " nodes)");
             return this;
@@ -159,7 +228,9 @@ public final class Sandbox implements AutoCloseable {
 
     boolean allRunning() {
         for (SandboxNode n : nodes()) {
-            if (!n.isRunning()) {
+            // a node created before the per-node choice has no record: it was booted from Debian 12's
+            String booted = n.bootedTemplate().isEmpty() ? template().toString() : n.bootedTemplate();
+            if (!n.isRunning() || !booted.equals(n.template().toString())) {
                 return false;
             }
         }
@@ -240,12 +311,22 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void ensureTemplate() {
-        Path t = template();
+    /**
+     * Builds the release's template once (debootstrap, then the packages in a chroot) into
+     * {@code <template>.building}, moved into place only when complete.
+     *
+     * @param os the release
+     * @return the template directory
+     */
+    Path ensureTemplate(DebianRelease os) {
+        Path t = template(os);
         if (Files.exists(t.resolve(".pigsty-ready"))) {
-            return;
+            return t;
         }
-        say("sandbox: building the node template " + t + " (debootstrap + packages, a few minutes, once)");
+        boolean d12 = os == DebianRelease.DEBIAN12;
+        // Debian 12's log names are kept as they were; Debian 13's have their own
+        String suffix = d12 ? "" : "-" + os.key();
+        say("sandbox: building the " + os.display() + " node template " + t + " (debootstrap + packages, a few minutes, once)");
         long t0 = System.nanoTime();
         Path tmp = Path.of(t + ".building");
         String uri = Sh.run("awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null",
@@ -254,30 +335,43 @@ public final class Sandbox implements AutoCloseable {
             uri = "http://deb.debian.org/debian";
         }
         Sh.ok("rm -rf " + tmp + "; mkdir -p " + workDir, Duration.ofMinutes(2));
-        Sh.ok("debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,openssh-server,iproute2 bookworm "
-                + tmp + " " + uri + " >" + workDir.resolve("debootstrap.log") + " 2>&1", Duration.ofMinutes(15));
+        Sh.ok("debootstrap --variant=minbase --include=" + BASE + " " + os.codename() + " "
+                + tmp + " " + uri + " >" + workDir.resolve("debootstrap" + suffix + ".log") + " 2>&1", Duration.ofMinutes(15));
         say(String.format("sandbox: debootstrap done in %.0f s, installing packages", (System.nanoTime() - t0) / 1e9));
+        // Debian 12 takes Patroni >= 3.0.3 and etcd 3.5 from trixie, pinned low; Debian 13 has them
+        String suites = d12 ? "bookworm bookworm-updates trixie" : "trixie trixie-updates";
+        String install = d12
+                ? "apt-get install -y -q --no-install-recommends " + PACKAGES + " && "
+                        + "apt-get install -y -q --no-install-recommends " + TRIXIE
+                : "apt-get install -y -q --no-install-recommends " + PACKAGES_DEBIAN13;
         String chroot = String.join("\n",
                 "set -e",
                 "printf '#!/bin/sh\\nexit 101\\n' > " + tmp + "/usr/sbin/policy-rc.d; chmod 755 " + tmp + "/usr/sbin/policy-rc.d",
-                "printf 'Types: deb\\nURIs: " + uri + "\\nSuites: bookworm bookworm-updates trixie\\nComponents: main\\n"
+                "printf 'Types: deb\\nURIs: " + uri + "\\nSuites: " + suites + "\\nComponents: main\\n"
                         + "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > " + tmp + "/etc/apt/sources.list.d/debian.sources",
                 "rm -f " + tmp + "/etc/apt/sources.list",
-                "printf 'Package: *\\nPin: release n=trixie\\nPin-Priority: 100\\n' > " + tmp + "/etc/apt/preferences.d/pigsty-trixie",
+                d12 ? "printf 'Package: *\\nPin: release n=trixie\\nPin-Priority: 100\\n' > " + tmp + "/etc/apt/preferences.d/pigsty-trixie"
+                        : "true",
                 "cp /etc/resolv.conf " + tmp + "/etc/resolv.conf 2>/dev/null || true",
                 "unshare --mount --propagation private sh -c '"
                         + "mount -t proc proc " + tmp + "/proc && mount --bind /dev " + tmp + "/dev && mount --bind /dev/pts "
                         + tmp + "/dev/pts && chroot " + tmp + " sh -c \""
                         + "export DEBIAN_FRONTEND=noninteractive; apt-get update -q && "
-                        + "apt-get install -y -q --no-install-recommends " + PACKAGES + " && "
-                        + "apt-get install -y -q --no-install-recommends " + TRIXIE + " && apt-get clean\"'",
+                        + install + " && apt-get clean\"'",
                 // node keys are per node; the template must not carry any
                 "rm -f " + tmp + "/etc/ssh/ssh_host_*",
                 "rm -f " + tmp + "/etc/machine-id; : > " + tmp + "/etc/machine-id",
                 "touch " + tmp + "/.pigsty-ready",
                 "mv " + tmp + " " + t);
-        Sh.ok(chroot + " >" + workDir.resolve("template-packages.log") + " 2>&1", Duration.ofMinutes(20));
-        say(String.format("sandbox: template ready in %.0f s", (System.nanoTime() - t0) / 1e9));
+        // the braces send the whole script's output to the log (a bare redirect caught only its last line)
+        Path log = workDir.resolve("template" + suffix + "-packages.log");
+        ExecResult r = Sh.run("{\n" + chroot + "\n} >" + log + " 2>&1", Duration.ofMinutes(20));
+        if (!r.ok()) {
+            throw new PigstyException("sandbox: building the " + os.display() + " template failed (exit " + r.exitCode()
+                    + "), see " + log + ":\n" + tailOf(log));
+        }
+        say(String.format("sandbox: %s template ready in %.0f s", os.display(), (System.nanoTime() - t0) / 1e9));
+        return t;
     }
 
     static boolean tcpOpen(String ip, int port, int timeoutMs) {
@@ -294,8 +388,79 @@ public final class Sandbox implements AutoCloseable {
         private int nodes = 4;
         private Path workDir = Path.of("/var/lib/pigsty-sandbox");
         private Consumer<String> progress = s -> { };
+        private final Map<Integer, DebianRelease> nodeOs = new java.util.HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param index 0-based node index (10.213.0.10 + index)
+         * @param os    the release it boots (default Debian 12)
+         * @return this
+         */
+        public Builder nodeOs(int index, DebianRelease os) {
+            if (index < 0 || index >= 40) {
+                throw new IllegalArgumentException("node index must be 0-39, got " + index);
+            }
+            nodeOs.put(index, Objects.requireNonNull(os));
+            return this;
+        }
+
+        /**
+         * Each sandbox node the inventory names boots the release of its {@code node_os} (host,
+         * then group, then global vars): {@code debian13} (or {@code d13}, {@code trixie}) gives
+         * the Debian 13 template, anything else, or nothing, Debian 12's. Hosts outside the
+         * sandbox's addresses are ignored.
+         *
+         * @param inv the inventory to deploy on the sandbox
+         * @return this
+         * @throws IllegalArgumentException naming the host when its {@code node_os} is unknown, or
+         *         when its groups declare different ones
+         */
+        public Builder nodeOs(Inventory inv) {
+            Map<String, String> declared = new java.util.LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            java.util.function.BiConsumer<String, Optional<String>> add = (ip, os) -> os.ifPresent(o -> {
+                String before = declared.putIfAbsent(ip, o);
+                if (before != null && !DebianRelease.parse(before).equals(DebianRelease.parse(o))) {
+                    problems.add("host " + ip + " has node_os '" + before + "' in one group and '" + o + "' in another");
+                }
+            });
+            for (NodeGroup g : groups(inv)) {
+                for (Node n : g.nodes()) {
+                    add.accept(n.ip(), inv.resolveNode(g, n).find(Params.NODE_OS));
+                }
+            }
+            for (PgCluster c : inv.clusters()) {
+                for (PgInstance i : c.instances()) {
+                    add.accept(i.ip(), inv.resolve(c, i).find(Params.NODE_OS));
+                }
+            }
+            declared.forEach((ip, os) -> {
+                Optional<DebianRelease> r = DebianRelease.parse(os);
+                if (r.isEmpty()) {
+                    problems.add("host " + ip + ": unknown node_os '" + os + "' (the sandbox has debian12 and debian13 templates)");
+                    return;
+                }
+                if (ip.startsWith("10.213.0.")) {
+                    int index = Integer.parseInt(ip.substring("10.213.0.".length())) - 10;
+                    if (index >= 0 && index < 40) {
+                        nodeOs.put(index, r.get());
+                    }
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            return this;
+        }
+
+        private static List<NodeGroup> groups(Inventory inv) {
+            List<NodeGroup> out = new ArrayList<>();
+            inv.infra().ifPresent(out::add);
+            inv.etcd().ifPresent(out::add);
+            out.addAll(inv.nodeGroups());
+            return out;
         }
 
         /** @param n node count (1-40): addresses 10.213.0.10 upward @return this */
@@ -323,6 +488,11 @@ public final class Sandbox implements AutoCloseable {
         public Sandbox build() {
             return new Sandbox(this);
         }
+    }
+
+    private static String tailOf(Path log) {
+        String s = read(log);
+        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
     }
 
     static String read(Path p) {

@@ -32,6 +32,21 @@ public final class SandboxNode {
         return "node" + index;
     }
 
+    /** @return the OS this node boots */
+    public io.pigsty.model.DebianRelease os() {
+        return sandbox.os(index);
+    }
+
+    /** @return the template its overlay is mounted on (by {@link #os()}) */
+    public Path template() {
+        return sandbox.templateOf(index);
+    }
+
+    /** @return the template it was created on, recorded at creation; empty before */
+    String bootedTemplate() {
+        return Sandbox.read(dir().resolve("template"));
+    }
+
     /** @return this node as an executor host */
     public Host host() {
         return new Host(ip(), name());
@@ -84,6 +99,7 @@ public final class SandboxNode {
                 "ssh-keygen -q -t ecdsa -N '' -f $u/etc/ssh/ssh_host_ecdsa_key",
                 "ssh-keygen -q -t rsa -b 3072 -N '' -f $u/etc/ssh/ssh_host_rsa_key",
                 "od -An -N16 -tx1 /dev/urandom | tr -d ' \\n' > $u/etc/machine-id",
+                "echo " + template() + " > $d/template",
                 "for c in " + cgroups() + "; do mkdir -p $c; done");
         Sh.ok(script, Duration.ofSeconds(60));
     }
@@ -93,7 +109,7 @@ public final class SandboxNode {
         Path d = dir();
         String inner = "echo $$ > /sys/fs/cgroup/systemd/" + ns() + "/cgroup.procs; echo $$ > /sys/fs/cgroup/unified/" + ns()
                 + "/cgroup.procs; mkdir -p /run/systemd/nspawn; mount -t tmpfs tmpfs /run/systemd/nspawn; "
-                + "mount -t overlay overlay -o lowerdir=" + sandbox.template() + ",upperdir=" + d.resolve("upper")
+                + "mount -t overlay overlay -o lowerdir=" + template() + ",upperdir=" + d.resolve("upper")
                 + ",workdir=" + d.resolve("work") + " " + d.resolve("merged") + " && exec systemd-nspawn -q -D "
                 + d.resolve("merged") + " --boot --register=no --keep-unit --console=pipe -M " + name()
                 + " --network-namespace-path=/run/netns/" + ns() + " --capability=CAP_NET_ADMIN,CAP_NET_RAW"

@@ -28,7 +28,7 @@ final class SandboxCommand {
     static int up(Inventory inv, PrintStream out, PrintStream err) {
         long t0 = System.nanoTime();
         int nodes = inv.hosts().size();
-        Sandbox sandbox = Sandbox.builder().nodes(nodes).progress(out::println).build().up();
+        Sandbox sandbox = Sandbox.builder().nodes(nodes).nodeOs(inv).progress(out::println).build().up();
         Pigsty pigsty = Pigsty.builder().inventory(inv).build();
         List<Playbook> books = new ArrayList<>();
         inv.clusters().forEach(c -> books.add(Playbook.node(c.name())));
