@@ -60,7 +60,7 @@ public final class PatroniModule implements PigstyModule {
             if (!allowOld) {
                 plan.add("preflight", h, new PatroniVersionCheck());
             }
-            Map<String, Object> m = HaSupport.patroni(inv, c, i, ctx.facts(h));
+            Map<String, Object> m = HaSupport.patroni(inv, c, i, ctx.facts(h), ctx.hasModule("PKI"));
             String dbsu = r.get(Params.PG_DBSU);
             plan.add("pg-config", h, Steps.directory("/etc/patroni", "0755", "root", "root"));
             plan.add("pg-config", h, Steps.file(new FileSpec("/etc/patroni/patroni.yml",

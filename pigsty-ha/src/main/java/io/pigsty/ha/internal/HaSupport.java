@@ -136,6 +136,35 @@ public final class HaSupport {
      * @return the patroni.yml data model
      */
     public static Map<String, Object> patroni(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
+        return patroni(inv, c, i, facts, false);
+    }
+
+    /** Where the PKI module puts the member's certificate, key and the CA (Pigsty's {@code pg_cert}). */
+    public static final String PG_CERT_DIR = "/pg/cert";
+
+    /**
+     * PostgreSQL's TLS parameters for the certificate the PKI module issues to every member.
+     *
+     * @return ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, in that order
+     */
+    public static Map<String, String> pgSslParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ssl", "on");
+        m.put("ssl_cert_file", PG_CERT_DIR + "/server.crt");
+        m.put("ssl_key_file", PG_CERT_DIR + "/server.key");
+        m.put("ssl_ca_file", PG_CERT_DIR + "/ca.crt");
+        return m;
+    }
+
+    /**
+     * @param inv   inventory
+     * @param c     cluster
+     * @param i     instance
+     * @param facts the host's facts
+     * @param tls   the PKI module issues the member's certificate: PostgreSQL serves TLS with it
+     * @return the patroni.yml data model
+     */
+    public static Map<String, Object> patroni(Inventory inv, PgCluster c, PgInstance i, HostFacts facts, boolean tls) {
         Resolved r = inv.resolve(c, i);
         PgTuning tuning = r.get(Params.PG_CONF);
         int cpu = (int) fact(r, "node_cpu", facts.cpuCount());
@@ -181,6 +210,10 @@ public final class HaSupport {
         if (tuning == PgTuning.CRIT) {
             local.put("log_connections", "on");
             local.put("log_disconnections", "on");
+        }
+        if (tls) {
+            // hostssl and cert HBA rules mean something only when the server speaks TLS
+            local.putAll(pgSslParameters());
         }
         // BACKUP: WAL goes to the cluster's stanza (Pigsty's archive settings; pg_parameters may still override)
         boolean backrest = r.get(Params.PGBACKREST_ENABLED);
