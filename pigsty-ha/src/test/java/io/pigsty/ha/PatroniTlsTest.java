@@ -27,6 +27,27 @@ class PatroniTlsTest {
     }
 
     @Test
+    void withPki_everyEtcdClientOfThePlansSpeaksHttpsWithTheCa() {
+        Pigsty p = Pigsty.builder().inventory(SANDBOX).serviceLoader(false).module(new PkiModule(Pki.create(CaSpec.pigstyDefault())))
+                .module(new EtcdModule()).module(new PatroniModule()).build();
+        String etcd = p.plan(Playbook.etcd()).render().toText(true);
+        assertThat(etcd).contains("curl -sf -m 2 --cacert /etc/etcd/ca.crt https://127.0.0.1:2379/health")
+                .doesNotContain("http://127.0.0.1");
+        String yml = HaFiles.files(p.plan(Playbook.pgsqlCreate("pg-test")), "10.213.0.11").get("/etc/patroni/patroni.yml").text();
+        assertThat(yml).contains("etcd3:\n  hosts: '10.213.0.10:2379'\n  protocol: https\n  cacert: /pg/cert/ca.crt\n");
+        String rm = p.plan(Playbook.pgsqlRemove("pg-test").allowLive()).render().toText(true);
+        assertThat(rm).contains("etcdctl --endpoints=https://10.213.0.10:2379 --cacert=/pg/cert/ca.crt del --prefix /pg/pg-test/");
+    }
+
+    @Test
+    void restApiOverHttps_isRefusedAtTheKey_untilItIsRendered() {
+        Inventory inv = SANDBOX.withCluster(SANDBOX.requireCluster("pg-test").toBuilder().var("patroni_ssl_enabled", true).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HaFiles.plan(inv, Playbook.pgsqlCreate("pg-test")))
+                .isInstanceOfSatisfying(io.pigsty.model.ValidationException.class, e -> assertThat(e.violations())
+                        .singleElement().satisfies(v -> assertThat(v.path()).isEqualTo("all.children.pg-test.vars.patroni_ssl_enabled")));
+    }
+
+    @Test
     void withoutPki_noSslParameters() {
         String text = HaFiles.files(HaFiles.plan(SANDBOX, Playbook.pgsqlCreate("pg-test")), "10.213.0.11")
                 .get("/etc/patroni/patroni.yml").text();

@@ -105,7 +105,32 @@ public final class HaSupport {
      * @return the etcd client URLs ({@code http://ip:etcd_port}), in seq order: the members Patroni is given
      */
     public static List<String> etcdEndpoints(Inventory inv) {
-        return java.util.Arrays.stream(etcdHosts(inv).split(",")).map(h -> "http://" + h).collect(Collectors.toList());
+        return etcdEndpoints(inv, false);
+    }
+
+    /** Where the PKI module puts an etcd member's certificate, key and the CA. */
+    public static final String ETCD_CERT_DIR = "/etc/etcd";
+
+    /**
+     * @param inv inventory
+     * @param tls etcd serves TLS (the PKI module is registered)
+     * @return the etcd client URLs, {@code https://} with TLS, in seq order
+     */
+    public static List<String> etcdEndpoints(Inventory inv, boolean tls) {
+        String scheme = tls ? "https://" : "http://";
+        return java.util.Arrays.stream(etcdHosts(inv).split(",")).map(h -> scheme + h).collect(Collectors.toList());
+    }
+
+    /**
+     * etcdctl's options for a PG member: the endpoints and, with TLS, the CA the PKI module put in
+     * {@code /pg/cert}.
+     *
+     * @param inv inventory
+     * @param tls etcd serves TLS
+     * @return {@code --endpoints=... [--cacert=/pg/cert/ca.crt]}
+     */
+    public static String etcdctlOptions(Inventory inv, boolean tls) {
+        return "--endpoints=" + String.join(",", etcdEndpoints(inv, tls)) + (tls ? " --cacert=" + PG_CERT_DIR + "/ca.crt" : "");
     }
 
     /**
@@ -247,6 +272,8 @@ public final class HaSupport {
         m.put("patroni_username", r.get(Params.PATRONI_USERNAME));
         m.put("patroni_password", yamlQuoted(r.get(Params.PATRONI_PASSWORD)));
         m.put("etcd_hosts", etcdHosts(inv));
+        m.put("etcd_tls", tls);
+        m.put("etcd_cacert", PG_CERT_DIR + "/ca.crt");
         m.put("dcs_parameters", dcs);
         m.put("local_parameters", local);
         m.put("encoding", r.get(Params.PG_ENCODING));
