@@ -33,7 +33,10 @@ public final class EtcdModule implements PigstyModule {
         }
         Inventory inv = ctx.inventory();
         NodeGroup g = inv.etcd().orElseThrow(() -> new io.pigsty.model.PigstyException("no etcd group in the inventory"));
-        String initialCluster = HaSupport.etcdMembers(inv).stream().map(e -> Names.etcdMember(e.getKey()) + "=http://"
+        // the PKI module issues every member's certificate in the earlier pki phase
+        boolean tls = ctx.hasModule("PKI");
+        String scheme = tls ? "https" : "http";
+        String initialCluster = HaSupport.etcdMembers(inv).stream().map(e -> Names.etcdMember(e.getKey()) + "=" + scheme + "://"
                 + e.getValue() + ":" + inv.resolveNode(g, g.node(e.getValue()).orElseThrow()).get(Params.ETCD_PEER_PORT))
                 .collect(Collectors.joining(","));
         for (Node n : g.nodes()) {
@@ -50,10 +53,16 @@ public final class EtcdModule implements PigstyModule {
             m.put("init_state", r.get(Params.ETCD_INIT));
             m.put("election_timeout", r.get(Params.ETCD_ELECTION_TIMEOUT));
             m.put("heartbeat_interval", r.get(Params.ETCD_HEARTBEAT_INTERVAL));
+            m.put("tls", tls);
+            m.put("scheme", scheme);
+            m.put("cert_dir", HaSupport.ETCD_CERT_DIR);
             String dataDir = r.get(Params.ETCD_DATA);
             plan.add("etcd", h, Steps.directory(dataDir.substring(0, Math.max(1, dataDir.lastIndexOf('/'))), "0755", "root", "root"));
             plan.add("etcd", h, Steps.directory(dataDir, "0700", "etcd", "etcd"));
-            plan.add("etcd", h, Steps.directory("/etc/etcd", "0755", "root", "root"));
+            if (!tls) {
+                // with TLS the PKI module creates it in its earlier phase, for the certificate
+                plan.add("etcd", h, Steps.directory("/etc/etcd", "0755", "root", "root"));
+            }
             plan.add("etcd", h, Steps.file(FileSpec.text("/etc/etcd/etcd.conf.yml",
                     ctx.templates().render("etcd/etcd.conf.yml.ftl", m), "0644", "root"),
                     Command.of("systemctl", "try-restart", "etcd")));
@@ -62,7 +71,8 @@ public final class EtcdModule implements PigstyModule {
                     Command.of("systemctl", "daemon-reload"), Command.of("systemctl", "try-restart", "etcd")));
             plan.add("etcd", h, Steps.service("etcd", true, true));
             plan.add("etcd", h, Steps.waitFor("etcd:healthy", "etcd member answers /health",
-                    Command.shell("curl -sf -m 2 http://127.0.0.1:" + r.get(Params.ETCD_PORT)
+                    Command.shell("curl -sf -m 2 " + (tls ? "--cacert " + HaSupport.ETCD_CERT_DIR + "/ca.crt https" : "http")
+                            + "://127.0.0.1:" + r.get(Params.ETCD_PORT)
                             + "/health | grep -q '\"health\":\"true\"'").build(), Duration.ofSeconds(60), Duration.ofMillis(500)));
         }
     }

@@ -53,6 +53,7 @@ public final class PatroniModule implements PigstyModule {
             remove(ctx, plan, inv, c);
             return;
         }
+        refuseRestTls(inv, c);
         boolean allowOld = inv.resolve(c).get(Params.PATRONI_ALLOW_OLD);
         for (PgInstance i : c.instances()) {
             Host h = ctx.host(c, i);
@@ -60,7 +61,7 @@ public final class PatroniModule implements PigstyModule {
             if (!allowOld) {
                 plan.add("preflight", h, new PatroniVersionCheck());
             }
-            Map<String, Object> m = HaSupport.patroni(inv, c, i, ctx.facts(h));
+            Map<String, Object> m = HaSupport.patroni(inv, c, i, ctx.facts(h), ctx.hasModule("PKI"));
             String dbsu = r.get(Params.PG_DBSU);
             plan.add("pg-config", h, Steps.directory("/etc/patroni", "0755", "root", "root"));
             plan.add("pg-config", h, Steps.file(new FileSpec("/etc/patroni/patroni.yml",
@@ -85,6 +86,28 @@ public final class PatroniModule implements PigstyModule {
                         probeEither(url + "/replica?replication_state=streaming", url + "/primary"),
                         Duration.ofSeconds(300), Duration.ofSeconds(1)));
             }
+        }
+    }
+
+    /**
+     * Patroni's REST API over HTTPS is not rendered yet (HAProxy's checks, keepalived's scripts and
+     * the ops client would have to follow): an inventory asking for it is refused at the key
+     * rather than quietly served in the clear.
+     */
+    private static void refuseRestTls(Inventory inv, PgCluster c) {
+        String key = Params.PATRONI_SSL_ENABLED.name();
+        List<io.pigsty.model.Violation> bad = new ArrayList<>();
+        for (PgInstance i : c.instances()) {
+            if (Boolean.TRUE.equals(inv.resolve(c, i).get(Params.PATRONI_SSL_ENABLED))) {
+                String path = i.vars().has(key) ? "all.children." + c.name() + ".hosts." + i.ip() + "." + key
+                        : c.vars().has(key) ? "all.children." + c.name() + ".vars." + key : "all.vars." + key;
+                bad.add(new io.pigsty.model.Violation(path, "true asks for Patroni's REST API over HTTPS, which this version does "
+                        + "not render yet (HAProxy checks, keepalived scripts and the ops client speak HTTP): set " + key
+                        + ": false", io.pigsty.model.Severity.ERROR));
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new io.pigsty.model.ValidationException(bad.stream().distinct().toList());
         }
     }
 
@@ -153,22 +176,22 @@ public final class PatroniModule implements PigstyModule {
             PgInstance i = order.get(0);
             String key = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/members/"
                     + c.name() + "-" + i.seq();
-            String etcd = String.join(",", HaSupport.etcdEndpoints(inv));
+            String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
             plan.add("pg-remove", ctx.host(c, i), Steps.command("patroni:member-rm", "remove " + key + " from etcd",
-                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --keys-only " + key + ")\" ]")
+                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl " + etcd + " get --keys-only " + key + ")\" ]")
                             .build(),
-                    Command.shell("ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " del " + key).build()));
+                    Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del " + key).build()));
             return;
         }
         // the cluster's keys in the DCS go last, once no member can write them again
         c.primary().ifPresent(p -> {
             String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "");
-            String etcd = String.join(",", HaSupport.etcdEndpoints(inv));
+            String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
             plan.add("pg-remove", ctx.host(c, p), Steps.command("patroni:dcs-rm", "remove " + ns + "/" + c.name()
                             + "/ from etcd",
-                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " get --prefix --keys-only "
+                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl " + etcd + " get --prefix --keys-only "
                             + ns + "/" + c.name() + "/)\" ]").build(),
-                    Command.shell("ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " del --prefix " + ns + "/" + c.name() + "/")
+                    Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del --prefix " + ns + "/" + c.name() + "/")
                             .build()));
         });
     }

@@ -47,7 +47,7 @@ public final class VipModule implements PigstyModule {
                     .filter(v -> PatroniModule.PatroniVersionCheck.compare(v, "2.0") >= 0).isPresent();
             if (vipManager2) {
                 plan.add("vip", h, Steps.file(FileSpec.text("/etc/default/vip-manager.yml",
-                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i, facts)), "0644", "root"),
+                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i, facts, ctx.hasModule("PKI"))), "0644", "root"),
                         Command.of("systemctl", "try-restart", "vip-manager")));
                 plan.add("vip", h, Steps.service("vip-manager", true, true));
             } else {
@@ -130,7 +130,7 @@ public final class VipModule implements PigstyModule {
         });
     }
 
-    private static Map<String, Object> vipManager(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
+    private static Map<String, Object> vipManager(Inventory inv, PgCluster c, PgInstance i, HostFacts facts, boolean tls) {
         Resolved r = inv.resolve(c, i);
         String[] vip = r.get(Params.PG_VIP_ADDRESS).split("/");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -139,7 +139,8 @@ public final class VipModule implements PigstyModule {
         m.put("vip_ip", vip[0]);
         m.put("netmask", vip[1]);
         m.put("interface", vipInterface(r, facts, i.ip()));
-        m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv));
+        m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv, tls));
+        m.put("etcd_ca_file", tls ? HaSupport.PG_CERT_DIR + "/ca.crt" : "");
         return m;
     }
 }

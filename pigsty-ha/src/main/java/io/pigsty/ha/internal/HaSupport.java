@@ -105,7 +105,32 @@ public final class HaSupport {
      * @return the etcd client URLs ({@code http://ip:etcd_port}), in seq order: the members Patroni is given
      */
     public static List<String> etcdEndpoints(Inventory inv) {
-        return java.util.Arrays.stream(etcdHosts(inv).split(",")).map(h -> "http://" + h).collect(Collectors.toList());
+        return etcdEndpoints(inv, false);
+    }
+
+    /** Where the PKI module puts an etcd member's certificate, key and the CA. */
+    public static final String ETCD_CERT_DIR = "/etc/etcd";
+
+    /**
+     * @param inv inventory
+     * @param tls etcd serves TLS (the PKI module is registered)
+     * @return the etcd client URLs, {@code https://} with TLS, in seq order
+     */
+    public static List<String> etcdEndpoints(Inventory inv, boolean tls) {
+        String scheme = tls ? "https://" : "http://";
+        return java.util.Arrays.stream(etcdHosts(inv).split(",")).map(h -> scheme + h).collect(Collectors.toList());
+    }
+
+    /**
+     * etcdctl's options for a PG member: the endpoints and, with TLS, the CA the PKI module put in
+     * {@code /pg/cert}.
+     *
+     * @param inv inventory
+     * @param tls etcd serves TLS
+     * @return {@code --endpoints=... [--cacert=/pg/cert/ca.crt]}
+     */
+    public static String etcdctlOptions(Inventory inv, boolean tls) {
+        return "--endpoints=" + String.join(",", etcdEndpoints(inv, tls)) + (tls ? " --cacert=" + PG_CERT_DIR + "/ca.crt" : "");
     }
 
     /**
@@ -136,6 +161,35 @@ public final class HaSupport {
      * @return the patroni.yml data model
      */
     public static Map<String, Object> patroni(Inventory inv, PgCluster c, PgInstance i, HostFacts facts) {
+        return patroni(inv, c, i, facts, false);
+    }
+
+    /** Where the PKI module puts the member's certificate, key and the CA (Pigsty's {@code pg_cert}). */
+    public static final String PG_CERT_DIR = "/pg/cert";
+
+    /**
+     * PostgreSQL's TLS parameters for the certificate the PKI module issues to every member.
+     *
+     * @return ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, in that order
+     */
+    public static Map<String, String> pgSslParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ssl", "on");
+        m.put("ssl_cert_file", PG_CERT_DIR + "/server.crt");
+        m.put("ssl_key_file", PG_CERT_DIR + "/server.key");
+        m.put("ssl_ca_file", PG_CERT_DIR + "/ca.crt");
+        return m;
+    }
+
+    /**
+     * @param inv   inventory
+     * @param c     cluster
+     * @param i     instance
+     * @param facts the host's facts
+     * @param tls   the PKI module issues the member's certificate: PostgreSQL serves TLS with it
+     * @return the patroni.yml data model
+     */
+    public static Map<String, Object> patroni(Inventory inv, PgCluster c, PgInstance i, HostFacts facts, boolean tls) {
         Resolved r = inv.resolve(c, i);
         PgTuning tuning = r.get(Params.PG_CONF);
         int cpu = (int) fact(r, "node_cpu", facts.cpuCount());
@@ -182,6 +236,10 @@ public final class HaSupport {
             local.put("log_connections", "on");
             local.put("log_disconnections", "on");
         }
+        if (tls) {
+            // hostssl and cert HBA rules mean something only when the server speaks TLS
+            local.putAll(pgSslParameters());
+        }
         // BACKUP: WAL goes to the cluster's stanza (Pigsty's archive settings; pg_parameters may still override)
         boolean backrest = r.get(Params.PGBACKREST_ENABLED);
         if (backrest) {
@@ -214,6 +272,8 @@ public final class HaSupport {
         m.put("patroni_username", r.get(Params.PATRONI_USERNAME));
         m.put("patroni_password", yamlQuoted(r.get(Params.PATRONI_PASSWORD)));
         m.put("etcd_hosts", etcdHosts(inv));
+        m.put("etcd_tls", tls);
+        m.put("etcd_cacert", PG_CERT_DIR + "/ca.crt");
         m.put("dcs_parameters", dcs);
         m.put("local_parameters", local);
         m.put("encoding", r.get(Params.PG_ENCODING));

@@ -114,10 +114,10 @@ public final class PitrPlan {
 
         // up: the cluster starts afresh in the DCS (its old leader, history and pause flag go), primary first
         String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/";
-        String etcd = String.join(",", HaSupport.etcdEndpoints(inv));
+        String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
         plan.add("pitr-up", ph, Steps.command("pitr:dcs-wipe", "wipe " + ns + " in etcd",
                 Command.shell("false").build(),
-                Command.shell("ETCDCTL_API=3 etcdctl --endpoints=" + etcd + " del --prefix " + q(ns)).build()));
+                Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del --prefix " + q(ns)).build()));
         plan.add("pitr-up", ph, Steps.service("patroni", true, true));
         String url = "http://" + primary.ip() + ":" + pr.get(Params.PATRONI_PORT);
         plan.add("pitr-up", ph, Steps.waitFor("pitr:primary", "Patroni reports " + ph.name() + " primary",

@@ -1,10 +1,10 @@
 # etcd ${member} of cluster ${etcd_cluster}: rendered by pigsty-java
 name: ${member}
 data-dir: ${data_dir}
-listen-peer-urls: http://${ip}:${peer_port}
-listen-client-urls: http://${ip}:${client_port},http://127.0.0.1:${client_port}
-initial-advertise-peer-urls: http://${ip}:${peer_port}
-advertise-client-urls: http://${ip}:${client_port}
+listen-peer-urls: ${scheme}://${ip}:${peer_port}
+listen-client-urls: ${scheme}://${ip}:${client_port},${scheme}://127.0.0.1:${client_port}
+initial-advertise-peer-urls: ${scheme}://${ip}:${peer_port}
+advertise-client-urls: ${scheme}://${ip}:${client_port}
 initial-cluster: ${initial_cluster}
 initial-cluster-token: ${etcd_cluster}
 initial-cluster-state: ${init_state}
@@ -16,3 +16,16 @@ quota-backend-bytes: 17179869184
 auto-compaction-mode: periodic
 auto-compaction-retention: 24h
 log-level: warn
+<#if tls>
+# the deployment's CA (PKI module): clients verify the member, members verify each other
+# clients authenticate with their etcd user (a CA file here would make etcd demand client certificates)
+client-transport-security:
+  cert-file: ${cert_dir}/server.crt
+  key-file: ${cert_dir}/server.key
+  client-cert-auth: false
+peer-transport-security:
+  cert-file: ${cert_dir}/server.crt
+  key-file: ${cert_dir}/server.key
+  trusted-ca-file: ${cert_dir}/ca.crt
+  client-cert-auth: true
+</#if>

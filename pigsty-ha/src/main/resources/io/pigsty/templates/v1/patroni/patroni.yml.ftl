@@ -22,6 +22,10 @@ restapi:
 
 etcd3:
   hosts: '${etcd_hosts}'
+<#if etcd_tls>
+  protocol: https
+  cacert: ${etcd_cacert}
+</#if>
 
 bootstrap:
 <#if pgbackrest.enabled && pgbackrest.clone>

@@ -11,6 +11,9 @@ dcs-endpoints:
 <#list etcd_endpoints as e>
   - ${e}
 </#list>
+<#if etcd_ca_file?has_content>
+etcd-ca-file: ${etcd_ca_file}
+</#if>
 retry-num: 2
 retry-after: 250
 verbose: false
