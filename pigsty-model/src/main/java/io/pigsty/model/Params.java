@@ -353,9 +353,13 @@ public final class Params {
      * JVM options of the exporter units (the heap and GC settings that keep one exporter small, chosen by
      * pigsty-monitor's ExporterBenchmark on the rendered unit); a member with thousands of tables may need a
      * larger {@code -Xmx}: the JVM exits on OutOfMemoryError and systemd restarts it, so raise it here.
+     * {@code -Xmx32m}: a database with 2,000 tables has a live set of 16 MiB after a full GC (twice that
+     * is the margin); {@code -Xmn6m} keeps the young generation from growing to a third of it and
+     * {@code Min/MaxHeapFreeRatio} let the old one shrink back after a full GC (RSS 77 -> 71 MiB with 50 tables).
      */
     public static final Param<String> PG_EXPORTER_JVM_OPTIONS = p("pg_exporter_jvm_options", Codec.STRING,
-            "-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m"
+            "-Xms8m -Xmx32m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:+UseSerialGC"
+                    + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m"
                     + " -XX:MaxMetaspaceSize=48m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError",
             Scope.CLUSTER, "exporter JVM options");
 

@@ -1,10 +1,8 @@
 package io.pigsty.monitor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pigsty.monitor.internal.BuildInfo;
 import io.pigsty.monitor.internal.PgUrl;
+import io.pigsty.monitor.internal.YamlNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
@@ -422,28 +420,27 @@ public final class ExporterMain {
         }
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static void readTargetsFile(Path file, Options o, Map<String, String> env, List<String> problems) {
-        JsonNode root;
+        YamlNode root;
         try {
-            root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = YamlNode.parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             problems.add(file + ": cannot read targets: " + e.getMessage());
             return;
         }
-        JsonNode list = root == null ? null : root.get("targets");
+        YamlNode list = root == null ? null : root.get("targets");
         if (list == null || !list.isArray()) {
             problems.add(file + ": expected a top-level 'targets:' list");
             return;
         }
         for (int i = 0; i < list.size(); i++) {
-            JsonNode n = list.get(i);
+            YamlNode n = list.get(i);
             String at = file.getFileName() + ": targets[" + i + "]";
             TargetSpec t = new TargetSpec();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                JsonNode v = f.getValue();
+            for (Iterator<Map.Entry<String, YamlNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, YamlNode> f = it.next();
+                YamlNode v = f.getValue();
                 switch (f.getKey()) {
                     case "name" -> t.name = v.asText();
                     case "url" -> t.url = v.asText();
@@ -471,10 +468,10 @@ public final class ExporterMain {
         }
     }
 
-    private static List<String> strings(JsonNode v) {
+    private static List<String> strings(YamlNode v) {
         if (v.isArray()) {
             List<String> out = new ArrayList<>();
-            v.forEach(x -> out.add(x.asText()));
+            v.elements().forEach(x -> out.add(x.asText()));
             return out;
         }
         return split(v.asText());

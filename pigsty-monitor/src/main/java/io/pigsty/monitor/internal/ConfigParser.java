@@ -1,10 +1,6 @@
 package io.pigsty.monitor.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pigsty.monitor.Collector;
 import io.pigsty.monitor.Column;
 import io.pigsty.monitor.ColumnUsage;
@@ -28,8 +24,6 @@ public final class ConfigParser {
     /** pg_exporter's default per-query timeout when none (or 0) is configured. */
     public static final double DEFAULT_TIMEOUT = 0.1;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "desc", "query", "ttl", "timeout", "priority",
             "min_version", "max_version", "fatal", "skip", "tags", "predicate_queries", "metrics");
@@ -59,9 +53,9 @@ public final class ConfigParser {
      */
     public static Map<String, Collector> parse(String source, String text, List<String> problems, List<String> warnings) {
         Map<String, Collector> out = new LinkedHashMap<>();
-        JsonNode root;
+        YamlNode root;
         try {
-            root = YAML.readTree(text);
+            root = YamlNode.parse(text);
         } catch (JsonProcessingException e) {
             problems.add(source + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
@@ -74,7 +68,7 @@ public final class ConfigParser {
             problems.add(source + ": top level must be a map of collectors, got " + kind(root));
             return out;
         }
-        for (Map.Entry<String, JsonNode> e : root.properties()) {
+        for (Map.Entry<String, YamlNode> e : root.properties()) {
             int before = problems.size();
             Collector c = collector(source, e.getKey(), e.getValue(), problems, warnings);
             if (c != null && problems.size() == before) {
@@ -84,7 +78,7 @@ public final class ConfigParser {
         return out;
     }
 
-    private static Collector collector(String source, String branch, JsonNode n, List<String> problems,
+    private static Collector collector(String source, String branch, YamlNode n, List<String> problems,
                                        List<String> warnings) {
         Errors err = new Errors(source + ": " + branch, problems);
         // pg_exporter (yaml.v3 without KnownFields) ignores fields it does not know; so do we, but say so
@@ -139,13 +133,13 @@ public final class ConfigParser {
         boolean fatal = bool(n, "fatal", err);
         boolean skip = bool(n, "skip", err);
         List<String> tags = new ArrayList<>();
-        JsonNode t = n.get("tags");
+        YamlNode t = n.get("tags");
         if (t != null && !t.isNull()) {
             if (!t.isArray()) {
                 err.add(".tags", "must be a list of strings, got " + kind(t));
             } else {
                 for (int i = 0; i < t.size(); i++) {
-                    JsonNode tag = t.get(i);
+                    YamlNode tag = t.get(i);
                     if (!tag.isTextual() || tag.asText().isBlank()) {
                         err.add(".tags[" + i + "]", "must be a non-empty string, got " + kind(tag));
                     } else {
@@ -166,7 +160,7 @@ public final class ConfigParser {
                 predicates, columns, source);
     }
 
-    private static List<PredicateQuery> predicates(JsonNode p, Errors err, Errors warn) {
+    private static List<PredicateQuery> predicates(YamlNode p, Errors err, Errors warn) {
         List<PredicateQuery> out = new ArrayList<>();
         if (p == null || p.isNull()) {
             return out;
@@ -176,7 +170,7 @@ public final class ConfigParser {
             return out;
         }
         for (int i = 0; i < p.size(); i++) {
-            JsonNode q = p.get(i);
+            YamlNode q = p.get(i);
             String path = ".predicate_queries[" + i + "]";
             if (!q.isObject()) {
                 err.add(path, "must be a map with predicate_query, got " + kind(q));
@@ -204,7 +198,7 @@ public final class ConfigParser {
         return out;
     }
 
-    private static List<Column> columns(JsonNode m, String namespace, Errors err, Errors warn) {
+    private static List<Column> columns(YamlNode m, String namespace, Errors err, Errors warn) {
         List<Column> out = new ArrayList<>();
         if (m == null || m.isNull()) {
             err.add(".metrics", "required, a list of one-key maps column -> {usage, ...}");
@@ -219,7 +213,7 @@ public final class ConfigParser {
         }
         Map<String, String> exported = new LinkedHashMap<>();
         for (int i = 0; i < m.size(); i++) {
-            JsonNode item = m.get(i);
+            YamlNode item = m.get(i);
             String at = ".metrics[" + i + "]";
             if (!item.isObject() || item.size() != 1) {
                 err.add(at, "must be a map with exactly one key (the column name), got "
@@ -227,7 +221,7 @@ public final class ConfigParser {
                 continue;
             }
             String key = item.fieldNames().next();
-            JsonNode spec = item.get(key);
+            YamlNode spec = item.get(key);
             Errors sub = err.sub(at + "." + key);
             if (spec == null || !spec.isObject()) {
                 sub.add("", "column spec must be a map with usage, got " + kind(spec));
@@ -243,7 +237,7 @@ public final class ConfigParser {
             // pg_exporter's column `name:` names the result column (and metric suffix) instead of the key
             String col = string(spec, "name", sub).filter(x -> !x.isEmpty()).orElse(key);
             ColumnUsage usage = null;
-            JsonNode u = spec.get("usage");
+            YamlNode u = spec.get("usage");
             if (u == null || u.isNull()) {
                 sub.add(".usage", "required (expected one of " + usages() + ")");
             } else if (!u.isTextual()) {
@@ -272,7 +266,7 @@ public final class ConfigParser {
                 sub.add(".scale", "must be a finite non-zero number, got " + fmt(scale));
             }
             List<Double> buckets = new ArrayList<>();
-            JsonNode b = spec.get("bucket");
+            YamlNode b = spec.get("bucket");
             if (b != null && !b.isNull()) {
                 if (usage != null && usage != ColumnUsage.HISTOGRAM) {
                     sub.add(".bucket", "only valid with usage HISTOGRAM, usage is " + usage);
@@ -281,7 +275,7 @@ public final class ConfigParser {
                     sub.add(".bucket", "must be a non-empty list of numbers, got " + kind(b));
                 } else {
                     for (int k = 0; k < b.size(); k++) {
-                        JsonNode v = b.get(k);
+                        YamlNode v = b.get(k);
                         if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
                             sub.add(".bucket[" + k + "]", "must be a finite number, got " + kind(v));
                         } else if (!buckets.isEmpty() && v.asDouble() <= buckets.get(buckets.size() - 1)) {
@@ -322,8 +316,8 @@ public final class ConfigParser {
         return s.stream().sorted().toList();
     }
 
-    private static Optional<String> string(JsonNode n, String field, Errors err) {
-        JsonNode v = n.get(field);
+    private static Optional<String> string(YamlNode n, String field, Errors err) {
+        YamlNode v = n.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
         }
@@ -334,8 +328,8 @@ public final class ConfigParser {
         return Optional.of(v.asText());
     }
 
-    private static OptionalDouble number(JsonNode n, String field, Errors err) {
-        JsonNode v = n.get(field);
+    private static OptionalDouble number(YamlNode n, String field, Errors err) {
+        YamlNode v = n.get(field);
         if (v == null || v.isNull()) {
             return OptionalDouble.empty();
         }
@@ -395,8 +389,8 @@ public final class ConfigParser {
         }
     }
 
-    private static java.util.OptionalInt integer(JsonNode n, String field, Errors err) {
-        JsonNode v = n.get(field);
+    private static java.util.OptionalInt integer(YamlNode n, String field, Errors err) {
+        YamlNode v = n.get(field);
         if (v == null || v.isNull()) {
             return java.util.OptionalInt.empty();
         }
@@ -414,8 +408,8 @@ public final class ConfigParser {
         return java.util.OptionalInt.empty();
     }
 
-    private static boolean bool(JsonNode n, String field, Errors err) {
-        JsonNode v = n.get(field);
+    private static boolean bool(YamlNode n, String field, Errors err) {
+        YamlNode v = n.get(field);
         if (v == null || v.isNull()) {
             return false;
         }
@@ -426,7 +420,7 @@ public final class ConfigParser {
         return v.asBoolean();
     }
 
-    private static String kind(JsonNode v) {
+    private static String kind(YamlNode v) {
         if (v == null || v.isNull()) {
             return "nothing";
         }
@@ -436,7 +430,7 @@ public final class ConfigParser {
         if (v.isNumber() || v.isBoolean()) {
             return v.asText();
         }
-        return v.isArray() ? "a list" : v.isObject() ? "a map" : v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return v.isArray() ? "a list" : v.isObject() ? "a map" : v.type().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String fmt(double d) {

@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * -Dexec.mainClass=io.pigsty.monitor.bench.ExporterBenchmark} (after {@code mvn install -DskipTests}), or with
  * {@code java -cp} on pigsty-monitor's test and main classes, pigsty-model's, pigsty-api's and their jars, from
  * the repository root; arguments {@code [--flags "<jvm flags>"] [--env K=V] [--rounds W,M] [--jar PATH]
- * [--no-peer]}. {@code --flags} and {@code --env} try other settings than the rendered unit's (how the levers
+ * [--no-peer] [--tables N]} ({@code --tables}: the size of database {@code bench}, 50 by default; 2000 sizes
+ * the heap's live set of a member with many tables). {@code --flags} and {@code --env} try other settings than the rendered unit's (how the levers
  * were chosen); without them it measures the unit.
  */
 public final class ExporterBenchmark {
@@ -65,6 +66,7 @@ public final class ExporterBenchmark {
         int rounds = 200;
         boolean peer = true;
         Path jarArg = null;
+        int tables = 50;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--flags" -> flags = args[++i];
@@ -79,6 +81,7 @@ public final class ExporterBenchmark {
                 }
                 case "--no-peer" -> peer = false;
                 case "--jar" -> jarArg = Path.of(args[++i]);
+                case "--tables" -> tables = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
@@ -101,16 +104,19 @@ public final class ExporterBenchmark {
         try (PgFixture fx = PgFixture.create()) {
             PgFixture.Instance pg = fx.primary(Map.of("pg_stat_statements.max", "1000"));
             pg.psql("CREATE DATABASE bench", "postgres");
-            StringBuilder ddl = new StringBuilder("CREATE EXTENSION pg_stat_statements;");
-            for (int i = 1; i <= 50; i++) {
-                ddl.append("CREATE TABLE t").append(i).append(" (id bigserial PRIMARY KEY, k int, v text);")
-                        .append("CREATE INDEX ON t").append(i).append(" (k);")
-                        .append("INSERT INTO t").append(i).append(" (k, v) SELECT g % 100, md5(g::text) FROM generate_series(1, 2000) g;");
+            pg.psql("CREATE EXTENSION pg_stat_statements", "bench");
+            for (int from = 1; from <= tables; from += 100) { // batches: psql gets its SQL on the command line
+                StringBuilder ddl = new StringBuilder();
+                for (int i = from; i <= Math.min(tables, from + 99); i++) {
+                    ddl.append("CREATE TABLE t").append(i).append(" (id bigserial PRIMARY KEY, k int, v text);")
+                            .append("CREATE INDEX ON t").append(i).append(" (k);")
+                            .append("INSERT INTO t").append(i).append(" (k, v) SELECT g % 100, md5(g::text) FROM generate_series(1, 2000) g;");
+                }
+                pg.psql(ddl.toString(), "bench");
             }
-            ddl.append("ANALYZE;");
-            pg.psql(ddl.toString(), "bench");
+            pg.psql("ANALYZE", "bench");
             StringBuilder work = new StringBuilder();
-            for (int i = 1; i <= 50; i++) {
+            for (int i = 1; i <= Math.min(tables, 50); i++) {
                 work.append("SELECT count(*) FROM t").append(i).append(" WHERE k = ").append(i).append(';')
                         .append("UPDATE t").append(i).append(" SET v = v WHERE id < 10;");
             }
@@ -187,8 +193,8 @@ public final class ExporterBenchmark {
         System.out.println();
         System.out.printf("host: %d cpus, /proc/loadavg before %s, after %s; JVM %s%n", Runtime.getRuntime().availableProcessors(),
                 load0, Files.readString(Path.of("/proc/loadavg")).strip(), System.getProperty("java.vm.version"));
-        System.out.printf("PostgreSQL 15 (pg_stat_statements, database 'bench' with 50 tables, auto-discovery), PgBouncer in"
-                + " front; %d warm-up + %d measured interleaved rounds, each scraping every endpoint once%n", warmup, rounds);
+        System.out.printf("PostgreSQL 15 (pg_stat_statements, database 'bench' with %d tables, auto-discovery), PgBouncer in"
+                + " front; %d warm-up + %d measured interleaved rounds, each scraping every endpoint once%n", tables, warmup, rounds);
         System.out.printf("%-44s %6s %6s %7s %8s %7s %7s %8s %8s %8s %8s %8s %8s %8s%n", "exporter", "names", "core*", "series",
                 "bytes", "p50 ms", "p99 ms", "bnc p50", "bnc p99", "CPU ms", "RSS wrm", "RSS max", "RSS end", "peak");
         for (Row r : rows) {
