@@ -59,7 +59,7 @@ public final class ModelSpecs {
             // PostgreSQL and PgBouncer get the same verifier, never the plain text (see Scram.stored)
             String enc = String.valueOf(vars.get(Params.PG_PWD_ENC));
             Optional<Secret> pwd = password(u, vars, admin, monitor, repl)
-                    .map(p -> Secret.of(Scram.stored(u.name(), p.reveal(), enc)));
+                    .map(p -> Secret.of(Scram.stored(u.name(), p, enc)));
             users.add(new UserSql.User(u.name(), pwd, u.state() == ObjectState.ABSENT, u.login(), u.inherit(),
                     u.superuser(), u.createdb(), u.createrole(), u.replication(), u.bypassrls(), u.connlimit(),
                     u.expireIn(), u.expireAt(), u.effectiveComment(), u.roles(),
