@@ -161,21 +161,4 @@ class PgsqlFilesTest {
         assertThat(io.pigsty.api.pgsql.internal.Scram.stored("x", v, "md5")).isEqualTo(v);
         assertThat(io.pigsty.api.pgsql.internal.Scram.stored("u", "p", "md5")).startsWith("md5").hasSize(35);
     }
-    @Test
-    void sharedScramVerifierIsTheOneDerivedForItsUserAndPassword() {
-        Secret pw = Secret.of("Test.Secret-42");
-        String direct = io.pigsty.api.pgsql.internal.Scram.stored("test", "Test.Secret-42", "scram-sha-256");
-        // first derivation, then the shared one, also through another Secret of the same value
-        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("test", pw, "scram-sha-256")).isEqualTo(direct);
-        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("test", Secret.of("Test.Secret-42"), "scram-sha-256"))
-                .isEqualTo(direct);
-        // keyed by user too: another role with the same password keeps its own salt
-        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("app", pw, "scram-sha-256"))
-                .isEqualTo(io.pigsty.api.pgsql.internal.Scram.stored("app", "Test.Secret-42", "scram-sha-256"))
-                .isNotEqualTo(direct);
-        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("test", Secret.of("Test.Secret-43"), "scram-sha-256"))
-                .isNotEqualTo(direct);
-        assertThat(io.pigsty.api.pgsql.internal.Scram.stored("u", Secret.of("p"), "md5"))
-                .isEqualTo(io.pigsty.api.pgsql.internal.Scram.stored("u", "p", "md5"));
-    }
 }

@@ -1,14 +1,10 @@
 package io.pigsty.api.pgsql.internal;
 
-import io.pigsty.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.text.Normalizer;
 import java.util.Base64;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -101,36 +97,6 @@ public final class Scram {
         }
         return "md5".equalsIgnoreCase(encryption) ? md5(user, password) : scram(user, password);
     }
-
-    /**
-     * {@link #stored(String, String, String)}, with the SCRAM verifier derived once per (password,
-     * user) while the password's {@link Secret} is in use: the derivation is two 4096-round PBKDF2s
-     * (most of a plan's CPU time when it ran per member of every cluster), its result depends on
-     * nothing else, so sharing it changes no plan.
-     *
-     * @param user       role name
-     * @param password   plain text, or a verifier (returned as is)
-     * @param encryption {@code pg_pwd_enc}
-     * @return as {@link #stored(String, String, String)}
-     */
-    public static String stored(String user, Secret password, String encryption) {
-        String plain = password.reveal();
-        if (isVerifier(plain) || "md5".equalsIgnoreCase(encryption)) {
-            return stored(user, plain, encryption);
-        }
-        Map<String, String> byUser;
-        synchronized (VERIFIERS) {
-            byUser = VERIFIERS.computeIfAbsent(password, k -> new ConcurrentHashMap<>());
-        }
-        return byUser.computeIfAbsent(user, u -> scram(u, plain));
-    }
-
-    /*
-     * Verifiers by password (weakly held: an entry lives as long as an equal Secret of some inventory
-     * does) and role name. Values are immutable strings that never reference their key; a lost
-     * entry only costs its derivation again.
-     */
-    private static final Map<Secret, Map<String, String>> VERIFIERS = new WeakHashMap<>();
 
     private static boolean isVerifier(String password) {
         return password.startsWith("SCRAM-SHA-256$") || (password.startsWith("md5") && password.length() == 35);
