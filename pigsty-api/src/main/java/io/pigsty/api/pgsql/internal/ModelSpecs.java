@@ -59,7 +59,7 @@ public final class ModelSpecs {
             // PostgreSQL and PgBouncer get the same verifier, never the plain text (see Scram.stored)
             String enc = String.valueOf(vars.get(Params.PG_PWD_ENC));
             Optional<Secret> pwd = password(u, vars, admin, monitor, repl)
-                    .map(p -> Secret.of(Scram.stored(u.name(), p.reveal(), enc)));
+                    .map(p -> Secret.of(stored(inv, u.name(), p.reveal(), enc)));
             users.add(new UserSql.User(u.name(), pwd, u.state() == ObjectState.ABSENT, u.login(), u.inherit(),
                     u.superuser(), u.createdb(), u.createrole(), u.replication(), u.bypassrls(), u.connlimit(),
                     u.expireIn(), u.expireAt(), u.effectiveComment(), u.roles(),
@@ -85,6 +85,31 @@ public final class ModelSpecs {
                 vars.get(Params.PGBOUNCER_PORT), listen, vars.get(Params.PGBOUNCER_POOLMODE).value(),
                 vars.get(Params.PGBOUNCER_SSLMODE), vars.get(Params.PGBOUNCER_IGNORE_PARAM),
                 vars.get(Params.PGBOUNCER_AUTH_QUERY), layout(vars));
+    }
+
+    /*
+     * The SCRAM verifiers of the last inventory planned, by role and password (held as long as that
+     * inventory, which holds the same passwords, is): deriving one is two 4096-round PBKDF2s, and
+     * every member of every cluster asks for each of its roles, mostly the same default roles with
+     * the same passwords. A verifier depends only on (role, password), so sharing it changes no plan.
+     */
+    private static final java.util.concurrent.atomic.AtomicReference<Verifiers> VERIFIERS =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record Verifiers(java.lang.ref.WeakReference<Inventory> inventory,
+                             java.util.concurrent.ConcurrentHashMap<List<String>, String> byRoleAndPassword) {
+    }
+
+    private static String stored(Inventory inv, String user, String password, String enc) {
+        if ("md5".equalsIgnoreCase(enc) || password.startsWith("SCRAM-SHA-256$")) {
+            return Scram.stored(user, password, enc);
+        }
+        Verifiers v = VERIFIERS.get();
+        if (v == null || v.inventory().get() != inv) {
+            v = new Verifiers(new java.lang.ref.WeakReference<>(inv), new java.util.concurrent.ConcurrentHashMap<>());
+            VERIFIERS.set(v);
+        }
+        return v.byRoleAndPassword().computeIfAbsent(List.of(user, password), k -> Scram.stored(user, password, enc));
     }
 
     /**
