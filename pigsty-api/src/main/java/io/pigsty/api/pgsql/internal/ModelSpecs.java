@@ -96,6 +96,8 @@ public final class ModelSpecs {
     private static final java.util.concurrent.atomic.AtomicReference<Verifiers> VERIFIERS =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
     private record Verifiers(java.lang.ref.WeakReference<Inventory> inventory,
                              java.util.concurrent.ConcurrentHashMap<List<String>, String> byRoleAndPassword) {
     }
@@ -106,8 +108,12 @@ public final class ModelSpecs {
         }
         Verifiers v = VERIFIERS.get();
         if (v == null || v.inventory().get() != inv) {
-            v = new Verifiers(new java.lang.ref.WeakReference<>(inv), new java.util.concurrent.ConcurrentHashMap<>());
+            java.util.concurrent.ConcurrentHashMap<List<String>, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+            v = new Verifiers(new java.lang.ref.WeakReference<>(inv), cache);
             VERIFIERS.set(v);
+            // the keys hold plain passwords: dropped once the inventory is unreachable, not at the next plan
+            // of another inventory (the action holds the map only, never the inventory)
+            CLEANER.register(inv, cache::clear);
         }
         return v.byRoleAndPassword().computeIfAbsent(List.of(user, password), k -> Scram.stored(user, password, enc));
     }
