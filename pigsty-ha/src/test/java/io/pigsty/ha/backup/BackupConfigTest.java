@@ -247,8 +247,12 @@ class BackupConfigTest {
         assertThat(stepIds(plan, "10.213.0.11", "preflight")).containsExactly("pgsql-pitr:live-guard", "pgsql-pitr:window");
         assertThat(stepIds(plan, "10.213.0.11", "pitr-restore")).containsExactly("pitr:restore", "pitr:recover");
         assertThat(stepIds(plan, "10.213.0.11", "pitr-up")).containsExactly("pitr:dcs-wipe", "service:patroni", "pitr:primary", "pitr:resume");
-        assertThat(stepIds(plan, "10.213.0.13", "pitr-replicas")).containsExactly("pitr:reinit", "service:patroni", "pitr:replica");
+        // a replica's data is wiped only after the restored primary serves (a failed restore leaves the replicas' copies)
+        assertThat(stepIds(plan, "10.213.0.13", "pitr-replicas"))
+                .containsExactly("pitr:primary-ready", "pitr:reinit", "service:patroni", "pitr:replica");
         String text = plan.render().toText();
+        assertThat(text).contains("http://10.213.0.11:8008/primary").contains("keeps its data; nothing was wiped")
+                .contains("pgrep -x postgres >/dev/null || exit 0");
         assertThat(text).contains("--type=time").contains("--target=2026-12-01 10:00:00.000000+00:00").contains("--target-action=promote")
                 .contains("del --prefix /pg/pg-test/");
         // allowLive drops only the live guard

@@ -93,7 +93,10 @@ public final class PitrPlan {
             plan.add("pitr-down", ctx.host(c, i), Steps.command("pitr:stop", "stop Patroni and PostgreSQL on " + ctx.host(c, i).name(),
                     Command.shell("! systemctl is-active --quiet patroni && ! pgrep -x postgres >/dev/null").build(),
                     Command.shell("systemctl stop patroni; runuser -u " + q(dbsu) + " -- " + r.get(Params.PG_BIN_DIR) + "/pg_ctl -D "
-                            + q(r.get(Params.PG_DATA)) + " stop -m fast -w -t 120 2>/dev/null; ! pgrep -x postgres >/dev/null")
+                            + q(r.get(Params.PG_DATA)) + " stop -m fast -w -t 120 2>/dev/null; "
+                            // the logger and the last children outlive the postmaster by a moment on a loaded host
+                            + "for n in $(seq 1 100); do pgrep -x postgres >/dev/null || exit 0; sleep 0.2; done; "
+                            + "echo 'postgres processes still running 20 s after pg_ctl stop' >&2; exit 1")
                             .timeout(Duration.ofMinutes(3)).build()));
         }
 
@@ -130,6 +133,12 @@ public final class PitrPlan {
             Resolved r = inv.resolve(c, i);
             Host h = ctx.host(c, i);
             String d = r.get(Params.PG_DATA);
+            // a replica's data is wiped only once the restored primary serves: if the restore failed, the
+            // replicas are the cluster's last copies and keep them
+            plan.add("pitr-replicas", h, Steps.command("pitr:primary-ready", "the restored primary " + ph.name() + " serves",
+                    Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url + "/primary")).timeout(Duration.ofSeconds(10)).build(),
+                    Command.shell("echo " + q("the restored primary " + ph.name() + " does not serve: " + h.name()
+                            + " keeps its data; nothing was wiped") + " >&2; exit 1").build()));
             plan.add("pitr-replicas", h, Steps.command("pitr:reinit", "wipe the old timeline's data of " + h.name(),
                     Command.shell("false").build(),
                     Command.shell("find " + q(d) + " -mindepth 1 -delete").timeout(Duration.ofMinutes(10)).build()));
