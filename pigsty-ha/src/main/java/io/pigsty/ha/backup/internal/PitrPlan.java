@@ -123,8 +123,11 @@ public final class PitrPlan {
                 Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del --prefix " + q(ns)).build()));
         plan.add("pitr-up", ph, Steps.service("patroni", true, true));
         String url = "http://" + primary.ip() + ":" + pr.get(Params.PATRONI_PORT);
+        // Patroni answers 200 on /primary once the restored member leads: the wait of pitr-up, the gate of pitr-replicas
+        Command primaryServes = Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url + "/primary"))
+                .timeout(Duration.ofSeconds(10)).build();
         plan.add("pitr-up", ph, Steps.waitFor("pitr:primary", "Patroni reports " + ph.name() + " primary",
-                Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url + "/primary")).timeout(Duration.ofSeconds(10)).build(),
+                primaryServes,
                 Duration.ofMinutes(5), Duration.ofSeconds(1)));
         plan.add("pitr-up", ph, Steps.command("pitr:resume", "resume Patroni of " + c.name(),
                 Command.shell("! " + patronictl + " show-config 2>/dev/null | grep -q '^pause: true'").build(),
@@ -136,7 +139,7 @@ public final class PitrPlan {
             // a replica's data is wiped only once the restored primary serves: if the restore failed, the
             // replicas are the cluster's last copies and keep them
             plan.add("pitr-replicas", h, Steps.command("pitr:primary-ready", "the restored primary " + ph.name() + " serves",
-                    Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url + "/primary")).timeout(Duration.ofSeconds(10)).build(),
+                    primaryServes,
                     Command.shell("echo " + q("the restored primary " + ph.name() + " does not serve: " + h.name()
                             + " keeps its data; nothing was wiped") + " >&2; exit 1").build()));
             plan.add("pitr-replicas", h, Steps.command("pitr:reinit", "wipe the old timeline's data of " + h.name(),
