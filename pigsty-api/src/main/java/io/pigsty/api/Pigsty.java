@@ -163,7 +163,7 @@ public final class Pigsty {
             return pb.build();
         };
         Plan plan = Plan.of(playbook.name() + playbook.cluster().map(c -> " " + c).orElse(""), planner, facts, secrets(),
-                parallelism);
+                parallelism).withFailurePolicy(playbook.failurePolicy());
         // what every host must offer, read from the inventory and the plan's own steps; apply asks first
         if (!preflight) {
             return plan;

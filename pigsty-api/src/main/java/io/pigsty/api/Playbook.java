@@ -169,6 +169,20 @@ public record Playbook(String name, Optional<String> cluster, Map<String, String
         return new Playbook("pgsql-pitr", Optional.of(cluster), Map.of());
     }
 
+    /**
+     * What applying this playbook does with the other hosts when a step fails on one. A
+     * point-in-time restore and a removal halt everywhere on the first failure: their later
+     * steps (wiping a replica, removing the primary) are only safe once the earlier ones succeeded
+     * on other hosts. Every other playbook converges each host on its own.
+     *
+     * @return {@link io.pigsty.api.plan.FailurePolicy#HALT_ALL} for {@code pgsql-pitr} and
+     *         {@code pgsql-rm}, else {@link io.pigsty.api.plan.FailurePolicy#PER_HOST}
+     */
+    public io.pigsty.api.plan.FailurePolicy failurePolicy() {
+        return name.equals("pgsql-pitr") || name.equals("pgsql-rm") ? io.pigsty.api.plan.FailurePolicy.HALT_ALL
+                : io.pigsty.api.plan.FailurePolicy.PER_HOST;
+    }
+
     /** @return this playbook allowed to remove a running cluster */
     public Playbook allowLive() {
         Map<String, String> a = new TreeMap<>(args);

@@ -209,7 +209,9 @@ class BackupIT {
     @Order(5)
     void clone_fromPgTestsBackup_onTheSpareNode_answersWithPgTestsData(SharedSandbox shared, Executor ex) {
         apply(ex, Playbook.node("pg-clone"));
-        apply(ex, Playbook.pgsqlCreate("pg-test")); // the repository host authorises the clone's certificate
+        // the repository host authorises the clone's certificate: pg-test's pgsql plan limited to that host, as
+        // `pigsty apply pgsql pg-test -l 10.213.0.10` would (the members themselves are converged already)
+        SharedSandbox.applyChecked(pigsty.plan(Playbook.pgsqlCreate("pg-test")).limit(h -> h.address().equals("10.213.0.10")), ex);
         apply(ex, Playbook.pgsqlCreate("pg-clone"));
         assertThat(sql(ex, CLONE_IP, "test", "select count(*) from pitr_rows where id in (1000, 2000)")).as("pg-test's rows, up to the latest")
                 .isEqualTo("2");

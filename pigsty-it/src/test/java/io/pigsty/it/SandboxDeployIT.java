@@ -127,7 +127,11 @@ class SandboxDeployIT {
         try (Connection conn = connect("10.213.0.11", 5432, "test", "Test.Pass.2", "test")) {
             assertThat(one(conn, "select rolconnlimit from pg_roles where rolname = 'test'")).isEqualTo("50");
         }
-        PlanAssert.assertThat(apply(PIGSTY, Playbook.pgsqlCreate("pg-test"), ex)).hasNoFailures();
+        // back to the shipped user with Pigsty's pgsql-user (one user and PgBouncer's lists), not another full pgsql apply
+        PlanAssert.assertThat(apply(PIGSTY, Playbook.pgsqlUser("pg-test", "test"), ex)).hasNoFailures();
+        try (Connection conn = connect("10.213.0.11", 5432, "test", "Test.Pass.1", "test")) {
+            assertThat(one(conn, "select rolconnlimit from pg_roles where rolname = 'test'")).isEqualTo("-1");
+        }
     }
 
     @Test

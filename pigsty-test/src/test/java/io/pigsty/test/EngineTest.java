@@ -231,6 +231,49 @@ class EngineTest {
     }
 
     @Test
+    void haltAll_theFirstFailureStopsEveryHost() {
+        PigstyModule failing = module("FAILING", (ctx, plan) -> {
+            for (PgInstance i : ctx.inventory().requireCluster("pg-x").instances()) {
+                Host h = Host.of(i.ip());
+                plan.add("node", h, Steps.command("first", "first", Command.shell("false").build(),
+                        Command.shell(i.seq() == 1 ? "exit 7" : "true").build()));
+                plan.add("etcd", h, Steps.command("wipe", "wipe", Command.shell("false").build(),
+                        Command.shell("true").build()));
+            }
+        });
+        Plan perHost = Pigsty.builder().inventory(INV).serviceLoader(false).module(failing).preflight(false).build()
+                .plan(Playbook.pgsqlCreate("pg-x"));
+        assertThat(perHost.failurePolicy()).isEqualTo(io.pigsty.api.plan.FailurePolicy.PER_HOST);
+        assertThat(perHost.render().toText()).doesNotContain("HALT_ALL");
+        Plan halting = perHost.withFailurePolicy(io.pigsty.api.plan.FailurePolicy.HALT_ALL);
+        assertThat(halting.render().toText()).contains("# on failure: every host stops (HALT_ALL)");
+        DryRunExecutor dry = DryRunExecutor.builder().answer("^sh -c false$", 1, "").answer("exit 7", 7, "boom")
+                .model(halting).build();
+        ApplyResult r = halting.apply(dry, io.pigsty.api.plan.PlanListener.NONE);
+        assertThat(r.failedHosts()).containsExactly("10.213.0.11");
+        // the other member finished its part of the failed phase, but nobody starts the next one
+        assertThat(r.steps()).filteredOn(s -> s.stepId().equals("wipe")).extracting(s -> s.status())
+                .containsOnly(StepStatus.SKIPPED).hasSize(2);
+        assertThat(r.notes()).anyMatch(n -> n.contains("halted after 10.213.0.11 first failed"));
+        ApplyResult loose = perHost.apply(DryRunExecutor.builder().answer("^sh -c false$", 1, "")
+                .answer("exit 7", 7, "boom").model(perHost).build(), io.pigsty.api.plan.PlanListener.NONE);
+        assertThat(loose.steps()).filteredOn(s -> s.stepId().equals("wipe") && s.host().equals("10.213.0.12"))
+                .extracting(s -> s.status()).containsExactly(StepStatus.CHANGED);
+    }
+
+    @Test
+    void restoreAndRemoval_haltEverywhere_otherPlaybooksConvergePerHost() {
+        assertThat(Playbook.pgsqlPitr("pg-x").failurePolicy()).isEqualTo(io.pigsty.api.plan.FailurePolicy.HALT_ALL);
+        assertThat(Playbook.pgsqlRemove("pg-x").failurePolicy()).isEqualTo(io.pigsty.api.plan.FailurePolicy.HALT_ALL);
+        assertThat(Playbook.pgsqlRemoveInstance("pg-x", "pg-x-2").failurePolicy())
+                .isEqualTo(io.pigsty.api.plan.FailurePolicy.HALT_ALL);
+        assertThat(Playbook.pgsqlCreate("pg-x").failurePolicy()).isEqualTo(io.pigsty.api.plan.FailurePolicy.PER_HOST);
+        assertThat(Playbook.node("pg-x").failurePolicy()).isEqualTo(io.pigsty.api.plan.FailurePolicy.PER_HOST);
+        assertThat(Pigsty.builder().inventory(INV).build().plan(Playbook.pgsqlRemove("pg-x")).failurePolicy())
+                .isEqualTo(io.pigsty.api.plan.FailurePolicy.HALT_ALL);
+    }
+
+    @Test
     void plan_validatesTheInventoryFirst() {
         Inventory bad = Inventory.builder().etcd("10.213.0.10")
                 .cluster(PgCluster.named("pg-x").instance(1, "10.213.0.11", Role.REPLICA)).build();

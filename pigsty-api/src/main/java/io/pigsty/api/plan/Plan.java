@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * differences and {@code apply} refuses before touching any host: re-plan with
  * {@code pigsty.plan(playbook, pigsty.gatherFacts(executor))}.
  *
- * <p>Within a phase hosts run in parallel (bounded); a failed host skips its remaining steps and
- * later phases; other hosts finish.
+ * <p>Within a phase hosts run in parallel (bounded). What a failure stops is the plan's
+ * {@link FailurePolicy}: by default a failed host skips its remaining steps and later phases while
+ * the other hosts finish; under {@link FailurePolicy#HALT_ALL} every host stops.
  */
 public final class Plan {
     private static final Logger LOG = LoggerFactory.getLogger(Plan.class);
@@ -78,8 +79,15 @@ public final class Plan {
     private final Masker masker;
     private final int parallelism;
     private final Optional<io.pigsty.api.preflight.Preflight> preflight;
+    private final FailurePolicy failurePolicy;
 
     private Plan(Plan base, Planner planner, List<Phase> phases, Optional<io.pigsty.api.preflight.Preflight> preflight) {
+        this(base, planner, phases, preflight, base.failurePolicy);
+    }
+
+    private Plan(Plan base, Planner planner, List<Phase> phases, Optional<io.pigsty.api.preflight.Preflight> preflight,
+                 FailurePolicy failurePolicy) {
+        this.failurePolicy = failurePolicy;
         this.playbook = base.playbook;
         this.planner = planner;
         this.masker = base.masker;
@@ -91,6 +99,7 @@ public final class Plan {
 
     private Plan(String playbook, Planner planner, Facts declared, Set<String> secrets, int parallelism) {
         this.preflight = Optional.empty();
+        this.failurePolicy = FailurePolicy.PER_HOST;
         this.playbook = Objects.requireNonNull(playbook, "playbook");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.masker = Masker.of(secrets);
@@ -130,6 +139,19 @@ public final class Plan {
      */
     public Plan withPreflight(io.pigsty.api.preflight.Preflight p) {
         return new Plan(this, planner, phases, Optional.of(Objects.requireNonNull(p, "preflight")));
+    }
+
+    /**
+     * @param policy what {@link #apply} does with the other hosts when a step fails on one
+     * @return this plan with that policy (the steps are unchanged)
+     */
+    public Plan withFailurePolicy(FailurePolicy policy) {
+        return new Plan(this, planner, phases, preflight, Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** @return what {@link #apply} does with the other hosts when a step fails on one */
+    public FailurePolicy failurePolicy() {
+        return failurePolicy;
     }
 
     /** @return the preflight run first by {@link #check} and {@link #apply}, if any */
@@ -209,7 +231,7 @@ public final class Plan {
 
     /** @return the offline rendering */
     public RenderedPlan render() {
-        return new RenderedPlan(playbook, phases, masker);
+        return new RenderedPlan(playbook, phases, masker, failurePolicy);
     }
 
     /**
@@ -245,9 +267,10 @@ public final class Plan {
 
     /**
      * Converges the hosts, phase by phase. Refuses, before any change, when the facts gathered
-     * now change the plan. A host whose step fails skips its remaining steps; a failure in the
-     * {@code preflight} phase stops every host, so a refused precondition never leaves the plan
-     * applied on some hosts only.
+     * now change the plan. A host whose step fails skips its remaining steps; under
+     * {@link FailurePolicy#HALT_ALL} every other host also skips each step it has not started. A
+     * failure in the {@code preflight} phase stops every host whatever the policy, so a refused
+     * precondition never leaves the plan applied on some hosts only.
      *
      * @param executor how to reach hosts
      * @param listener progress events
@@ -291,12 +314,13 @@ public final class Plan {
         }
         List<StepResult> results = Collections.synchronizedList(new ArrayList<>());
         Set<String> failed = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicReference<String> haltedBy = new java.util.concurrent.atomic.AtomicReference<>();
         listener.planStarted(playbook, stepCount());
         for (Phase phase : phases) {
             parallel(phase, (host, steps) -> {
                 StepContext ctx = context(executor, host, liveFacts(live, host));
                 for (Step s : steps) {
-                    if (failed.contains(host.address())) {
+                    if (failed.contains(host.address()) || haltedBy.get() != null) {
                         StepResult r = new StepResult(phase.name(), host.address(), s.id(), StepStatus.SKIPPED,
                                 Duration.ZERO, Optional.empty());
                         results.add(r);
@@ -316,6 +340,9 @@ public final class Plan {
                         r = new StepResult(phase.name(), host.address(), s.id(), StepStatus.FAILED, elapsed(st),
                                 Optional.of(msg));
                         failed.add(host.address());
+                        if (failurePolicy == FailurePolicy.HALT_ALL) {
+                            haltedBy.compareAndSet(null, host.address() + " " + s.id());
+                        }
                         listener.hostFailed(host.address(), msg);
                     }
                     results.add(r);
@@ -327,6 +354,10 @@ public final class Plan {
                 notes.add("preflight failed on " + new TreeSet<>(failed) + ": no host was changed");
                 phases.forEach(p -> p.steps().keySet().forEach(h -> failed.add(h.address())));
             }
+        }
+        if (haltedBy.get() != null) {
+            notes.add("halted after " + haltedBy.get() + " failed (failure policy HALT_ALL): every host skipped the steps"
+                    + " it had not started");
         }
         ApplyResult result = new ApplyResult(playbook, sort(results, phases), elapsed(t0), notes);
         listener.planFinished(result);

@@ -21,11 +21,13 @@ import java.util.Map;
  * the content of files that must hold them (mode 0600), whose content is shown only on request.
  */
 public final class RenderedPlan {
+    private final FailurePolicy failurePolicy;
     private final String playbook;
     private final List<Phase> phases;
     private final Masker masker;
 
-    RenderedPlan(String playbook, List<Phase> phases, Masker masker) {
+    RenderedPlan(String playbook, List<Phase> phases, Masker masker, FailurePolicy failurePolicy) {
+        this.failurePolicy = failurePolicy;
         this.playbook = playbook;
         this.phases = phases;
         this.masker = masker;
@@ -45,6 +47,10 @@ public final class RenderedPlan {
         // copied it several times per plan
         StringBuilder sb = new StringBuilder(Math.max(64 * 1024, Math.min(LAST_LENGTH, 16 << 20) + 1024))
                 .append("# plan ").append(playbook).append('\n');
+        if (failurePolicy == FailurePolicy.HALT_ALL) {
+            // the default needs no line: golden plans stay as they were, and the exception stands out
+            sb.append("# on failure: every host stops (HALT_ALL)\n");
+        }
         // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once
         Map<FileSpec, String> shown = new java.util.IdentityHashMap<>();
         for (Phase phase : phases) {
