@@ -198,6 +198,11 @@ class BackupConfigTest {
                 .contains("00 01 * * * pgbackrest /usr/bin/pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=pg-test --type=full backup");
         assertThat(files(plan, "10.213.0.11")).doesNotContainKey(Backup.cronFile("pg-test")).doesNotContainKey(Backup.BACKUP_SCRIPT);
         assertThat(stepIds(plan, "10.213.0.10", BackupModule.PHASE)).containsExactly("backup:stanza", "backup:check", "backup:initial");
+        // the primary resets its archiver only once the repository host's stanza and check are done: a later phase
+        assertThat(stepIds(plan, "10.213.0.11", BackupModule.PHASE)).isEmpty();
+        assertThat(stepIds(plan, "10.213.0.11", BackupModule.ARCHIVER_PHASE)).containsExactly("backup:archiver-reset");
+        java.util.List<String> order = plan.phases().stream().map(Phase::name).toList();
+        assertThat(order.indexOf(BackupModule.ARCHIVER_PHASE)).isGreaterThan(order.indexOf(BackupModule.PHASE));
         assertThat(stepIds(plan, "10.213.0.10", "pg-install")).contains("backup:tls-issue");
         assertThat(stepIds(plan, "10.213.0.13", "pg-config")).contains("backup:tls-copy", "service:pgbackrest-server");
 
@@ -250,6 +255,12 @@ class BackupConfigTest {
         // a replica's data is wiped only after the restored primary serves (a failed restore leaves the replicas' copies)
         assertThat(stepIds(plan, "10.213.0.13", "pitr-replicas"))
                 .containsExactly("pitr:primary-ready", "pitr:reinit", "service:patroni", "pitr:replica");
+        // synchronous mode: the restore ends when Patroni names a synchronous standby, else a primary crash finds no candidate
+        Plan sync = plan(sandbox("      pg_rpo: 0\n"), Playbook.pgsqlPitr("pg-test", PitrTarget.latest()).allowLive());
+        assertThat(stepIds(sync, "10.213.0.11", "pitr-verify")).first().isEqualTo("pitr:sync-standby");
+        assertThat(sync.render().toText()).contains("http://10.213.0.12:8008/sync").contains("http://10.213.0.13:8008/sync");
+        assertThat(stepIds(plan(sandbox("      pg_rpo: 1048576\n"), Playbook.pgsqlPitr("pg-test", PitrTarget.latest()).allowLive()),
+                "10.213.0.11", "pitr-verify")).doesNotContain("pitr:sync-standby");
         String text = plan.render().toText();
         assertThat(text).contains("http://10.213.0.11:8008/primary").contains("keeps its data; nothing was wiped")
                 .contains("pgrep -x postgres >/dev/null || exit 0");
