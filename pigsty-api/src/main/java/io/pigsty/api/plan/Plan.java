@@ -314,6 +314,7 @@ public final class Plan {
         }
         List<StepResult> results = Collections.synchronizedList(new ArrayList<>());
         Set<String> failed = ConcurrentHashMap.newKeySet();
+        // set once the plan stops everywhere: by a preflight failure, or by any failure under HALT_ALL
         java.util.concurrent.atomic.AtomicReference<String> haltedBy = new java.util.concurrent.atomic.AtomicReference<>();
         listener.planStarted(playbook, stepCount());
         for (Phase phase : phases) {
@@ -352,10 +353,10 @@ public final class Plan {
             if (phase.name().equals("preflight") && !failed.isEmpty()) {
                 // a refused precondition stops the whole plan: no other host may go ahead half-way
                 notes.add("preflight failed on " + new TreeSet<>(failed) + ": no host was changed");
-                phases.forEach(p -> p.steps().keySet().forEach(h -> failed.add(h.address())));
+                haltedBy.compareAndSet(null, "preflight");
             }
         }
-        if (haltedBy.get() != null) {
+        if (failurePolicy == FailurePolicy.HALT_ALL && haltedBy.get() != null) {
             notes.add("halted after " + haltedBy.get() + " failed (failure policy HALT_ALL): every host skipped the steps"
                     + " it had not started");
         }

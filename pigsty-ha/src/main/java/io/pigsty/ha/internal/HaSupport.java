@@ -56,6 +56,17 @@ public final class HaSupport {
     }
 
     /**
+     * Pigsty's rule for Patroni's {@code synchronous_mode}: no loss allowed, or the crit tuning.
+     *
+     * @param rpo    pg_rpo in bytes
+     * @param tuning pg_conf
+     * @return whether only a synchronous standby may be promoted
+     */
+    public static boolean synchronousMode(long rpo, PgTuning tuning) {
+        return rpo == 0 || tuning == PgTuning.CRIT;
+    }
+
+    /**
      * Patroni's {@code maximum_lag_on_failover} for a {@code pg_rpo}. With {@code pg_rpo: 0} the
      * synchronous standby is the only candidate and holds every acknowledged commit; a zero lag
      * bound would compare it with the primary's last sampled position and could block every
@@ -265,7 +276,7 @@ public final class HaSupport {
                 "primary_start_timeout", rto.primaryStartTimeout()));
         m.put("rpo", rpo);
         m.put("max_lag_on_failover", maxLagOnFailover(rpo));
-        m.put("synchronous_mode", rpo == 0 || tuning == PgTuning.CRIT);
+        m.put("synchronous_mode", synchronousMode(rpo, tuning));
         m.put("synchronous_mode_strict", tuning == PgTuning.CRIT);
         m.put("namespace", r.get(Params.PG_NAMESPACE).replaceAll("/+$", ""));
         m.put("patroni_port", r.get(Params.PATRONI_PORT));

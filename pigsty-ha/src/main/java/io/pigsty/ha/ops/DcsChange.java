@@ -48,7 +48,8 @@ public final class DcsChange {
         ObjectNode n = JSON.createObjectNode();
         boolean crit = tuning == PgTuning.CRIT;
         n.put("maximum_lag_on_failover", io.pigsty.ha.internal.HaSupport.maxLagOnFailover(rpoBytes));
-        n.put("synchronous_mode", rpoBytes == 0 || crit).put("synchronous_mode_strict", crit);
+        n.put("synchronous_mode", io.pigsty.ha.internal.HaSupport.synchronousMode(rpoBytes, tuning))
+                .put("synchronous_mode_strict", crit);
         return new DcsChange(n);
     }
 

@@ -154,8 +154,7 @@ public final class PitrPlan {
         // in synchronous mode (pg_rpo 0 or the crit tuning) only the member Patroni names synchronous may be promoted:
         // until it names one, a primary crash leaves the cluster without a leader (BackupIT crashed the primary right
         // after a restore and saw no failover in 120 s), so the restore ends when one replica answers /sync
-        long rpo = pr.get(Params.PG_RPO);
-        if (!c.replicas().isEmpty() && (rpo == 0 || pr.get(Params.PG_CONF) == io.pigsty.model.PgTuning.CRIT)) {
+        if (!c.replicas().isEmpty() && HaSupport.synchronousMode(pr.get(Params.PG_RPO), pr.get(Params.PG_CONF))) {
             String probe = c.replicas().stream().map(i -> "curl -sf -o /dev/null -m 2 " + q("http://" + i.ip() + ":"
                     + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/sync")).collect(Collectors.joining(" || "));
             plan.add("pitr-verify", ph, Steps.waitFor("pitr:sync-standby", "Patroni names a synchronous standby of " + c.name(),
