@@ -8,6 +8,7 @@ import io.pigsty.api.plan.ConsoleProgressListener;
 import io.pigsty.api.plan.Plan;
 import io.pigsty.ha.ops.ClusterOperations;
 import io.pigsty.ha.ops.MemberStatus;
+import io.pigsty.model.DebianRelease;
 import io.pigsty.model.Inventory;
 import io.pigsty.sandbox.Sandbox;
 import io.pigsty.sandbox.SandboxNode;
@@ -41,9 +42,12 @@ import java.util.concurrent.Callable;
 public final class SharedSandbox implements AutoCloseable {
     /**
      * Nodes of the sandbox: 10.213.0.10-.13 carry the inventory; .14 is the spare for the clone of
-     * {@link BackupIT} and .15 the spare for {@code PreflightSandboxIT}'s own cluster.
+     * {@link BackupIT}, .15 the spare for {@code PreflightSandboxIT}'s own cluster, and .16-.17
+     * ({@link #DEBIAN13_NODES}) boot Debian 13 for {@code VersionsSandboxIT}'s PostgreSQL 17 cluster.
      */
-    public static final int NODES = 6;
+    public static final int NODES = 8;
+    /** The 0-based indexes of the nodes that boot the Debian 13 template (10.213.0.16 and .17). */
+    public static final List<Integer> DEBIAN13_NODES = List.of(6, 7);
     /** The inventory file on the test classpath. */
     public static final String INVENTORY = "/it-sandbox.yml";
     /** Playbooks of the shared deployment, in order. */
@@ -152,7 +156,9 @@ public final class SharedSandbox implements AutoCloseable {
     private static SharedSandbox deploy() {
         long t0 = System.nanoTime();
         Inventory inv = loadInventory();
-        Sandbox sandbox = Sandbox.builder().nodes(NODES).progress(System.out::println).build().up();
+        Sandbox.Builder sb = Sandbox.builder().nodes(NODES).progress(System.out::println);
+        DEBIAN13_NODES.forEach(i -> sb.nodeOs(i, DebianRelease.DEBIAN13));
+        Sandbox sandbox = sb.build().up();
         SshExecutor ex = sandbox.executor();
         Pigsty pigsty = Pigsty.builder().inventory(inv).build();
         List<ApplyResult> results = new ArrayList<>();
