@@ -27,6 +27,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Exporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
+    /** The JDK HTTP server's switch for TCP_NODELAY on accepted connections (read once, when its first server starts). */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** The largest single write to the HTTP server's channel (see {@link #send}). */
+    private static final int WRITE_SLICE = 64 * 1024;
+
+    static {
+        // The JDK server writes the headers and the body in separate segments; with Nagle on, a small body
+        // (PgBouncer's, /up) waits for the client's delayed ACK of the headers: 40 ms on Linux, which made
+        // every PgBouncer scrape take ~45 ms. A user's own -Dsun.net.httpserver.nodelay=false still wins.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -200,7 +213,12 @@ public final class Exporter implements AutoCloseable {
         }
         ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
+            // in slices: the server hands each write to its channel whole, and NIO copies a heap buffer into a
+            // temporary direct one of the same size that each thread keeps cached; a 500 KB scrape in one write
+            // left half a MiB of native memory per HTTP thread
+            for (int off = 0; off < bytes.length; off += WRITE_SLICE) {
+                os.write(bytes, off, Math.min(WRITE_SLICE, bytes.length - off));
+            }
         }
     }
 

@@ -77,7 +77,8 @@ class MonitorModuleTest {
         String text = plan.render().toText();
         assertThat(text).contains("monitoring packages prometheus-node-exporter default-jre-headless")
                 .contains("-jar /usr/lib/pigsty/pg-exporter.jar --web.listen-address=:9630 --target name=pgbouncer,"
-                        + "url_env=PGBOUNCER_EXPORTER_URL,listen=:9631").contains("-Xmx32m")
+                        + "url_env=PGBOUNCER_EXPORTER_URL,listen=:9631").contains("-Xmx32m -Xmn3m")
+                .contains("-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1")
                 .contains("Environment=MALLOC_ARENA_MAX=2")
                 .contains("retire pgbouncer_exporter of an earlier deployment")
                 .contains("uploads the SDK's pg-exporter.jar")
