@@ -101,7 +101,18 @@ class BackupIT {
 
     static void awaitArchived(Executor ex, String ip, String wal) {
         SharedSandbox.await("WAL " + wal + " archived from " + ip, Duration.ofSeconds(120), Duration.ofMillis(500),
-                () -> sql(ex, ip, "select coalesce(last_archived_wal, '') >= '" + wal + "' from pg_stat_archiver").equals("t"));
+                () -> sql(ex, ip, archivedSql(wal)).equals("t"));
+    }
+
+    /**
+     * Whether a WAL segment is archived: its {@code .done} status file, or a later segment archived. Not
+     * {@code last_archived_wal >= wal} alone: the last one archived may be a backup history file
+     * ({@code ...0002.00000028.backup}) or a timeline history file, which sort below the segment after it.
+     */
+    static String archivedSql(String wal) {
+        return "select exists (select 1 from pg_ls_archive_statusdir() where name = '" + wal + ".done')"
+                + " or coalesce(last_archived_wal ~ '^[0-9A-F]{24}$' and last_archived_wal >= '" + wal + "', false)"
+                + " from pg_stat_archiver";
     }
 
     /** A leader and two streaming replicas, within {@code timeout}. */
