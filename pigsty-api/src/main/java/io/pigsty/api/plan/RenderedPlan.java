@@ -98,8 +98,10 @@ public final class RenderedPlan {
         }
         int start = 0;
         boolean first = true;
+        // most texts have no carriage return: then String.indexOf (an intrinsic) finds each line end
+        boolean lf = text.indexOf('\r') < 0;
         while (start < text.length()) {
-            int nl = lineEnd(text, start);
+            int nl = lf ? text.indexOf('\n', start) : lineEnd(text, start);
             int end = nl < 0 ? text.length() : nl;
             sb.append(first ? firstPrefix : prefix).append(text, start, end).append('\n');
             first = false;
