@@ -15,18 +15,25 @@ import java.util.Set;
  */
 final class Masker {
     private static final String MASK = "******";
-    /** Secrets by their first two characters, longest first. */
-    private final Map<Integer, List<String>> byPrefix = new HashMap<>();
+    /** Secrets by their first four characters, longest first. */
+    private final Map<Long, List<String>> byPrefix = new HashMap<>();
     /** Quick filter on the first character: most positions of a text start no secret. */
     private final boolean[] first = new boolean[65536];
+    /**
+     * Second filter, on a hash of the first four characters: a secret's first character is often a
+     * common letter ({@code p} of {@code pgBackRest}), and looking up every such position in the map
+     * was the largest part of masking a plan.
+     */
+    private final boolean[] quad = new boolean[QUAD_SIZE];
+    private static final int QUAD_SIZE = 1 << 16;
 
     Masker(Set<String> secrets) {
         this.source = secrets;
         for (String s : secrets) {
             if (s.length() >= Plan.MASK_MIN) {
-                int k = key(s.charAt(0), s.charAt(1));
-                byPrefix.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
+                byPrefix.computeIfAbsent(key(s, 0), x -> new ArrayList<>()).add(s);
                 first[s.charAt(0)] = true;
+                quad[hash(s, 0)] = true;
             }
         }
         StringBuilder firsts = new StringBuilder();
@@ -100,8 +107,15 @@ final class Masker {
         }
     }
 
-    private static int key(char a, char b) {
-        return (a << 16) | b;
+    /** @return the four characters of {@code text} from {@code i} as one key (every secret has at least {@link Plan#MASK_MIN}) */
+    private static long key(String text, int i) {
+        return ((long) text.charAt(i) << 48) | ((long) text.charAt(i + 1) << 32) | ((long) text.charAt(i + 2) << 16)
+                | text.charAt(i + 3);
+    }
+
+    private static int hash(String text, int i) {
+        int h = ((text.charAt(i) * 31 + text.charAt(i + 1)) * 31 + text.charAt(i + 2)) * 31 + text.charAt(i + 3);
+        return (h ^ (h >>> 16)) & (QUAD_SIZE - 1);
     }
 
     /**
@@ -140,10 +154,10 @@ final class Masker {
                 i = min;
             }
             char c = text.charAt(i);
-            if (!first[c]) {
+            if (!first[c] || !quad[hash(text, i)]) {
                 continue;
             }
-            List<String> candidates = byPrefix.get(key(c, text.charAt(i + 1)));
+            List<String> candidates = byPrefix.get(key(text, i));
             if (candidates == null) {
                 continue;
             }
