@@ -73,25 +73,34 @@ final class Masker {
     }
 
     /**
-     * @param f       a file spec of a plan
-     * @param compute how the plan shows its content
-     * @return that, computed once per spec for large non-secret files that many plans share (the
-     *         exporter's collectors); computed each time otherwise
+     * @param f a file spec of a plan
+     * @return its content as {@link RenderedPlan} shows it when a plan of this masker already showed
+     *         it and it is a large non-secret file that many plans share (the exporter's collectors);
+     *         null otherwise
      */
-    String shown(io.pigsty.api.exec.FileSpec f, java.util.function.Supplier<String> compute) {
-        if (f.secret()) {
-            return compute.get();
+    String shown(io.pigsty.api.exec.FileSpec f) {
+        return f.secret() ? null : shown.get(new Same(f));
+    }
+
+    /**
+     * @param f a file spec of a plan
+     * @param s its content as {@link RenderedPlan} shows it, kept for the next plans when large and not secret
+     */
+    void shown(io.pigsty.api.exec.FileSpec f, String s) {
+        // bounded: only a few large files are shared between plans; the spec is immutable
+        if (keeps(f, s.length())) {
+            shown.putIfAbsent(new Same(f), s);
         }
-        Same key = new Same(f);
-        String s = shown.get(key);
-        if (s == null) {
-            s = compute.get();
-            // bounded: only a few large files are shared between plans; the spec is immutable
-            if (s.length() >= SHOWN_MIN_CHARS && shown.size() < SHOWN_MAX) {
-                shown.putIfAbsent(key, s);
-            }
-        }
-        return s;
+    }
+
+    /**
+     * @param f     a file spec of a plan
+     * @param chars the length of its shown content
+     * @return whether {@link #shown(io.pigsty.api.exec.FileSpec, String)} would keep it (asked first, so
+     *         that the text is not cut out of the plan for nothing)
+     */
+    boolean keeps(io.pigsty.api.exec.FileSpec f, int chars) {
+        return !f.secret() && chars >= SHOWN_MIN_CHARS && shown.size() < SHOWN_MAX;
     }
 
     /** A key by identity: comparing specs by content would read the whole content at every lookup. */
