@@ -15,18 +15,25 @@ import java.util.Set;
  */
 final class Masker {
     private static final String MASK = "******";
-    /** Secrets by their first two characters, longest first. */
-    private final Map<Integer, List<String>> byPrefix = new HashMap<>();
+    /** Secrets by their first four characters, longest first. */
+    private final Map<Long, List<String>> byPrefix = new HashMap<>();
     /** Quick filter on the first character: most positions of a text start no secret. */
     private final boolean[] first = new boolean[65536];
+    /**
+     * Second filter, on a hash of the first four characters: a secret's first character is often a
+     * common letter ({@code p} of {@code pgBackRest}), and looking up every such position in the map
+     * was the largest part of masking a plan.
+     */
+    private final boolean[] quad = new boolean[QUAD_SIZE];
+    private static final int QUAD_SIZE = 1 << 16;
 
     Masker(Set<String> secrets) {
         this.source = secrets;
         for (String s : secrets) {
             if (s.length() >= Plan.MASK_MIN) {
-                int k = key(s.charAt(0), s.charAt(1));
-                byPrefix.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
+                byPrefix.computeIfAbsent(key(s, 0), x -> new ArrayList<>()).add(s);
                 first[s.charAt(0)] = true;
+                quad[hash(s, 0)] = true;
             }
         }
         StringBuilder firsts = new StringBuilder();
@@ -66,25 +73,34 @@ final class Masker {
     }
 
     /**
-     * @param f       a file spec of a plan
-     * @param compute how the plan shows its content
-     * @return that, computed once per spec for large non-secret files that many plans share (the
-     *         exporter's collectors); computed each time otherwise
+     * @param f a file spec of a plan
+     * @return its content as {@link RenderedPlan} shows it when a plan of this masker already showed
+     *         it and it is a large non-secret file that many plans share (the exporter's collectors);
+     *         null otherwise
      */
-    String shown(io.pigsty.api.exec.FileSpec f, java.util.function.Supplier<String> compute) {
-        if (f.secret()) {
-            return compute.get();
+    String shown(io.pigsty.api.exec.FileSpec f) {
+        return f.secret() ? null : shown.get(new Same(f));
+    }
+
+    /**
+     * @param f a file spec of a plan
+     * @param s its content as {@link RenderedPlan} shows it, kept for the next plans when large and not secret
+     */
+    void shown(io.pigsty.api.exec.FileSpec f, String s) {
+        // bounded: only a few large files are shared between plans; the spec is immutable
+        if (keeps(f, s.length())) {
+            shown.putIfAbsent(new Same(f), s);
         }
-        Same key = new Same(f);
-        String s = shown.get(key);
-        if (s == null) {
-            s = compute.get();
-            // bounded: only a few large files are shared between plans; the spec is immutable
-            if (s.length() >= SHOWN_MIN_CHARS && shown.size() < SHOWN_MAX) {
-                shown.putIfAbsent(key, s);
-            }
-        }
-        return s;
+    }
+
+    /**
+     * @param f     a file spec of a plan
+     * @param chars the length of its shown content
+     * @return whether {@link #shown(io.pigsty.api.exec.FileSpec, String)} would keep it (asked first, so
+     *         that the text is not cut out of the plan for nothing)
+     */
+    boolean keeps(io.pigsty.api.exec.FileSpec f, int chars) {
+        return !f.secret() && chars >= SHOWN_MIN_CHARS && shown.size() < SHOWN_MAX;
     }
 
     /** A key by identity: comparing specs by content would read the whole content at every lookup. */
@@ -100,8 +116,15 @@ final class Masker {
         }
     }
 
-    private static int key(char a, char b) {
-        return (a << 16) | b;
+    /** @return the four characters of {@code text} from {@code i} as one key (every secret has at least {@link Plan#MASK_MIN}) */
+    private static long key(String text, int i) {
+        return ((long) text.charAt(i) << 48) | ((long) text.charAt(i + 1) << 32) | ((long) text.charAt(i + 2) << 16)
+                | text.charAt(i + 3);
+    }
+
+    private static int hash(String text, int i) {
+        int h = ((text.charAt(i) * 31 + text.charAt(i + 1)) * 31 + text.charAt(i + 2)) * 31 + text.charAt(i + 3);
+        return (h ^ (h >>> 16)) & (QUAD_SIZE - 1);
     }
 
     /**
@@ -140,10 +163,10 @@ final class Masker {
                 i = min;
             }
             char c = text.charAt(i);
-            if (!first[c]) {
+            if (!first[c] || !quad[hash(text, i)]) {
                 continue;
             }
-            List<String> candidates = byPrefix.get(key(c, text.charAt(i + 1)));
+            List<String> candidates = byPrefix.get(key(text, i));
             if (candidates == null) {
                 continue;
             }

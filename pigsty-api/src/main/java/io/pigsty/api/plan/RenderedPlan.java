@@ -51,8 +51,9 @@ public final class RenderedPlan {
             // the default needs no line: golden plans stay as they were, and the exception stands out
             sb.append("# on failure: every host stops (HALT_ALL)\n");
         }
-        // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once
-        Map<FileSpec, String> shown = new java.util.IdentityHashMap<>();
+        // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once,
+        // and find it again where it was written
+        Map<FileSpec, int[]> written = new java.util.IdentityHashMap<>();
         for (Phase phase : phases) {
             sb.append("\n## phase ").append(phase.name()).append('\n');
             for (Map.Entry<Host, List<Step>> e : phase.steps().entrySet()) {
@@ -64,11 +65,21 @@ public final class RenderedPlan {
                     for (FileSpec f : r.files()) {
                         sb.append("   file ").append(f.path()).append(' ').append(f.mode()).append(' ').append(f.owner())
                                 .append(':').append(f.group()).append(f.secret() ? " (secret)" : "").append('\n');
-                        sb.append(shown.computeIfAbsent(f, x -> masker.shown(x, () -> {
-                            StringBuilder one = new StringBuilder();
-                            indent(one, content(x, revealSecretFiles), "      ", "      ");
-                            return one.toString();
-                        })));
+                        int[] at = written.get(f);
+                        String known = at == null ? masker.shown(f) : null;
+                        if (at != null) {
+                            sb.append(sb.substring(at[0], at[1]));
+                        } else if (known != null) {
+                            sb.append(known);
+                        } else {
+                            // written in place: building each file's text apart copied most of a plan twice more
+                            int from = sb.length();
+                            indent(sb, content(f, revealSecretFiles), "      ", "      ");
+                            written.put(f, new int[] {from, sb.length()});
+                            if (masker.keeps(f, sb.length() - from)) {
+                                masker.shown(f, sb.substring(from));
+                            }
+                        }
                     }
                     for (Command c : r.commands()) {
                         sb.append("   run ").append(c.user().map(u -> "[" + u + "] ").orElse(""))
@@ -98,8 +109,10 @@ public final class RenderedPlan {
         }
         int start = 0;
         boolean first = true;
+        // most texts have no carriage return: then String.indexOf (an intrinsic) finds each line end
+        boolean lf = text.indexOf('\r') < 0;
         while (start < text.length()) {
-            int nl = lineEnd(text, start);
+            int nl = lf ? text.indexOf('\n', start) : lineEnd(text, start);
             int end = nl < 0 ? text.length() : nl;
             sb.append(first ? firstPrefix : prefix).append(text, start, end).append('\n');
             first = false;

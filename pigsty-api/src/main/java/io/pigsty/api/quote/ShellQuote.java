@@ -2,7 +2,6 @@ package io.pigsty.api.quote;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The one place where shell words are quoted. Nothing else in the SDK builds a shell command
@@ -62,6 +61,17 @@ public final class ShellQuote {
      * @return a command line a POSIX shell splits back into exactly {@code argv}
      */
     public static String join(List<String> argv) {
-        return argv.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
+        // a loop, not a stream: every command of every plan is joined, and sh -c scripts are kilobytes long
+        if (argv.size() == 1) {
+            return quote(argv.get(0));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < argv.size(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(quote(argv.get(i)));
+        }
+        return sb.toString();
     }
 }

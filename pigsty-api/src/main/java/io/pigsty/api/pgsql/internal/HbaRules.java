@@ -92,7 +92,7 @@ public final class HbaRules {
      * @param ctx     where they are rendered
      * @param field   inventory key named in errors ({@code pg_hba_rules} or {@code pgb_hba_rules})
      * @return one map per rule, sorted: {@code title role enabled raw lines}; each line
-     *         {@code type db user addr method}
+     *         {@code type db user addr method}, and {@code text}: the line laid out in padded columns
      * @throws IllegalStateException when a rule is one {@code Inventory.validate()} refuses (a bug: unvalidated input)
      */
     public static List<Map<String, Object>> expand(List<Rule> rules, Context ctx, String field) {
@@ -228,6 +228,30 @@ public final class HbaRules {
         m.put("user", user);
         m.put("addr", addr);
         m.put("method", method);
+        m.put("text", text(type, db, user, addr, method));
         return Map.copyOf(m);
+    }
+
+    /**
+     * The line as the bundled templates lay it out (columns padded as Freemarker's {@code ?right_pad}
+     * does: to 8, 18, 18 and 18 characters, an empty address as blanks). Joined here because
+     * interpolating and padding five fields per line made the HBA files a tenth of planning;
+     * the fields stay in the map for templates that lay lines out otherwise.
+     */
+    static String text(String type, String db, String user, String addr, String method) {
+        StringBuilder sb = new StringBuilder(72 + method.length());
+        pad(sb, type, 8).append(' ');
+        pad(sb, db, 18).append(' ');
+        pad(sb, user, 18).append(' ');
+        pad(sb, addr, 18).append(' ');
+        return sb.append(method).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int n = s.length(); n < width; n++) {
+            sb.append(' ');
+        }
+        return sb;
     }
 }

@@ -12,7 +12,7 @@
 <#if !r.enabled>#</#if>${line}
 </#list>
 <#list r.lines as l>
-<#if !r.enabled>#</#if>${l.type?right_pad(8)} ${l.db?right_pad(18)} ${l.user?right_pad(18)} <#if l.addr?has_content>${l.addr?right_pad(18)} <#else>${""?right_pad(18)} </#if>${l.method}
+<#if !r.enabled>#</#if>${l.text}
 </#list>
 
 </#list>

@@ -1,5 +1,6 @@
 <#-- pg_hba.conf: rules come pre-expanded (aliases resolved, placeholders replaced, sorted by order)
-     from io.pigsty.api.pgsql.internal.HbaRules; this template only lays them out. -->
+     from io.pigsty.api.pgsql.internal.HbaRules; this template only lays them out (l.text is the line in
+     padded columns; l.type, l.db, l.user, l.addr and l.method are its fields). -->
 #==============================================================#
 # File      :   pg_hba.conf
 # Desc      :   Postgres HBA rules for ${instance} [${role}]
@@ -23,7 +24,7 @@
 <#if !r.enabled>#</#if>${line}
 </#list>
 <#list r.lines as l>
-<#if !r.enabled>#</#if>${l.type?right_pad(8)} ${l.db?right_pad(18)} ${l.user?right_pad(18)} <#if l.addr?has_content>${l.addr?right_pad(18)} <#else>${""?right_pad(18)} </#if>${l.method}
+<#if !r.enabled>#</#if>${l.text}
 </#list>
 
 </#list>
