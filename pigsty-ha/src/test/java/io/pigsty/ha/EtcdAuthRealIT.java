@@ -106,12 +106,14 @@ class EtcdAuthRealIT {
         Plan plan = HaFiles.plan(INV, Playbook.pgsqlCreate("pg-test"));
         String yml = HaFiles.files(plan, "10.213.0.11").get("/etc/patroni/patroni.yml").text();
         assertThat(yml).contains("etcd3:\n  hosts: '10.213.0.10:2379'\n  username: 'pg-test'\n  password: 'pg-test'\n");
-        // with a user, the validator authenticates against the hosts: a closed local port refuses at once
-        String text = yml.replace("listen: 10.213.0.11:8008", "listen: 127.0.0.1:" + HaConfigRealReadersIT.freePort())
-                .replace("hosts: '10.213.0.10:2379'", "hosts: '127.0.0.1:" + HaConfigRealReadersIT.freePort() + "'");
-        Path p = Files.writeString(dir.resolve("patroni.yml"), text);
-        String out = HaConfigRealReadersIT.run(dir, List.of("patroni", "--validate-config", p.toString()), 0);
-        assertThat(out).doesNotContain("is not");
+        // the validator wants the etcd hosts reachable: a listening loopback socket stands in for the member
+        try (java.net.ServerSocket etcd = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String text = yml.replace("listen: 10.213.0.11:8008", "listen: 127.0.0.1:" + HaConfigRealReadersIT.freePort())
+                    .replace("hosts: '10.213.0.10:2379'", "hosts: '127.0.0.1:" + etcd.getLocalPort() + "'");
+            Path p = Files.writeString(dir.resolve("patroni.yml"), text);
+            String out = HaConfigRealReadersIT.run(dir, List.of("patroni", "--validate-config", p.toString()), 0);
+            assertThat(out).doesNotContain("is not");
+        }
     }
 
     private static Step step(Plan plan, String id) {
