@@ -33,7 +33,7 @@ class EtcdAuthPlanTest {
     void byDefault_etcdEnablesAuth_andTheClusterGetsItsUser_noPasswordInAnyRendering() {
         String etcd = pigsty(INV).plan(Playbook.etcd()).render().toText(false);
         assertThat(etcd).contains("etcd:auth: etcd authentication enabled", "etcdctl auth enable",
-                "/etc/etcd/etcd.pass (0600 root:root) (secret)").doesNotContain(ROOT);
+                "/etc/etcd/etcd.pass 0600 root:root (secret)").doesNotContain(ROOT);
         Plan pgsql = pigsty(INV).plan(Playbook.pgsqlCreate("pg-test"));
         String text = pgsql.render().toText(false);
         assertThat(text).contains("etcd:user:pg-test: etcd user and role pg-test: read/write on /pg/pg-test/ only",
@@ -69,14 +69,14 @@ class EtcdAuthPlanTest {
 
     @Test
     void authOff_isHonoured_noUserNoCredentials_andEtcdDisablesAuth() {
-        Inventory off = Inventory.parse(Inventory.sample("sandbox").toYaml().replace("  vars:\n", "  vars:\n    etcd_auth_enabled: false\n"),
+        Inventory off = Inventory.parse(Inventory.sample("sandbox").toYaml().replace("\n  vars:\n", "\n  vars:\n    etcd_auth_enabled: false\n"),
                 "off");
         assertThat(off.resolveGlobal().get(Params.ETCD_AUTH_ENABLED)).isFalse();
         String etcd = pigsty(off).plan(Playbook.etcd()).render().toText(false);
         assertThat(etcd).contains("etcd authentication disabled", "r auth disable").doesNotContain("etcd.pass");
         Plan pgsql = pigsty(off).plan(Playbook.pgsqlCreate("pg-test"));
         assertThat(pgsql.render().toText(false)).doesNotContain("etcd:user:").doesNotContain("ETCDCTL_USER");
-        assertThat(HaFiles.files(pgsql, "10.213.0.11").get("/etc/patroni/patroni.yml").text()).doesNotContain("username:");
+        assertThat(HaFiles.files(pgsql, "10.213.0.11").get("/etc/patroni/patroni.yml").text()).doesNotContain("username: 'pg-test'").doesNotContain("password: 'pg-test'");
         assertThat(pigsty(off).plan(Playbook.pgsqlRemove("pg-test").allowLive()).render().toText(false))
                 .contains("ETCDCTL_API=3 etcdctl --endpoints=http://10.213.0.10:2379 del --prefix /pg/pg-test/");
     }

@@ -158,6 +158,24 @@ public final class EtcdClient {
         post("/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}");
     }
 
+    /**
+     * A cluster's client: the inventory's etcd members and, when {@code etcd_auth_enabled}, the
+     * cluster's own user (Patroni's), which reads and writes only {@code <pg_namespace>/<cls>/}.
+     *
+     * @param inventory the inventory
+     * @param cluster   a cluster of it
+     * @param tls       etcd serves TLS
+     * @param timeout   per request
+     * @return the client
+     */
+    public static EtcdClient cluster(io.pigsty.model.Inventory inventory, String cluster, boolean tls, Duration timeout) {
+        io.pigsty.model.PgCluster c = inventory.requireCluster(cluster);
+        List<String> eps = io.pigsty.ha.internal.HaSupport.etcdEndpoints(inventory, tls);
+        return io.pigsty.ha.internal.EtcdAuth.enabled(inventory)
+                ? new EtcdClient(eps, timeout, io.pigsty.ha.internal.EtcdAuth.user(c), io.pigsty.ha.internal.EtcdAuth.password(inventory, c))
+                : new EtcdClient(eps, timeout);
+    }
+
     private HttpResponse<String> send(String ep, String path, String body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep + path)).timeout(timeout)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
