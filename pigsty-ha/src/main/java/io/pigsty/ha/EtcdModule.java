@@ -7,6 +7,7 @@ import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
 import io.pigsty.api.step.Steps;
+import io.pigsty.ha.internal.EtcdAuth;
 import io.pigsty.ha.internal.HaSupport;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Names;
@@ -14,12 +15,17 @@ import io.pigsty.model.Node;
 import io.pigsty.model.NodeGroup;
 import io.pigsty.model.Params;
 import io.pigsty.model.Resolved;
+import io.pigsty.model.Secret;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** ETCD: the DCS. Contributes to the {@code etcd} playbook: data dir, config, unit, start, health wait. */
+/**
+ * ETCD: the DCS. Contributes to the {@code etcd} playbook: data dir, config, unit, start, health
+ * wait; then, on the first member, authentication enabled (or disabled, {@code etcd_auth_enabled:
+ * false}) and the root password in {@code /etc/etcd/etcd.pass} on every member.
+ */
 public final class EtcdModule implements PigstyModule {
     @Override
     public String name() {
@@ -39,6 +45,7 @@ public final class EtcdModule implements PigstyModule {
         String initialCluster = HaSupport.etcdMembers(inv).stream().map(e -> Names.etcdMember(e.getKey()) + "=" + scheme + "://"
                 + e.getValue() + ":" + inv.resolveNode(g, g.node(e.getValue()).orElseThrow()).get(Params.ETCD_PEER_PORT))
                 .collect(Collectors.joining(","));
+        String first = HaSupport.etcdMembers(inv).get(0).getValue();
         for (Node n : g.nodes()) {
             Resolved r = inv.resolveNode(g, n);
             Host h = new Host(n.ip(), Names.etcdMember(r.get(Params.ETCD_SEQ)));
@@ -74,6 +81,22 @@ public final class EtcdModule implements PigstyModule {
                     Command.shell("curl -sf -m 2 " + (tls ? "--cacert " + HaSupport.ETCD_CERT_DIR + "/ca.crt https" : "http")
                             + "://127.0.0.1:" + r.get(Params.ETCD_PORT)
                             + "/health | grep -q '\"health\":\"true\"'").build(), Duration.ofSeconds(60), Duration.ofMillis(500)));
+            if (n.ip().equals(first)) {
+                // RBAC once the member answers (its health needs a quorum): Pigsty's etcd_auth task, on the first member
+                String local = scheme + "://127.0.0.1:" + r.get(Params.ETCD_PORT);
+                Secret root = inv.resolveGlobal().get(Params.ETCD_ROOT_PASSWORD);
+                if (EtcdAuth.enabled(inv)) {
+                    plan.add("etcd", h, EtcdAuth.enable(local, tls, EtcdAuth.ROOT_PASS_FILE, root));
+                } else {
+                    plan.add("etcd", h, EtcdAuth.disable(local, tls, root));
+                }
+            }
+            if (EtcdAuth.enabled(inv)) {
+                // after the auth step, which reads the previous password from it to change root's
+                plan.add("etcd", h, Steps.file(new FileSpec(EtcdAuth.ROOT_PASS_FILE,
+                        inv.resolveGlobal().get(Params.ETCD_ROOT_PASSWORD).reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "0600", "root", "root", true)));
+            }
         }
     }
 }

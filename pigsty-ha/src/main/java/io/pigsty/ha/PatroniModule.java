@@ -12,6 +12,7 @@ import io.pigsty.api.step.Rendered;
 import io.pigsty.api.step.Step;
 import io.pigsty.api.step.StepContext;
 import io.pigsty.api.step.Steps;
+import io.pigsty.ha.internal.EtcdAuth;
 import io.pigsty.ha.internal.HaSupport;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Params;
@@ -54,6 +55,14 @@ public final class PatroniModule implements PigstyModule {
             return;
         }
         refuseRestTls(inv, c);
+        if (EtcdAuth.enabled(inv)) {
+            // Pigsty's pg_etcd: the cluster's user and role, made as root on the first etcd member before Patroni starts
+            var first = HaSupport.etcdMembers(inv).get(0);
+            boolean tls = ctx.hasModule("PKI");
+            plan.add("etcd", new Host(first.getValue(), io.pigsty.model.Names.etcdMember(first.getKey())),
+                    EtcdAuth.clusterUser(String.join(",", HaSupport.etcdEndpoints(inv, tls)), tls, EtcdAuth.user(c),
+                            EtcdAuth.prefix(inv, c), inv.resolveGlobal().get(Params.ETCD_ROOT_PASSWORD), EtcdAuth.password(inv, c)));
+        }
         boolean allowOld = inv.resolve(c).get(Params.PATRONI_ALLOW_OLD);
         for (PgInstance i : c.instances()) {
             Host h = ctx.host(c, i);
@@ -176,23 +185,22 @@ public final class PatroniModule implements PigstyModule {
             PgInstance i = order.get(0);
             String key = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/members/"
                     + c.name() + "-" + i.seq();
-            String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
+            boolean tls = ctx.hasModule("PKI");
+            String q = io.pigsty.api.quote.ShellQuote.quote(key);
             plan.add("pg-remove", ctx.host(c, i), Steps.command("patroni:member-rm", "remove " + key + " from etcd",
-                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl " + etcd + " get --keys-only " + key + ")\" ]")
-                            .build(),
-                    Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del " + key).build()));
+                    EtcdAuth.withPassword(inv, c, "k=\"$(" + EtcdAuth.etcdctl(inv, c, tls, "get --keys-only " + q) + ")\" && [ -z \"$k\" ]"),
+                    EtcdAuth.withPassword(inv, c, EtcdAuth.etcdctl(inv, c, tls, "del " + q))));
             return;
         }
         // the cluster's keys in the DCS go last, once no member can write them again
         c.primary().ifPresent(p -> {
-            String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "");
-            String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
-            plan.add("pg-remove", ctx.host(c, p), Steps.command("patroni:dcs-rm", "remove " + ns + "/" + c.name()
-                            + "/ from etcd",
-                    Command.shell("[ -z \"$(ETCDCTL_API=3 etcdctl " + etcd + " get --prefix --keys-only "
-                            + ns + "/" + c.name() + "/)\" ]").build(),
-                    Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del --prefix " + ns + "/" + c.name() + "/")
-                            .build()));
+            String prefix = EtcdAuth.prefix(inv, c);
+            boolean tls = ctx.hasModule("PKI");
+            String q = io.pigsty.api.quote.ShellQuote.quote(prefix);
+            plan.add("pg-remove", ctx.host(c, p), Steps.command("patroni:dcs-rm", "remove " + prefix + " from etcd",
+                    EtcdAuth.withPassword(inv, c, "k=\"$(" + EtcdAuth.etcdctl(inv, c, tls, "get --prefix --keys-only " + q)
+                            + ")\" && [ -z \"$k\" ]"),
+                    EtcdAuth.withPassword(inv, c, EtcdAuth.etcdctl(inv, c, tls, "del --prefix " + q))));
         });
     }
 

@@ -46,8 +46,10 @@ public final class VipModule implements PigstyModule {
             boolean vipManager2 = facts.packageVersion("vip-manager").map(v -> v.replaceFirst("^\\d+:", ""))
                     .filter(v -> PatroniModule.PatroniVersionCheck.compare(v, "2.0") >= 0).isPresent();
             if (vipManager2) {
-                plan.add("vip", h, Steps.file(FileSpec.text("/etc/default/vip-manager.yml",
-                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i, facts, ctx.hasModule("PKI"))), "0644", "root"),
+                // holds the cluster's etcd password: 0600, root (vip-manager runs as root)
+                plan.add("vip", h, Steps.file(new FileSpec("/etc/default/vip-manager.yml",
+                        ctx.templates().render("vip-manager/vip-manager.yml.ftl", vipManager(inv, c, i, facts, ctx.hasModule("PKI")))
+                                .getBytes(StandardCharsets.UTF_8), "0600", "root", "root", true),
                         Command.of("systemctl", "try-restart", "vip-manager")));
                 plan.add("vip", h, Steps.service("vip-manager", true, true));
             } else {
@@ -141,6 +143,9 @@ public final class VipModule implements PigstyModule {
         m.put("interface", vipInterface(r, facts, i.ip()));
         m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv, tls));
         m.put("etcd_ca_file", tls ? HaSupport.PG_CERT_DIR + "/ca.crt" : "");
+        boolean auth = io.pigsty.ha.internal.EtcdAuth.enabled(inv);
+        m.put("etcd_user", auth ? io.pigsty.ha.internal.EtcdAuth.user(c) : "");
+        m.put("etcd_password", auth ? io.pigsty.ha.internal.EtcdAuth.password(inv, c).reveal().replace("'", "''") : "");
         return m;
     }
 }

@@ -328,7 +328,18 @@ class FaultToleranceIT {
         // the @BeforeEach waited for Patroni to name the synchronous standby: it is there, and only one
         ClusterStatus s = OPS.status();
         assertThat(s.syncStandbys()).as("pg_rpo 0: a synchronous standby\n" + s.toTable()).hasSize(1);
-        assertThat(new EtcdClient(List.of("http://10.213.0.10:2379"), Duration.ofSeconds(3)).members()).hasSize(3);
+        // etcd runs with RBAC (Pigsty's default): the SDK reads it as root, and pg-test's user sees its own keys only
+        EtcdClient root = EtcdClient.root(INV, false, Duration.ofSeconds(3));
+        assertThat(root.members()).hasSize(3);
+        if (INV.resolveGlobal().get(io.pigsty.model.Params.ETCD_AUTH_ENABLED)) {
+            assertThat(root.patroniLeader("/pg", "pg-test")).isPresent();
+            EtcdClient pgTest = EtcdClient.cluster(INV, "pg-test", false, Duration.ofSeconds(3));
+            assertThat(pgTest.patroniLeader("/pg", "pg-test")).isPresent();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> pgTest.patroniLeader("/pg", "pg-meta"))
+                    .hasMessageContaining("permission denied");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EtcdClient(List.of("http://10.213.0.10:2379"),
+                    Duration.ofSeconds(3)).get("/pg/pg-test/leader")).hasMessageContaining("user name is empty");
+        }
         try (Connection c = WriteProbe.connect(HOSTS, 5433, "test"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'ha_probe'")) {
             rs.next();

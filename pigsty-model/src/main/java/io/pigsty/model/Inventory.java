@@ -245,8 +245,9 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
     }
 
     /**
-     * Replaces every default credential and every business user password with a strong random
-     * one (24 characters from a 62-letter alphabet, about 143 bits).
+     * Replaces every default credential, every business user password and each cluster's etcd
+     * password ({@code pg_etcd_password}) with a strong random one (24 characters from a 62-letter
+     * alphabet, about 143 bits).
      *
      * @param rnd source of randomness
      * @return the new inventory
@@ -265,6 +266,8 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
                 users.add(u.state() == ObjectState.ABSENT ? u : u.toBuilder().password(randomPassword(rnd)).build());
             }
             Vars cv = users.isEmpty() ? c.vars() : c.vars().with(Params.PG_USERS, List.copyOf(users));
+            // the cluster's etcd user, whose default password is the cluster's name
+            cv = cv.with(Params.PG_ETCD_PASSWORD, Secret.of(randomPassword(rnd)));
             cs.add(new PgCluster(c.name(), cv, c.instances()));
         }
         return new Inventory(g.build(), infra, etcd, cs, nodeGroups);

@@ -58,4 +58,16 @@ public final class Names {
         String ns = namespace.endsWith("/") ? namespace : namespace + "/";
         return ns + cluster + "/leader";
     }
+
+    /**
+     * The keys of one cluster in the DCS: Patroni's {@code <namespace>/<scope>/}, which the
+     * cluster's etcd role may read and write.
+     *
+     * @param namespace Patroni namespace ({@code /pg}, with or without a trailing slash)
+     * @param cluster   cluster name
+     * @return {@code /pg/pg-test/}
+     */
+    public static String dcsPrefix(String namespace, String cluster) {
+        return namespace.replaceAll("/+$", "") + "/" + cluster + "/";
+    }
 }

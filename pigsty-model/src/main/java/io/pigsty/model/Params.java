@@ -160,7 +160,7 @@ public final class Params {
     public static final Param<String> PG_LC_CTYPE = p("pg_lc_ctype", Codec.STRING, "C", Scope.CLUSTER, "lc_ctype");
     /** Extra postgresql parameters (ALTER SYSTEM / Patroni parameters). */
     public static final Param<Map<String, String>> PG_PARAMETERS = p("pg_parameters", Codec.STRING_MAP, Map.of(), Scope.CLUSTER, "extra postgres parameters");
-    /** Per-cluster etcd password ('' = cluster name). */
+    /** Per-cluster etcd password ('' = cluster name, Pigsty's {@code roles/pgsql/defaults}). */
     public static final Param<Secret> PG_ETCD_PASSWORD = p("pg_etcd_password", Codec.SECRET, Secret.of(""), Scope.CLUSTER, "etcd password, empty = cluster name");
 
     // ---------------------------------------------------------------- PG_PROVISION
@@ -293,8 +293,14 @@ public final class Params {
     public static final Param<Integer> ETCD_HEARTBEAT_INTERVAL = p("etcd_heartbeat_interval", Codec.INT, 100, Scope.CLUSTER, "heartbeat interval ms");
     /** Refuse to remove etcd. */
     public static final Param<Boolean> ETCD_SAFEGUARD = p("etcd_safeguard", Codec.BOOL, false, Scope.CLUSTER, "prevent etcd removal");
-    /** etcd root password. */
+    /** etcd root password (Pigsty's {@code roles/etcd/defaults}: {@code Etcd.Root}, "change it!"). */
     public static final Param<Secret> ETCD_ROOT_PASSWORD = p("etcd_root_password", Codec.SECRET, Secret.of("Etcd.Root"), Scope.GLOBAL, "etcd root password");
+    /**
+     * etcd's RBAC: a root user, a user and role per PG cluster limited to its Patroni prefix, auth
+     * enabled. Pigsty v4 always enables it (its {@code etcd_auth} task has no switch); the key is
+     * ours, so that an inventory can turn it off.
+     */
+    public static final Param<Boolean> ETCD_AUTH_ENABLED = p("etcd_auth_enabled", Codec.BOOL, true, Scope.GLOBAL, "etcd rbac authentication");
 
     // ---------------------------------------------------------------- INFRA / META
     /** Admin node ip. */

@@ -285,6 +285,10 @@ public final class HaSupport {
         m.put("etcd_hosts", etcdHosts(inv));
         m.put("etcd_tls", tls);
         m.put("etcd_cacert", PG_CERT_DIR + "/ca.crt");
+        // the cluster's etcd user (Pigsty: pg_cluster and pg_etcd_password, the name when empty)
+        m.put("etcd_auth", EtcdAuth.enabled(inv));
+        m.put("etcd_username", EtcdAuth.user(c));
+        m.put("etcd_password", yamlQuoted(EtcdAuth.password(inv, c)));
         m.put("dcs_parameters", dcs);
         m.put("local_parameters", local);
         m.put("encoding", r.get(Params.PG_ENCODING));

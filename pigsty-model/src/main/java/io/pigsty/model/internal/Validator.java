@@ -96,6 +96,7 @@ public final class Validator {
             error("all.children", "no group defined: an inventory needs at least one cluster or node group");
         }
         checkDefaultPasswords();
+        new EtcdRules(findings, this::wellTyped, this::where).check(inv, sandbox());
         new ModuleRules(findings, this::where).check(inv, badKeys.isEmpty());
         out.addAll(VersionRules.check(inv, this::wellTyped));
         out.addAll(ExtensionRules.check(inv, this::wellTyped));
@@ -426,10 +427,14 @@ public final class Validator {
         return IPV4.matcher(ip).matches() && mask.matches("\\d{1,2}") && Integer.parseInt(mask) <= 32;
     }
 
-    private void checkDefaultPasswords() {
+    // every host on the sandbox bridge: Pigsty's default passwords are fine there
+    private boolean sandbox() {
         List<String> hosts = inv.hosts();
-        boolean sandbox = !hosts.isEmpty() && hosts.stream().allMatch(h -> h.startsWith(SANDBOX_PREFIX));
-        if (sandbox || badKeys.stream().anyMatch(k -> k.startsWith("all.vars."))) {
+        return !hosts.isEmpty() && hosts.stream().allMatch(h -> h.startsWith(SANDBOX_PREFIX));
+    }
+
+    private void checkDefaultPasswords() {
+        if (sandbox() || badKeys.stream().anyMatch(k -> k.startsWith("all.vars."))) {
             return;
         }
         Resolved g = inv.resolveGlobal();

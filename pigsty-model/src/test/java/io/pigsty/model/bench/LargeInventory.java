@@ -19,6 +19,7 @@ public final class LargeInventory {
             sb.append("        ").append(net).append(".2: { pg_seq: 2, pg_role: replica }\n");
             sb.append("        ").append(net).append(".3: { pg_seq: 3, pg_role: replica, pg_offline_query: true }\n");
             sb.append("      vars:\n        pg_cluster: pg-c").append(c).append('\n');
+            sb.append("        pg_etcd_password: Bench.Etcd").append(c).append('\n');
             sb.append("        pg_users: [ { name: app").append(c).append(", password: pw").append(c)
                     .append(", pgbouncer: true, roles: [dbrole_readwrite] } ]\n");
             sb.append("        pg_databases: [ { name: db").append(c).append(", owner: app").append(c)
@@ -26,7 +27,7 @@ public final class LargeInventory {
         }
         sb.append("  vars:\n    pg_admin_password: Bench.Admin1\n    pg_monitor_password: Bench.Mon1\n")
                 .append("    pg_replication_password: Bench.Repl1\n    patroni_password: Bench.Api1\n")
-                .append("    haproxy_admin_password: Bench.Ha1\n");
+                .append("    haproxy_admin_password: Bench.Ha1\n    etcd_root_password: Bench.EtcdRoot1\n");
         return sb.toString();
     }
 }

@@ -116,11 +116,11 @@ public final class PitrPlan {
                         .user(dbsu).timeout(Duration.ofHours(2)).build()));
 
         // up: the cluster starts afresh in the DCS (its old leader, history and pause flag go), primary first
-        String ns = cr.get(Params.PG_NAMESPACE).replaceAll("/+$", "") + "/" + c.name() + "/";
-        String etcd = HaSupport.etcdctlOptions(inv, ctx.hasModule("PKI"));
+        String ns = io.pigsty.ha.internal.EtcdAuth.prefix(inv, c);
         plan.add("pitr-up", ph, Steps.command("pitr:dcs-wipe", "wipe " + ns + " in etcd",
                 Command.shell("false").build(),
-                Command.shell("ETCDCTL_API=3 etcdctl " + etcd + " del --prefix " + q(ns)).build()));
+                io.pigsty.ha.internal.EtcdAuth.withPassword(inv, c, io.pigsty.ha.internal.EtcdAuth.etcdctl(inv, c,
+                        ctx.hasModule("PKI"), "del --prefix " + q(ns)))));
         plan.add("pitr-up", ph, Steps.service("patroni", true, true));
         String url = "http://" + primary.ip() + ":" + pr.get(Params.PATRONI_PORT);
         // Patroni answers 200 on /primary once the restored member leads: the wait of pitr-up, the gate of pitr-replicas

@@ -26,6 +26,10 @@ etcd3:
   protocol: https
   cacert: ${etcd_cacert}
 </#if>
+<#if etcd_auth>
+  username: '${etcd_username}'
+  password: '${etcd_password}'
+</#if>
 
 bootstrap:
 <#if pgbackrest.enabled && pgbackrest.clone>

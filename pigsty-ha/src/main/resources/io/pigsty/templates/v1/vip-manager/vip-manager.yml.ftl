@@ -14,6 +14,10 @@ dcs-endpoints:
 <#if etcd_ca_file?has_content>
 etcd-ca-file: ${etcd_ca_file}
 </#if>
+<#if etcd_user?has_content>
+etcd-user: '${etcd_user}'
+etcd-password: '${etcd_password}'
+</#if>
 retry-num: 2
 retry-after: 250
 verbose: false
