@@ -52,6 +52,11 @@ public final class EtcdClient {
      * @param password  its password
      */
     public EtcdClient(List<String> endpoints, Duration timeout, String user, io.pigsty.model.Secret password) {
+        this(endpoints, timeout, user, password, null);
+    }
+
+    private EtcdClient(List<String> endpoints, Duration timeout, String user, io.pigsty.model.Secret password,
+            javax.net.ssl.SSLContext tls) {
         if (endpoints.isEmpty()) {
             throw new io.pigsty.model.InvalidValueException("endpoints", null, "no etcd endpoint given");
         }
@@ -60,9 +65,24 @@ public final class EtcdClient {
         }
         this.endpoints = List.copyOf(endpoints);
         this.timeout = Objects.requireNonNull(timeout);
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            hb.sslContext(tls);
+        }
+        this.http = hb.build();
         this.user = user;
         this.password = password;
+    }
+
+    /**
+     * The same client trusting only the deployment's CA for {@code https} endpoints (etcd with the
+     * PKI module's certificates): the member's certificate and its name are verified.
+     *
+     * @param caPem the CA certificate(s), PEM ({@code Pki.caCertificatePem()})
+     * @return a new client; this one is unchanged
+     */
+    public EtcdClient trusting(String caPem) {
+        return new EtcdClient(endpoints, timeout, user, password, io.pigsty.ha.internal.TlsTrust.trusting(caPem));
     }
 
     /**

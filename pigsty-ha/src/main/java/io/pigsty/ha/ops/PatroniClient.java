@@ -44,7 +44,11 @@ public final class PatroniClient {
         this.operationTimeout = b.operationTimeout;
         this.username = b.username;
         this.password = b.password;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout);
+        if (b.caPem != null) {
+            hb.sslContext(io.pigsty.ha.internal.TlsTrust.trusting(b.caPem));
+        }
+        this.http = hb.build();
     }
 
     /** @return a builder with Pigsty's defaults (user {@code postgres}, 5 s timeouts) */
@@ -274,8 +278,21 @@ public final class PatroniClient {
         private Duration timeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration operationTimeout = Duration.ofSeconds(90);
+        private String caPem;
 
         private Builder() {
+        }
+
+        /**
+         * Trust only the deployment's CA for {@code https} members ({@code patroni_ssl_enabled}):
+         * each member's certificate and name are verified.
+         *
+         * @param caPem the CA certificate(s), PEM
+         * @return this
+         */
+        public Builder caCertificates(String caPem) {
+            this.caPem = Objects.requireNonNull(caPem, "caPem");
+            return this;
         }
 
         /**
