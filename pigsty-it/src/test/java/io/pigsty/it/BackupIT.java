@@ -59,7 +59,7 @@ class BackupIT {
                         pg_clone_from: pg-test
                 """;
         inventory = Inventory.parse(SharedSandbox.withGroup(SharedSandbox.inventoryText(), clone), "backup-it.yml");
-        pigsty = Pigsty.builder().inventory(inventory).build();
+        pigsty = SharedSandbox.pigstyFor(inventory);
     }
 
     static ApplyResult apply(Executor ex, Playbook pb) {

@@ -88,8 +88,9 @@ class CliSandboxIT {
 
     static List<String> args(String... words) {
         List<String> a = new ArrayList<>(List.of(words));
+        // the shared deployment's CA: without it the CLI would plan the clusters without TLS
         a.addAll(List.of("-i", inventory.toString(), "--known-hosts", sandbox.knownHosts().toString(), "--host-key-policy",
-                "accept-new"));
+                "accept-new", "--pki", Sandbox.PKI_DIR.toString()));
         return a;
     }
 

@@ -64,7 +64,7 @@ import org.junit.jupiter.api.TestInfo;
 @Order(ItOrder.FAULTS)
 class FaultToleranceIT {
     static final Inventory INV = SharedSandbox.loadInventory();
-    static final Pigsty PIGSTY = Pigsty.builder().inventory(INV).build();
+    static final Pigsty PIGSTY = SharedSandbox.pigstyFor(INV);
     static final List<String> HOSTS = List.of("10.213.0.11", "10.213.0.12", "10.213.0.13");
     static final int REPEAT = Integer.getInteger("pigsty.ha.repeat", 1);
     static final List<Row> REPORT = new CopyOnWriteArrayList<>();
@@ -329,16 +329,18 @@ class FaultToleranceIT {
         ClusterStatus s = OPS.status();
         assertThat(s.syncStandbys()).as("pg_rpo 0: a synchronous standby\n" + s.toTable()).hasSize(1);
         // etcd runs with RBAC (Pigsty's default): the SDK reads it as root, and pg-test's user sees its own keys only
-        EtcdClient root = EtcdClient.root(INV, false, Duration.ofSeconds(3));
+        // etcd serves TLS with the sandbox's certificates: the SDK's client trusts that CA only
+        String ca = SharedSandbox.pki().caCertificatePem();
+        EtcdClient root = EtcdClient.root(INV, true, Duration.ofSeconds(3)).trusting(ca);
         assertThat(root.members()).hasSize(3);
         if (INV.resolveGlobal().get(io.pigsty.model.Params.ETCD_AUTH_ENABLED)) {
             assertThat(root.patroniLeader("/pg", "pg-test")).isPresent();
-            EtcdClient pgTest = EtcdClient.cluster(INV, "pg-test", false, Duration.ofSeconds(3));
+            EtcdClient pgTest = EtcdClient.cluster(INV, "pg-test", true, Duration.ofSeconds(3)).trusting(ca);
             assertThat(pgTest.patroniLeader("/pg", "pg-test")).isPresent();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> pgTest.patroniLeader("/pg", "pg-meta"))
                     .hasMessageContaining("permission denied");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EtcdClient(List.of("http://10.213.0.10:2379"),
-                    Duration.ofSeconds(3)).get("/pg/pg-test/leader")).hasMessageContaining("user name is empty");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EtcdClient(List.of("https://10.213.0.10:2379"),
+                    Duration.ofSeconds(3)).trusting(ca).get("/pg/pg-test/leader")).hasMessageContaining("user name is empty");
         }
         try (Connection c = WriteProbe.connect(HOSTS, 5433, "test"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'ha_probe'")) {
@@ -464,14 +466,14 @@ class FaultToleranceIT {
                 public void inject(Ctx c) {
                     assertThat(c.ex().run(meta.host(), Command.of("systemctl", "kill", "-s", "KILL", "etcd")).ok()).isTrue();
                     c.ex().run(meta.host(), Command.of("systemctl", "stop", "etcd"));
-                    EtcdClient etcd = new EtcdClient(List.of("http://10.213.0.11:2379", "http://10.213.0.12:2379"),
-                            Duration.ofSeconds(3));
-                    assertThat(etcd.healthy("http://10.213.0.10:2379")).isFalse();
+                    EtcdClient etcd = new EtcdClient(List.of("https://10.213.0.11:2379", "https://10.213.0.12:2379"),
+                            Duration.ofSeconds(3)).trusting(SharedSandbox.pki().caCertificatePem());
+                    assertThat(etcd.healthy("https://10.213.0.10:2379")).isFalse();
                     long until = System.nanoTime() + 15_000_000_000L; // a new raft leader may need an election
-                    while (!etcd.healthy("http://10.213.0.11:2379") && System.nanoTime() < until) {
+                    while (!etcd.healthy("https://10.213.0.11:2379") && System.nanoTime() < until) {
                         WriteProbe.pause(200);
                     }
-                    assertThat(etcd.healthy("http://10.213.0.11:2379")).as("2 of 3 members keep quorum").isTrue();
+                    assertThat(etcd.healthy("https://10.213.0.11:2379")).as("2 of 3 members keep quorum").isTrue();
                     WriteProbe.pause(5000); // a few HA loops without that member
                 }
 

@@ -71,7 +71,7 @@ class PreflightSandboxIT {
     static Run cli(SharedSandbox shared, String... words) {
         List<String> a = new ArrayList<>(List.of(words));
         a.addAll(List.of("--known-hosts", shared.sandbox().knownHosts().toString(), "--ssh-key", shared.sandbox().clientKey().toString(),
-                "--host-key-policy", "accept-new"));
+                "--host-key-policy", "accept-new", "--pki", io.pigsty.sandbox.Sandbox.PKI_DIR.toString()));
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code = PigstyCli.run(a.toArray(String[]::new), new PrintStream(o, true, StandardCharsets.UTF_8),

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @Order(ItOrder.CHANGES)
 class SandboxDeployIT {
     static final Inventory INV = SharedSandbox.loadInventory();
-    static final Pigsty PIGSTY = Pigsty.builder().inventory(INV).build();
+    static final Pigsty PIGSTY = SharedSandbox.pigstyFor(INV);
     /**
      * A client is never left hanging longer than this by a service: it connects or gets an error
      * (PgBouncer's query_wait_timeout is 5 s; the rest is slack for a loaded machine).
@@ -102,7 +102,7 @@ class SandboxDeployIT {
         PgCluster c = INV.requireCluster("pg-test").toBuilder()
                 .hbaRule(HbaRule.of("test", "test", "10.213.0.1/32", "pwd").title("sandbox host").order(900).build()).build();
         Inventory changed = INV.withCluster(c);
-        ApplyResult r = apply(Pigsty.builder().inventory(changed).build(), Playbook.pgsqlHba("pg-test"), ex);
+        ApplyResult r = apply(SharedSandbox.pigstyFor(changed), Playbook.pgsqlHba("pg-test"), ex);
         assertThat(r.changedSteps()).isNotEmpty().allMatch(s -> s.endsWith("file:/pg/conf/pg_hba.conf"));
         assertThat(r.changedCount()).isEqualTo(3);
         try (Connection conn = connect("10.213.0.11", 5432, "dbuser_dba", "DBUser.DBA", "postgres")) {
@@ -121,7 +121,7 @@ class SandboxDeployIT {
         users.replaceAll(u -> u.name().equals("test") ? u.toBuilder().password("Test.Pass.2").connlimit(50).build() : u);
         Inventory inv = INV.withCluster(new PgCluster(c.name(),
                 c.vars().with(io.pigsty.model.Params.PG_USERS, java.util.List.copyOf(users)), c.instances()));
-        ApplyResult r = apply(Pigsty.builder().inventory(inv).build(), Playbook.pgsqlCreate("pg-test"), ex);
+        ApplyResult r = apply(SharedSandbox.pigstyFor(inv), Playbook.pgsqlCreate("pg-test"), ex);
         assertThat(r.changedSteps()).isNotEmpty().allMatch(s -> s.contains("pgsql:user:test")
                 || s.contains("/etc/pgbouncer/userlist.txt"));
         try (Connection conn = connect("10.213.0.11", 5432, "test", "Test.Pass.2", "test")) {

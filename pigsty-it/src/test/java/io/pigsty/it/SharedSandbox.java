@@ -10,6 +10,9 @@ import io.pigsty.ha.ops.ClusterOperations;
 import io.pigsty.ha.ops.MemberStatus;
 import io.pigsty.model.DebianRelease;
 import io.pigsty.model.Inventory;
+import io.pigsty.pki.CaSpec;
+import io.pigsty.pki.Pki;
+import io.pigsty.pki.PkiModule;
 import io.pigsty.sandbox.Sandbox;
 import io.pigsty.sandbox.SandboxNode;
 import io.pigsty.ssh.SshExecutor;
@@ -59,6 +62,7 @@ public final class SharedSandbox implements AutoCloseable {
     public static final String DBA_PASSWORD = "DBUser.DBA";
 
     private static SharedSandbox instance;
+    private static Pki pki;
     private static RuntimeException failure;
 
     private final Inventory inventory;
@@ -71,7 +75,7 @@ public final class SharedSandbox implements AutoCloseable {
 
     private SharedSandbox(Inventory inventory, Sandbox sandbox, SshExecutor executor, List<ApplyResult> results, Duration took) {
         this.inventory = inventory;
-        this.pigsty = Pigsty.builder().inventory(inventory).build();
+        this.pigsty = pigstyFor(inventory);
         this.sandbox = sandbox;
         this.executor = executor;
         this.deployResults = List.copyOf(results);
@@ -101,6 +105,29 @@ public final class SharedSandbox implements AutoCloseable {
             failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
             throw e;
         }
+    }
+
+    /**
+     * @return the sandbox deployment's CA ({@link Sandbox#PKI_DIR}), made on first use and kept
+     *         across runs, as {@code ./pigsty sandbox up} keeps it
+     */
+    public static synchronized Pki pki() {
+        if (pki == null) {
+            pki = Pki.createOrLoad(Sandbox.PKI_DIR, CaSpec.pigstyDefault());
+        }
+        return pki;
+    }
+
+    /**
+     * Every plan against the sandbox must come from here: a {@link Pigsty} without the PKI module
+     * would render the clusters without TLS, and applying that would turn TLS off under every
+     * later test.
+     *
+     * @param inventory an inventory of the sandbox
+     * @return a {@link Pigsty} over it with the sandbox's PKI (TLS on PostgreSQL and etcd)
+     */
+    public static Pigsty pigstyFor(Inventory inventory) {
+        return Pigsty.builder().inventory(inventory).module(new PkiModule(pki())).build();
     }
 
     /** @return the inventory of {@link #INVENTORY} */
@@ -160,7 +187,7 @@ public final class SharedSandbox implements AutoCloseable {
         DEBIAN13_NODES.forEach(i -> sb.nodeOs(i, DebianRelease.DEBIAN13));
         Sandbox sandbox = sb.build().up();
         SshExecutor ex = sandbox.executor();
-        Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+        Pigsty pigsty = pigstyFor(inv);
         List<ApplyResult> results = new ArrayList<>();
         for (Playbook pb : DEPLOY) {
             results.add(applyChecked(pigsty.plan(pb), ex));

@@ -68,8 +68,8 @@ class VersionsSandboxIT {
             + " find /etc -xdev -printf '%P %s %T@\\n' | sort | sha256sum";
 
     static Pigsty pigsty(String group) {
-        return Pigsty.builder().inventory(Inventory.parse(SharedSandbox.withGroup(SharedSandbox.inventoryText(), group),
-                "versions-sandbox")).build();
+        return SharedSandbox.pigstyFor(Inventory.parse(SharedSandbox.withGroup(SharedSandbox.inventoryText(), group),
+                "versions-sandbox"));
     }
 
     static ApplyResult apply(SharedSandbox shared, Pigsty pigsty, Playbook pb) {

@@ -1,6 +1,7 @@
 package io.pigsty.pki;
 
 import io.pigsty.api.exec.Command;
+import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.exec.Host;
 import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.spi.PigstyModule;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * PKI: puts the deployment's certificates on the hosts, Pigsty's layout:
@@ -28,6 +30,9 @@ import java.util.Objects;
  *       the instance and cluster names ({@code pg-install} phase, before anything starts).</li>
  *   <li>{@code etcd}: {@code /etc/etcd/{ca.crt,server.crt,server.key}} on every member, owned by
  *       {@code etcd}, server and client usage (peers authenticate each other with it).</li>
+ *   <li>{@code node} and {@code infra}: the CA certificate alone at {@code /etc/pki/ca.crt} (Pigsty's
+ *       location) on every node of the target, so clients on any node (Prometheus scraping etcd over
+ *       TLS, an operator's {@code psql sslmode=verify-full}) can verify the deployment's servers.</li>
  * </ul>
  * Lifetimes follow {@code cert_validity}; a certificate with fewer than {@code cert_renew_days}
  * left, or whose names changed, is reissued; otherwise it is left alone.
@@ -40,6 +45,8 @@ public final class PkiModule implements PigstyModule {
     public static final String PG_CERT_DIR = "/pg/cert";
     /** Where etcd reads its certificate. */
     public static final String ETCD_CERT_DIR = "/etc/etcd";
+    /** Where every node keeps the deployment's CA certificate (Pigsty's {@code /etc/pki/ca.crt}). */
+    public static final String NODE_CA = "/etc/pki/ca.crt";
     private final Pki pki;
 
     /** @param pki the CA certificates are issued from */
@@ -58,8 +65,32 @@ public final class PkiModule implements PigstyModule {
         switch (ctx.playbook().name()) {
             case "pgsql" -> ctx.playbook().cluster().flatMap(inv::cluster).ifPresent(c -> pgsql(ctx, plan, c));
             case "etcd" -> inv.etcd().ifPresent(g -> etcd(inv, plan, g));
+            case "node" -> ctx.playbook().cluster().ifPresent(t -> nodeCa(plan, nodeHosts(ctx, t)));
+            case "infra" -> inv.infra().ifPresent(g -> nodeCa(plan, g.nodes().stream().map(n -> Host.of(n.ip())).toList()));
             default -> {
             }
+        }
+    }
+
+    private static List<Host> nodeHosts(PlanContext ctx, String target) {
+        Inventory inv = ctx.inventory();
+        Optional<PgCluster> c = inv.cluster(target);
+        if (c.isPresent()) {
+            return c.get().instances().stream().map(i -> ctx.host(c.get(), i)).toList();
+        }
+        List<NodeGroup> groups = new ArrayList<>();
+        inv.infra().ifPresent(groups::add);
+        inv.etcd().ifPresent(groups::add);
+        groups.addAll(inv.nodeGroups());
+        // an unknown target is the NODE module's error to report; this module adds nothing then
+        return groups.stream().filter(g -> g.name().equals(target)).findFirst()
+                .map(g -> g.nodes().stream().map(n -> Host.of(n.ip())).toList()).orElse(List.of());
+    }
+
+    private void nodeCa(PlanBuilder plan, List<Host> hosts) {
+        for (Host h : hosts) {
+            plan.add("pki", h, Steps.directory("/etc/pki", "0755", "root", "root"));
+            plan.add("pki", h, Steps.file(FileSpec.text(NODE_CA, pki.caCertificatePem(), "0644", "root")));
         }
     }
 
@@ -77,9 +108,11 @@ public final class PkiModule implements PigstyModule {
                     .dns(Names.instance(c.name(), i.seq()), c.name(), "localhost").validity(r.get(Params.CERT_VALIDITY))
                     .usages(CertUsage.SERVER, CertUsage.CLIENT).build();
             plan.add("pg-install", h, Steps.directory(PG_CERT_DIR, "0750", dbsu, dbsu));
-            // PostgreSQL re-reads its certificate on reload; on a first deploy nothing runs yet
+            // PostgreSQL and PgBouncer (the same files) re-read their certificate on reload, so a renewal never
+            // restarts them; on a first deploy nothing runs yet
             Command reload = Command.shell("if systemctl is-active -q patroni; then runuser -u " + dbsu + " -- psql -p "
-                    + r.get(Params.PG_PORT) + " -XAtq -c 'select pg_reload_conf()' >/dev/null; fi").build();
+                    + r.get(Params.PG_PORT) + " -XAtq -c 'select pg_reload_conf()' >/dev/null; fi; "
+                    + "if systemctl is-active -q pgbouncer; then systemctl reload pgbouncer; fi").build();
             plan.add("pg-install", h, new CertificateStep(pki, req, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)), PG_CERT_DIR,
                     "server", dbsu, dbsu, List.of(reload)));
         }

@@ -160,4 +160,24 @@ class PkiModuleTest {
         assertThat(issued).as("the PKI step issues the certificate").isNotNegative();
         assertThat(issued).as("issued before pgbouncer.ini names it").isLessThan(text.indexOf("client_tls_cert_file"));
     }
+
+    @Test
+    void nodeAndInfra_putTheCaOnEveryTargetedNode_atPigstysLocation() {
+        Pki pki = Pki.create(CaSpec.pigstyDefault());
+        Pigsty p = pigsty(SANDBOX, pki);
+        var node = p.plan(Playbook.node("pg-test"));
+        DryRunExecutor dry = dry(node);
+        assertThat(node.apply(dry, PlanListener.NONE).ok()).isTrue();
+        for (String ip : List.of("10.213.0.11", "10.213.0.12", "10.213.0.13")) {
+            assertThat(dry.filesWritten(ip)).containsEntry(PkiModule.NODE_CA, pki.caCertificatePem());
+        }
+        assertThat(dry.filesWritten("10.213.0.10")).doesNotContainKey(PkiModule.NODE_CA);
+        var infra = p.plan(Playbook.infra());
+        DryRunExecutor dryInfra = dry(infra);
+        assertThat(infra.apply(dryInfra, PlanListener.NONE).ok()).isTrue();
+        assertThat(dryInfra.filesWritten("10.213.0.10")).containsEntry(PkiModule.NODE_CA, pki.caCertificatePem());
+        // without the module, neither the file nor TLS
+        var plain = Pigsty.builder().inventory(SANDBOX).serviceLoader(false).build();
+        assertThat(plain.plan(Playbook.node("pg-test")).render().toText()).doesNotContain(PkiModule.NODE_CA);
+    }
 }

@@ -49,6 +49,13 @@ public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /** Bridge address of the sandbox subnet. */
     public static final String BRIDGE_IP = "10.213.0.1";
+    /**
+     * Where the sandbox deployment's CA lives on this machine ({@code ca.crt}, and {@code ca.key}
+     * mode 0600 beside it): {@code Pki.createOrLoad(Sandbox.PKI_DIR, CaSpec.pigstyDefault())}. It
+     * outlives {@link #down()}, so a new sandbox trusts the same CA and an operator's client keeps
+     * working.
+     */
+    public static final Path PKI_DIR = Path.of("/var/lib/pigsty-sandbox/pki");
     static final String BRIDGE = "pgsty-br0";
     static final String PACKAGES = "postgresql-15 postgresql-contrib haproxy pgbouncer keepalived python3-psycopg2 python3-etcd sudo "
             + "curl procps less ca-certificates iputils-ping pgbackrest cron openssl postgresql-15-postgis-3 postgresql-15-cron "

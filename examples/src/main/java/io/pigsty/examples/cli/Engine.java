@@ -24,6 +24,9 @@ import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.model.Resolved;
 import io.pigsty.model.ValidationResult;
+import io.pigsty.pki.CaSpec;
+import io.pigsty.pki.Pki;
+import io.pigsty.pki.PkiModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,9 +112,23 @@ final class Engine implements AutoCloseable {
 
     private Pigsty pigsty() {
         if (pigsty == null) {
-            pigsty = Pigsty.builder().inventory(inventory).build();
+            Pigsty.Builder b = Pigsty.builder().inventory(inventory);
+            pkiDir(cli).ifPresent(dir -> b.module(new PkiModule(Pki.createOrLoad(dir, CaSpec.pigstyDefault()))));
+            pigsty = b.build();
         }
         return pigsty;
+    }
+
+    /**
+     * @param cli the flags
+     * @return the CA directory: {@code --pki}, else {@code $PIGSTY_PKI}; empty for plans without TLS
+     */
+    static Optional<Path> pkiDir(PigstyCli cli) {
+        if (cli.pki != null) {
+            return Optional.of(cli.pki);
+        }
+        // explicit only: a default from this machine's state would make the same command plan differently here and there
+        return Optional.ofNullable(System.getenv("PIGSTY_PKI")).filter(v -> !v.isBlank()).map(Path::of);
     }
 
     /**

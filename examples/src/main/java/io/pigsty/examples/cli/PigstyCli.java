@@ -83,6 +83,12 @@ public final class PigstyCli implements Runnable {
             description = "Reach the hosts through this jump host (ssh -J).")
     String jump;
 
+    @Option(names = "--pki", scope = ScopeType.INHERIT, paramLabel = "DIR", order = 7,
+            description = "The deployment's CA directory (ca.crt, ca.key 0600; a new CA is made there if both are "
+                    + "absent): turns on the PKI module, so PostgreSQL and etcd speak TLS with certificates from it. "
+                    + "Default: $PIGSTY_PKI; the sandbox's is /var/lib/pigsty-sandbox/pki. Without either, plans have no TLS.")
+    Path pki;
+
     @Option(names = "--dry-run", scope = ScopeType.INHERIT, order = 8,
             description = "Touch no host: run against the dry-run executor, which answers from the state the plan "
                     + "itself creates (for rehearsals and demos).")

@@ -11,6 +11,9 @@ import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
 import io.pigsty.monitor.prometheus.MonitorUrls;
+import io.pigsty.pki.CaSpec;
+import io.pigsty.pki.Pki;
+import io.pigsty.pki.PkiModule;
 import io.pigsty.sandbox.Sandbox;
 import io.pigsty.ssh.SshExecutor;
 import java.io.PrintStream;
@@ -29,7 +32,9 @@ final class SandboxCommand {
         long t0 = System.nanoTime();
         int nodes = inv.hosts().size();
         Sandbox sandbox = Sandbox.builder().nodes(nodes).nodeOs(inv).progress(out::println).build().up();
-        Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+        // TLS on, as the inventory of a real deployment should have it: the sandbox's CA outlives the sandbox
+        Pigsty pigsty = Pigsty.builder().inventory(inv).module(new PkiModule(Pki.createOrLoad(Sandbox.PKI_DIR,
+                CaSpec.pigstyDefault()))).build();
         List<Playbook> books = new ArrayList<>();
         inv.clusters().forEach(c -> books.add(Playbook.node(c.name())));
         books.add(Playbook.etcd());
@@ -69,6 +74,11 @@ final class SandboxCommand {
                 out.println("  vip: " + inv.resolve(c).get(Params.PG_VIP_ADDRESS).split("/")[0] + ":5432");
             }
         }
+        out.println("\nTLS: the deployment's CA is " + Sandbox.PKI_DIR.resolve("ca.crt") + " (PostgreSQL, PgBouncer, etcd)");
+        out.println("  psql \"host=<member> port=5432 sslmode=verify-full sslrootcert=" + Sandbox.PKI_DIR.resolve("ca.crt")
+                + " user=" + inv.resolveGlobal().get(Params.PG_ADMIN_USERNAME) + " dbname=postgres\"");
+        out.println("  later plans keep TLS with --pki " + Sandbox.PKI_DIR + " (or PIGSTY_PKI=" + Sandbox.PKI_DIR
+                + "); without it an apply would turn TLS off");
         MonitorUrls.of(inv).ifPresent(u -> {
             out.println("\nmonitoring:");
             u.describe().forEach(l -> out.println("  " + l));

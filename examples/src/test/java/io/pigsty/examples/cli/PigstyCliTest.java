@@ -156,6 +156,30 @@ class PigstyCliTest {
     }
 
     @Test
+    void pki_turnsTlsOnWithTheCaOfTheDirectory_andABrokenDirectoryIsAnErrorNotATrace() throws Exception {
+        Path pki = tmp.resolve("pki");
+        Run plain = cli("plan", "pgsql", "pg-test");
+        assertThat(plain.code()).isZero();
+        assertThat(plain.out()).doesNotContain("/pg/cert/server.crt").doesNotContain("client_tls_cert_file");
+        Run tls = cli("plan", "pgsql", "pg-test", "--pki", pki.toString());
+        assertThat(tls.code()).as(tls.err()).isZero();
+        // a new CA was made there, and the plan issues certificates from it
+        assertThat(pki.resolve("ca.crt")).exists();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(pki.resolve("ca.key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(tls.out()).contains("issues /pg/cert/server.crt").doesNotContain("PRIVATE KEY");
+        String ca = java.nio.file.Files.readString(pki.resolve("ca.crt"));
+        assertThat(tls.out()).contains(ca.lines().skip(1).findFirst().orElseThrow());
+        // the same CA the second time: the plan is the same
+        assertThat(cli("plan", "pgsql", "pg-test", "--pki", pki.toString()).out()).isEqualTo(tls.out());
+        java.nio.file.Files.delete(pki.resolve("ca.key"));
+        Run broken = cli("plan", "pgsql", "pg-test", "--pki", pki.toString());
+        assertThat(broken.code()).isNotZero();
+        assertThat(broken.err()).contains(pki.toString()).contains("ca.key").doesNotContain("\tat ");
+    }
+
+    @Test
     void optionsWorkBeforeAndAfterTheCommand() {
         Run before = cli("--json", "validate");
         Run after = cli("validate", "--json");

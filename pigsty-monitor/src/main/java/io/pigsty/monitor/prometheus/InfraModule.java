@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public final class InfraModule implements PigstyModule {
     static final String PHASE = "infra";
+    /** The CA the etcd job verifies with: the PKI module's {@code /etc/pki/ca.crt} (monitor does not depend on PKI). */
+    static final String ETCD_SCRAPE_CA = "/etc/pki/ca.crt";
 
     @Override
     public String name() {
@@ -40,7 +42,9 @@ public final class InfraModule implements PigstyModule {
         if (nodes.isEmpty()) {
             throw new PigstyException("infra: the inventory has no infra group (all.children.infra.hosts)");
         }
-        PrometheusArtifacts prom = PrometheusArtifacts.of(inv);
+        // with the PKI module etcd speaks TLS; the CA that module puts on every node verifies it
+        PrometheusArtifacts prom = ctx.hasModule("PKI")
+                ? PrometheusArtifacts.builder(inv).etcdCaFile(ETCD_SCRAPE_CA).build() : PrometheusArtifacts.of(inv);
         for (Node n : nodes) {
             Host h = MonitorModule.infraHost(n);
             InfraArtifacts a = InfraArtifacts.of(inv, n);

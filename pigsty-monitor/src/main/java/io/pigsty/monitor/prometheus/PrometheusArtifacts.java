@@ -97,6 +97,7 @@ public final class PrometheusArtifacts {
     private final List<String> remoteWrite;
     private final int blackboxPort;
     private final boolean victoria;
+    private final String etcdCaFile; // empty: etcd serves plain HTTP
 
     private PrometheusArtifacts(Builder b) {
         Resolved g = b.inventory.resolveGlobal();
@@ -137,6 +138,7 @@ public final class PrometheusArtifacts {
         }
         problems.throwIfAny();
         blackboxPort = g.get(Params.BLACKBOX_PORT);
+        etcdCaFile = b.etcdCaFile == null ? "" : b.etcdCaFile;
         victoria = b.victoria != null ? b.victoria : g.get(Params.VMETRICS_ENABLED);
         owner = new TreeMap<>();
         targets = collectTargets(b.inventory);
@@ -468,6 +470,11 @@ public final class PrometheusArtifacts {
                 sd.put("refresh_interval", sdRefreshInterval);
             }
             j.put("file_sd_configs", List.of(sd));
+            if (job == ScrapeJob.ETCD && !etcdCaFile.isEmpty()) {
+                // etcd serves /metrics on its client port, which speaks TLS once the deployment has a CA
+                j.put("scheme", "https");
+                j.put("tls_config", Map.of("ca_file", etcdCaFile));
+            }
             if (job == ScrapeJob.PING) {
                 // the target file holds the address to ping; the scrape goes to this node's blackbox exporter
                 j.put("relabel_configs", List.of(
@@ -613,6 +620,7 @@ public final class PrometheusArtifacts {
         private List<String> alertmanagers;
         private List<String> remoteWrite;
         private Boolean victoria;
+        private String etcdCaFile;
 
         private Builder(Inventory inventory) {
             this.inventory = Objects.requireNonNull(inventory, "inventory");
@@ -691,6 +699,21 @@ public final class PrometheusArtifacts {
          */
         public Builder victoriaMetrics(boolean v) {
             victoria = v;
+            return this;
+        }
+
+        /**
+         * @param caFile the CA certificate on the TSDB's node that etcd's server certificates are
+         *               verified with ({@code /etc/pki/ca.crt} when the PKI module is registered); the
+         *               etcd job then scrapes over HTTPS. Default: plain HTTP.
+         * @return this
+         */
+        public Builder etcdCaFile(String caFile) {
+            Objects.requireNonNull(caFile, "caFile");
+            if (!caFile.startsWith("/") || caFile.chars().anyMatch(ch -> ch < 0x20 || ch == '"')) {
+                throw new io.pigsty.model.InvalidValueException("etcdCaFile", caFile, "must be an absolute path on the TSDB's node");
+            }
+            etcdCaFile = caFile;
             return this;
         }
 

@@ -105,4 +105,25 @@ class InfraModuleTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
     }
+
+    @Test
+    void withPki_theEtcdJobScrapesHttpsVerifiedByTheNodeCa_otherJobsStayHttp() {
+        io.pigsty.pki.Pki pki = io.pigsty.pki.Pki.create(io.pigsty.pki.CaSpec.pigstyDefault());
+        Plan tls = Pigsty.builder().inventory(SANDBOX).module(new io.pigsty.pki.PkiModule(pki)).build().plan(Playbook.infra());
+        String yml = prometheusYml(tls);
+        String etcd = yml.substring(yml.indexOf("job_name: etcd"));
+        etcd = etcd.substring(0, Math.max(etcd.indexOf("- job_name"), 0) > 0 ? etcd.indexOf("- job_name") : etcd.length());
+        assertThat(etcd).contains("scheme: https", "ca_file: " + io.pigsty.pki.PkiModule.NODE_CA);
+        assertThat(yml.split("scheme: https", -1)).as(yml).hasSize(2);
+        // the CA file the job names is one the same plan writes
+        assertThat(ids(tls)).contains("file:" + io.pigsty.pki.PkiModule.NODE_CA);
+        Plan plain = Pigsty.builder().inventory(SANDBOX).build().plan(Playbook.infra());
+        assertThat(prometheusYml(plain)).doesNotContain("scheme: https").doesNotContain("ca_file");
+    }
+
+    private static String prometheusYml(Plan plan) {
+        DryRunExecutor dry = DryRunExecutor.builder().model(plan).build();
+        plan.apply(dry, PlanListener.NONE);
+        return dry.filesWritten("10.213.0.10").get("/etc/prometheus/prometheus.yml");
+    }
 }

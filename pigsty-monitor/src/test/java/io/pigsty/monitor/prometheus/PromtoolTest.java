@@ -46,6 +46,31 @@ class PromtoolTest {
     }
 
     @Test
+    void etcdOverTls_scrapesHttpsWithTheCa_andPromtoolAcceptsIt(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.crt");
+        PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
+                .targetsDir("targets").rulesDir("rules").etcdCaFile(ca.toString()).build();
+        p.writeTo(dir);
+        String yml = Files.readString(dir.resolve("prometheus.yml"));
+        String etcdJob = yml.substring(yml.indexOf("job_name: etcd"));
+        etcdJob = etcdJob.substring(0, etcdJob.indexOf("- job_name", 1) > 0 ? etcdJob.indexOf("- job_name", 1) : etcdJob.length());
+        assertThat(etcdJob).contains("scheme: https").contains("ca_file: " + ca);
+        // only etcd: the exporters still serve plain HTTP
+        assertThat(yml.split("scheme: https", -1)).hasSize(2);
+        // Debian 12's promtool checks the keys, not the file's content: that the CA verifies etcd is
+        // MonitoringIT's (every target up on the TLS sandbox)
+        Files.writeString(ca, io.pigsty.pki.Pki.create(io.pigsty.pki.CaSpec.pigstyDefault()).caCertificatePem());
+        Promtool.Result r = Promtool.run(dir, "check", "config", "prometheus.yml");
+        assertThat(r.exit()).as(r.output()).isZero();
+    }
+
+    @Test
+    void etcdCaFile_mustBeAnAbsolutePath() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrometheusArtifacts.builder(Inventory.sample("sandbox"))
+                .etcdCaFile("ca.crt")).isInstanceOf(io.pigsty.model.InvalidValueException.class).hasMessageContaining("etcdCaFile");
+    }
+
+    @Test
     void checkConfigRejectsABrokenConfig(@TempDir Path dir) throws Exception {
         // proves the check above can fail: a timeout longer than the interval is refused
         PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
