@@ -128,18 +128,25 @@ class TlsSandboxIT {
     @Test
     @Order(1)
     void postgres_hostsslRefusesPlain_verifyFullAcceptsOnlyTheDeploymentsCa() throws Exception {
-        String base = "host=" + REPLICA + " port=5432 dbname=postgres user=" + SSL_USER;
+        Attempts a = sslUserAttempts(5432, "postgres", "select ssl::text || ' ' || version from pg_stat_ssl where pid = pg_backend_pid()");
+        assertThat(a.plain().exit()).as(a.plain().toString()).isNotZero();
+        assertThat(a.plain().output()).contains("no encryption");
+        assertThat(a.verified().exit()).as(a.verified().toString()).isZero();
+        assertThat(a.verified().output().strip()).startsWith("true TLSv1.");
+        assertThat(a.wrongCa().exit()).as(a.wrongCa().toString()).isNotZero();
+        assertThat(a.wrongCa().output()).contains("certificate verify failed");
+    }
+
+    /** The TLS-only user's three logins from the outsider: plaintext, verify-full with the CA, verify-full with another CA. */
+    record Attempts(Run plain, Run verified, Run wrongCa) {
+    }
+
+    static Attempts sslUserAttempts(int port, String db, String sql) throws Exception {
+        String base = "host=" + REPLICA + " port=" + port + " dbname=" + db + " user=" + SSL_USER;
         String pw = "PGPASSWORD=" + SSL_PASSWORD + " ";
-        Run plain = outsider(pw + psql(base + " sslmode=disable", "select 1"));
-        assertThat(plain.exit()).as(plain.toString()).isNotZero();
-        assertThat(plain.output()).contains("no encryption");
-        Run verified = outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + ca,
-                "select ssl::text || ' ' || version from pg_stat_ssl where pid = pg_backend_pid()"));
-        assertThat(verified.exit()).as(verified.toString()).isZero();
-        assertThat(verified.output().strip()).startsWith("true TLSv1.");
-        Run wrongCa = outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + otherCa, "select 1"));
-        assertThat(wrongCa.exit()).as(wrongCa.toString()).isNotZero();
-        assertThat(wrongCa.output()).contains("certificate verify failed");
+        return new Attempts(outsider(pw + psql(base + " sslmode=disable", sql)),
+                outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + ca, sql)),
+                outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + otherCa, sql)));
     }
 
     @Test
@@ -178,16 +185,12 @@ class TlsSandboxIT {
     @Test
     @Order(3)
     void pgbouncer_servesTheNodeCertificate_andItsHostsslRuleRefusesPlain() throws Exception {
-        String base = "host=" + REPLICA + " port=6432 dbname=test user=" + SSL_USER;
-        String pw = "PGPASSWORD=" + SSL_PASSWORD + " ";
-        Run plain = outsider(pw + psql(base + " sslmode=disable", "select 1"));
-        assertThat(plain.exit()).as(plain.toString()).isNotZero();
-        Run verified = outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + ca, "select 1"));
-        assertThat(verified.exit()).as(verified.toString()).isZero();
-        assertThat(verified.output().strip()).isEqualTo("1");
-        Run wrongCa = outsider(pw + psql(base + " sslmode=verify-full sslrootcert=" + otherCa, "select 1"));
-        assertThat(wrongCa.exit()).as(wrongCa.toString()).isNotZero();
-        assertThat(wrongCa.output()).contains("certificate verify failed");
+        Attempts a = sslUserAttempts(6432, "test", "select 1");
+        assertThat(a.plain().exit()).as(a.plain().toString()).isNotZero();
+        assertThat(a.verified().exit()).as(a.verified().toString()).isZero();
+        assertThat(a.verified().output().strip()).isEqualTo("1");
+        assertThat(a.wrongCa().exit()).as(a.wrongCa().toString()).isNotZero();
+        assertThat(a.wrongCa().output()).contains("certificate verify failed");
         assertThat(servedCertificate(REPLICA, 6432)).contains("CN = pg-test-2");
     }
 

@@ -228,6 +228,18 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
         return new Inventory(vars, infra, etcd, cs, nodeGroups);
     }
 
+    /**
+     * @return the groups that are not PostgreSQL clusters: infra, etcd, then {@link #nodeGroups()},
+     *         in that order (the order playbooks and validation walk them)
+     */
+    public List<NodeGroup> allNodeGroups() {
+        List<NodeGroup> out = new ArrayList<>();
+        infra.ifPresent(out::add);
+        etcd.ifPresent(out::add);
+        out.addAll(nodeGroups);
+        return List.copyOf(out);
+    }
+
     /** @return every distinct host address in the inventory, in order of first appearance */
     public List<String> hosts() {
         List<String> out = new ArrayList<>();

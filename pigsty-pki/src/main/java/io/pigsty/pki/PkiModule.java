@@ -78,12 +78,8 @@ public final class PkiModule implements PigstyModule {
         if (c.isPresent()) {
             return c.get().instances().stream().map(i -> ctx.host(c.get(), i)).toList();
         }
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
         // an unknown target is the NODE module's error to report; this module adds nothing then
-        return groups.stream().filter(g -> g.name().equals(target)).findFirst()
+        return inv.allNodeGroups().stream().filter(g -> g.name().equals(target)).findFirst()
                 .map(g -> g.nodes().stream().map(n -> Host.of(n.ip())).toList()).orElse(List.of());
     }
 

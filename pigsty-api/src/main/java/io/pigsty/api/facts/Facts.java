@@ -4,7 +4,6 @@ import io.pigsty.model.Inventory;
 import io.pigsty.model.NodeGroup;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.PgInstance;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,10 +56,7 @@ public final class Facts {
                 out.computeIfAbsent(i.ip(), ip -> HostFacts.offline(inv.resolve(c, i)));
             }
         }
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
+        List<NodeGroup> groups = inv.allNodeGroups();
         groups.forEach(g -> g.nodes().forEach(n -> out.computeIfAbsent(n.ip(), ip -> HostFacts.offline(inv.resolveNode(g, n)))));
         return new Facts(out);
     }

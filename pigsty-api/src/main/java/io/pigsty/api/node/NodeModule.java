@@ -83,10 +83,7 @@ public final class NodeModule implements PigstyModule {
         if (pb.equals("pgsql")) {
             throw new PigstyException("pgsql: unknown cluster '" + target + "'");
         }
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
+        List<NodeGroup> groups = inv.allNodeGroups();
         NodeGroup g = groups.stream().filter(x -> x.name().equals(target)).findFirst()
                 .orElseThrow(() -> new PigstyException("node: no cluster or group named '" + target + "'"));
         for (Node n : g.nodes()) {

@@ -147,10 +147,7 @@ public final class Preflight {
                 out.putIfAbsent(i.ip(), inv.resolve(c, i).get(Params.NODENAME));
             }
         }
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
+        List<NodeGroup> groups = inv.allNodeGroups();
         for (NodeGroup g : groups) {
             for (Node n : g.nodes()) {
                 inv.resolveNode(g, n).find(Params.NODENAME).ifPresent(name -> out.putIfAbsent(n.ip(), name));

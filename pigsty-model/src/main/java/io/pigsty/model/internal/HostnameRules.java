@@ -46,10 +46,7 @@ public final class HostnameRules {
                 name(() -> inv.resolve(c, i).find(Params.NODENAME)).ifPresent(n -> names.add(new Named(n, i.ip(), path)));
             }
         }
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
+        List<NodeGroup> groups = inv.allNodeGroups();
         for (NodeGroup g : groups) {
             String base = "all.children." + g.name();
             for (Node n : g.nodes()) {

@@ -225,10 +225,7 @@ public final class PrometheusArtifacts {
             }
         }
         // hosts outside any PostgreSQL cluster (infra, etcd, plain groups) still run node_exporter
-        List<NodeGroup> groups = new ArrayList<>();
-        inv.infra().ifPresent(groups::add);
-        inv.etcd().ifPresent(groups::add);
-        groups.addAll(inv.nodeGroups());
+        List<NodeGroup> groups = inv.allNodeGroups();
         for (NodeGroup grp : groups) {
             for (Node n : grp.nodes()) {
                 Resolved r = inv.resolveNode(grp, n);
