@@ -5,7 +5,13 @@ import io.pigsty.ha.ops.ClusterStatus;
 import io.pigsty.ha.ops.OperationRefusedException;
 import io.pigsty.ha.ops.OperationResult;
 import io.pigsty.model.Inventory;
+import io.pigsty.pki.Pki;
+import io.pigsty.sandbox.Sandbox;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -31,19 +37,26 @@ public final class VendorSwitchover {
             System.err.println("usage: VendorSwitchover CLUSTER [CANDIDATE]");
             System.exit(2);
         }
-        System.exit(run(Inventory.sample("sandbox"), args[0], Optional.ofNullable(args.length > 1 ? args[1] : null),
-                System.out));
+        ClusterOperations.Builder b = ClusterOperations.builder(Inventory.sample("sandbox"), args[0]).timeout(Duration.ofSeconds(90));
+        // members with patroni_ssl_enabled serve certificates of the deployment's CA: the sandbox's, once it was made
+        Path ca = Sandbox.PKI_DIR.resolve(Pki.CA_CERT);
+        if (Files.exists(ca)) {
+            try {
+                b.caCertificates(Files.readString(ca));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        System.exit(run(b.build(), Optional.ofNullable(args.length > 1 ? args[1] : null), System.out));
     }
 
     /**
-     * @param inventory the inventory describing the cluster
-     * @param cluster   cluster name
+     * @param ops       operations on the cluster (built with the deployment's CA when it serves HTTPS)
      * @param candidate the member to promote, empty for Patroni's choice
      * @param out       where the before/after tables go
      * @return 0 when the switchover completed, 1 when it was refused
      */
-    public static int run(Inventory inventory, String cluster, Optional<String> candidate, PrintStream out) {
-        ClusterOperations ops = ClusterOperations.builder(inventory, cluster).timeout(Duration.ofSeconds(90)).build();
+    public static int run(ClusterOperations ops, Optional<String> candidate, PrintStream out) {
         ClusterStatus before = ops.status();
         out.println("before:");
         out.print(before.toTable());

@@ -158,6 +158,11 @@ public final class Pigsty {
                 public boolean hasModule(String name) {
                     return modules.stream().anyMatch(m -> m.name().equals(name));
                 }
+
+                @Override
+                public java.util.Optional<io.pigsty.api.spi.CertificateIssuer> certificateIssuer() {
+                    return modules.stream().flatMap(m -> m.certificateIssuer().stream()).findFirst();
+                }
             };
             modules.forEach(m -> m.contribute(ctx, pb));
             return pb.build();

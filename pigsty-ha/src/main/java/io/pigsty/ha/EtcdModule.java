@@ -78,7 +78,7 @@ public final class EtcdModule implements PigstyModule {
                     Command.of("systemctl", "daemon-reload"), Command.of("systemctl", "try-restart", "etcd")));
             plan.add("etcd", h, Steps.service("etcd", true, true));
             plan.add("etcd", h, Steps.waitFor("etcd:healthy", "etcd member answers /health",
-                    Command.shell("curl -sf -m 2 " + (tls ? "--cacert " + HaSupport.ETCD_CERT_DIR + "/ca.crt https" : "http")
+                    Command.shell("curl -sf -m 2 " + (tls ? HaSupport.etcdMemberCurlTls() + " https" : "http")
                             + "://127.0.0.1:" + r.get(Params.ETCD_PORT)
                             + "/health | grep -q '\"health\":\"true\"'").build(), Duration.ofSeconds(60), Duration.ofMillis(500)));
             if (n.ip().equals(first)) {

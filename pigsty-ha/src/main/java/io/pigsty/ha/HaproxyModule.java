@@ -139,6 +139,9 @@ public final class HaproxyModule implements PigstyModule {
             m.put("balance", s.balance());
             m.put("options", s.options().orElse(rtoOptions));
             m.put("patroni_port", r.get(Params.PATRONI_PORT));
+            // patroni_ssl_enabled: the health check speaks TLS and trusts only the deployment's CA; the
+            // service's traffic stays what it was (PostgreSQL and PgBouncer negotiate their own TLS)
+            m.put("check_ssl", HaSupport.patroniSsl(r) ? " check-ssl verify required ca-file " + HaSupport.PG_CERT_DIR + "/ca.crt" : "");
             // a member's own pg_services (unusual, cluster scope) are selected here
             m.put("servers", servers.containsKey(s.name()) ? servers.get(s.name()) : templateServers(HaSupport.servers(inv, c, s)));
             out.put(Names.haproxyServiceFile(c.name(), s.name()), ctx.templates().render("haproxy/service.cfg.ftl", m));

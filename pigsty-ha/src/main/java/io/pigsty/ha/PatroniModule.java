@@ -54,7 +54,7 @@ public final class PatroniModule implements PigstyModule {
             remove(ctx, plan, inv, c);
             return;
         }
-        refuseRestTls(inv, c);
+        requirePkiForRestTls(inv, c, ctx.hasModule("PKI"));
         if (EtcdAuth.enabled(inv)) {
             // Pigsty's pg_etcd: the cluster's user and role, made as root on the first etcd member before Patroni starts
             var first = HaSupport.etcdMembers(inv).get(0);
@@ -81,38 +81,43 @@ public final class PatroniModule implements PigstyModule {
                     Command.of("systemctl", "daemon-reload")));
             String phase = c.primary().filter(p -> p.seq() == i.seq()).isPresent() ? "pg-primary" : "pg-replica";
             plan.add(phase, h, Steps.service("patroni", true, true));
-            String url = "http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT);
+            String url = HaSupport.patroniUrl(inv, c, i);
+            String curl = HaSupport.patroniCurl(r);
             if (phase.equals("pg-primary")) {
                 // after a switchover or failover the inventory's primary runs as a replica: a re-run must
                 // converge, not wait for a role the cluster gave to another member
                 plan.add(phase, h, Steps.waitFor("patroni:primary", "Patroni reports " + m.get("ins")
                                 + " primary (or a streaming replica after a failover)",
-                        probeEither(url + "/primary", url + "/replica?replication_state=streaming"),
+                        probeEither(curl, url + "/primary", url + "/replica?replication_state=streaming"),
                         Duration.ofSeconds(180), Duration.ofSeconds(1)));
             } else {
                 plan.add(phase, h, Steps.waitFor("patroni:replica", "Patroni reports " + m.get("ins")
                                 + " streaming (or primary after a failover)",
-                        probeEither(url + "/replica?replication_state=streaming", url + "/primary"),
+                        probeEither(curl, url + "/replica?replication_state=streaming", url + "/primary"),
                         Duration.ofSeconds(300), Duration.ofSeconds(1)));
             }
         }
     }
 
     /**
-     * Patroni's REST API over HTTPS is not rendered yet (HAProxy's checks, keepalived's scripts and
-     * the ops client would have to follow): an inventory asking for it is refused at the key
-     * rather than quietly served in the clear.
+     * HTTPS on the REST API ({@code patroni_ssl_enabled}) serves the member's certificate from
+     * {@code /pg/cert}, which only the PKI module issues: without it Patroni could not start, so the
+     * inventory is refused at the key before any host is touched.
      */
-    private static void refuseRestTls(Inventory inv, PgCluster c) {
+    private static void requirePkiForRestTls(Inventory inv, PgCluster c, boolean pki) {
+        if (pki) {
+            return;
+        }
         String key = Params.PATRONI_SSL_ENABLED.name();
         List<io.pigsty.model.Violation> bad = new ArrayList<>();
         for (PgInstance i : c.instances()) {
-            if (Boolean.TRUE.equals(inv.resolve(c, i).get(Params.PATRONI_SSL_ENABLED))) {
+            if (HaSupport.patroniSsl(inv.resolve(c, i))) {
                 String path = i.vars().has(key) ? "all.children." + c.name() + ".hosts." + i.ip() + "." + key
                         : c.vars().has(key) ? "all.children." + c.name() + ".vars." + key : "all.vars." + key;
-                bad.add(new io.pigsty.model.Violation(path, "true asks for Patroni's REST API over HTTPS, which this version does "
-                        + "not render yet (HAProxy checks, keepalived scripts and the ops client speak HTTP): set " + key
-                        + ": false", io.pigsty.model.Severity.ERROR));
+                bad.add(new io.pigsty.model.Violation(path, "true asks for Patroni's REST API over HTTPS with the member's "
+                        + "certificate, which the PKI module issues, and it is not registered (Pigsty.builder().module(new "
+                        + "PkiModule(...)), or the CLI's --pki DIR): register it or set " + key + ": false",
+                        io.pigsty.model.Severity.ERROR));
             }
         }
         if (!bad.isEmpty()) {
@@ -120,13 +125,9 @@ public final class PatroniModule implements PigstyModule {
         }
     }
 
-    private static Command probeEither(String first, String second) {
-        return Command.shell("curl -sf -o /dev/null -m 2 '" + first + "' || curl -sf -o /dev/null -m 2 '" + second + "'")
+    private static Command probeEither(String curl, String first, String second) {
+        return Command.shell(curl + " '" + first + "' || " + curl + " '" + second + "'")
                 .timeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static Command probe(String url) {
-        return Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url)).timeout(Duration.ofSeconds(10)).build();
     }
 
     private void remove(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c) {
@@ -143,19 +144,21 @@ public final class PatroniModule implements PigstyModule {
             PgInstance i = c.instances().stream().filter(x -> x.ip().equals(only.get())
                             || (c.name() + "-" + x.seq()).equals(only.get())).findFirst()
                     .orElseThrow(() -> new PigstyException("pgsql-rm: " + only.get() + " is not an instance of " + c.name()));
-            String url = "http://" + i.ip() + ":" + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/primary";
+            String url = HaSupport.patroniUrl(inv, c, i) + "/primary";
             String member = c.name() + "-" + i.seq();
             plan.add("preflight", ctx.host(c, i), HaSupport.liveGuard("pgsql-rm:live-guard",
                     "refuse to remove " + member + " while it is the primary (switch over first)", List.of(url),
+                    HaSupport.patroniCurlArgs(inv.resolve(c, i)),
                     l -> "refusing to remove " + member + " while it is the primary: " + l
                             + " answers; switch over to another member first"));
             order = List.of(i);
         } else if (!allowLive) {
-            List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":"
-                    + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/health").collect(Collectors.toList());
+            List<String> urls = c.instances().stream().map(i -> HaSupport.patroniUrl(inv, c, i) + "/health")
+                    .collect(Collectors.toList());
             for (PgInstance i : c.instances()) {
                 plan.add("preflight", ctx.host(c, i), HaSupport.liveGuard("pgsql-rm:live-guard",
                         "refuse to remove " + c.name() + " while any member is running (Playbook.allowLive() overrides)", urls,
+                        HaSupport.patroniCurlArgs(inv.resolve(c)),
                         l -> "refusing to remove live cluster " + c.name() + ": " + l
                                 + " answer; stop it first or use Playbook.pgsqlRemove(...).allowLive()"));
             }

@@ -63,7 +63,7 @@ public final class VipModule implements PigstyModule {
                 Resolved r = inv.resolve(c, i);
                 String vip = r.get(Params.PG_VIP_ADDRESS);
                 // after a failover another member leads and holds the VIP: this member then has nothing to wait for
-                String notPrimary = "! curl -sf -o /dev/null -m 2 http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT) + "/primary";
+                String notPrimary = "! " + HaSupport.patroniCurl(r) + " " + HaSupport.patroniUrl(inv, c, i) + "/primary";
                 plan.add("vip", h, Steps.waitFor("vip:bound", "VIP " + vip + " held here while this member is the primary",
                         io.pigsty.api.exec.Command.shell("ip -o addr show dev " + io.pigsty.api.quote.ShellQuote.quote(
                                 vipInterface(r, facts, i.ip())) + " | grep -qF ' " + vip.split("/")[0] + "/' || "
@@ -98,6 +98,8 @@ public final class VipModule implements PigstyModule {
         m.put("ins", Names.instance(c.name(), i.seq()));
         m.put("ip", i.ip());
         m.put("patroni_port", r.get(Params.PATRONI_PORT));
+        // keepalived runs the probe as root on the member, where the PKI module put the CA
+        m.put("patroni_probe", "/usr/bin/" + HaSupport.patroniCurl(r) + " -X OPTIONS " + HaSupport.patroniUrl(inv, c, i) + "/primary");
         m.put("interface", vipInterface(r, facts, i.ip()));
         m.put("vip", r.get(Params.PG_VIP_ADDRESS));
         m.put("vrid", HaSupport.vrid(c.name()));
@@ -143,6 +145,8 @@ public final class VipModule implements PigstyModule {
         m.put("interface", vipInterface(r, facts, i.ip()));
         m.put("etcd_endpoints", HaSupport.etcdEndpoints(inv, tls));
         m.put("etcd_ca_file", tls ? HaSupport.PG_CERT_DIR + "/ca.crt" : "");
+        m.put("etcd_cert_file", tls ? HaSupport.ETCD_CLIENT_CERT : "");
+        m.put("etcd_key_file", tls ? HaSupport.ETCD_CLIENT_KEY : "");
         boolean auth = io.pigsty.ha.internal.EtcdAuth.enabled(inv);
         m.put("etcd_user", auth ? io.pigsty.ha.internal.EtcdAuth.user(c) : "");
         m.put("etcd_password", auth ? io.pigsty.ha.internal.EtcdAuth.password(inv, c).reveal().replace("'", "''") : "");

@@ -44,7 +44,7 @@ class EtcdTlsRealIT {
         String conf = HaFiles.files(plan, MEMBER).get("/etc/etcd/etcd.conf.yml").text();
         assertThat(conf).contains("listen-client-urls: https://10.213.0.10:2379,https://127.0.0.1:2379",
                 "initial-cluster: etcd-1=https://10.213.0.10:2380", "client-transport-security:", "peer-transport-security:",
-                "client-cert-auth: true", "trusted-ca-file: /etc/etcd/ca.crt", "client-cert-auth: false").doesNotContain("http://");
+                "client-cert-auth: true", "trusted-ca-file: /etc/etcd/ca.crt").doesNotContain("http://", "client-cert-auth: false");
         Plan certs = pigsty(pki, false).plan(Playbook.etcd());
         DryRunExecutor dry = DryRunExecutor.builder().model(certs).build();
         certs.apply(dry, PlanListener.NONE);
@@ -69,6 +69,7 @@ class EtcdTlsRealIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && !health.contains("is healthy")) {
                 Process p = new ProcessBuilder("etcdctl", "--endpoints=" + url, "--cacert=" + certDir.resolve("ca.crt"),
+                        "--cert=" + certDir.resolve("server.crt"), "--key=" + certDir.resolve("server.key"),
                         "--dial-timeout=2s", "endpoint", "health").redirectErrorStream(true).start();
                 health = new String(p.getInputStream().readAllBytes());
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -84,8 +85,17 @@ class EtcdTlsRealIT {
             assertThat(plain).isEqualTo("000");
             // TLS without the deployment's CA: the client refuses the unknown issuer
             HaConfigRealReadersIT.run(dir, List.of("curl", "-s", "-m", "3", url + "/health"), 60);
+            // the CA but no client certificate: etcd (client-cert-auth) ends the handshake
+            Process noCert = new ProcessBuilder("curl", "-s", "-m", "3", "--cacert", certDir.resolve("ca.crt").toString(),
+                    url + "/health").redirectErrorStream(true).start();
+            String refused = new String(noCert.getInputStream().readAllBytes());
+            assertThat(noCert.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(noCert.exitValue()).as("curl without a client certificate: " + refused).isNotZero();
+            assertThat(refused).doesNotContain("\"health\":\"true\"");
+            // a certificate of the CA (the member's own, issued for client use too) is let in
             String ok = HaConfigRealReadersIT.run(dir, List.of("curl", "-s", "-m", "3", "--cacert",
-                    certDir.resolve("ca.crt").toString(), url + "/health"), 0);
+                    certDir.resolve("ca.crt").toString(), "--cert", certDir.resolve("server.crt").toString(), "--key",
+                    certDir.resolve("server.key").toString(), url + "/health"), 0);
             assertThat(ok).contains("\"health\":\"true\"");
         } finally {
             etcd.destroy();
@@ -97,11 +107,13 @@ class EtcdTlsRealIT {
     void patroniValidatesTheEtcd3SectionOverHttps(@TempDir Path dir) throws Exception {
         Plan plan = pigsty(Pki.create(CaSpec.pigstyDefault()), true).plan(Playbook.pgsqlCreate("pg-test"));
         String yml = HaFiles.files(plan, "10.213.0.11").get("/etc/patroni/patroni.yml").text();
-        assertThat(yml).contains("  protocol: https\n  cacert: /pg/cert/ca.crt");
+        assertThat(yml).contains("  protocol: https\n  cacert: /pg/cert/ca.crt\n  cert: /pg/cert/etcd.crt\n  key: /pg/cert/etcd.key\n");
         // Patroni's validator binds the REST listen address and reads the files it names
         Path ca = Files.writeString(dir.resolve("ca.crt"), "x");
         String text = yml.replace("listen: 10.213.0.11:8008", "listen: 127.0.0.1:" + HaConfigRealReadersIT.freePort())
-                .replace("/pg/cert/ca.crt", ca.toString());
+                .replace("/pg/cert/ca.crt", ca.toString())
+                .replace("/pg/cert/etcd.crt", Files.writeString(dir.resolve("etcd.crt"), "x").toString())
+                .replace("/pg/cert/etcd.key", Files.writeString(dir.resolve("etcd.key"), "x").toString());
         Path p = Files.writeString(dir.resolve("patroni.yml"), text);
         String out = HaConfigRealReadersIT.run(dir, List.of("patroni", "--validate-config", p.toString()), 0);
         assertThat(out).doesNotContain("is not");

@@ -112,6 +112,36 @@ class HaConfigRealReadersIT {
     }
 
     @Test
+    void restApiOverHttps_patroniHaproxyAndKeepalivedAcceptTheirConfigs(@TempDir Path dir) throws Exception {
+        Plan plan = HaFiles.planTls(PatroniTlsTest.restTls(), Playbook.pgsqlCreate("pg-test"));
+        // the files the PKI module would have put in /pg/cert: HAProxy opens its ca-file while checking
+        Path cert = dir.resolve("cert");
+        Files.createDirectories(cert);
+        Files.writeString(cert.resolve("ca.crt"), HaFiles.PKI.caCertificatePem());
+        FileSpec yml = HaFiles.files(plan, "10.213.0.11").get("/etc/patroni/patroni.yml");
+        String text = yml.text().replace("listen: 10.213.0.11:8008", "listen: 127.0.0.1:" + freePort());
+        assertThat(text).contains("  certfile: /pg/cert/server.crt\n", "ctl:\n");
+        Path p = dir.resolve("patroni.yml");
+        Files.writeString(p, text);
+        assertThat(run(dir, List.of("patroni", "--validate-config", p.toString()), 0)).doesNotContain("is not");
+
+        Path root = dir.resolve("haproxy");
+        for (FileSpec f : HaFiles.files(plan, "10.213.0.11").values()) {
+            if (f.path().startsWith("/etc/haproxy/")) {
+                Path w = write(root, f);
+                Files.writeString(w, Files.readString(w).replace("/pg/cert/ca.crt", cert.resolve("ca.crt").toString()));
+            }
+        }
+        assertThat(Files.readString(root.resolve("etc/haproxy/conf.d/pg-test-primary.cfg"))).contains("check-ssl verify required ca-file");
+        assertThat(run(dir, List.of("haproxy", "-c", "-f", root.resolve("etc/haproxy/haproxy.cfg").toString(),
+                "-f", root.resolve("etc/haproxy/conf.d").toString()), 0)).contains("Configuration file is valid");
+
+        FileSpec ka = HaFiles.files(plan, "10.213.0.12").get("/etc/keepalived/keepalived.conf");
+        assertThat(ka.text()).contains("--cacert /pg/cert/ca.crt -X OPTIONS https://10.213.0.12:8008/primary");
+        run(dir, List.of("keepalived", "-t", "-l", "-f", write(dir, ka).toString()), 0);
+    }
+
+    @Test
     void etcdStartsFromTheRenderedConfig(@TempDir Path dir) throws Exception {
         Plan plan = HaFiles.plan(SANDBOX, Playbook.etcd());
         FileSpec f = HaFiles.files(plan, "10.213.0.10").get("/etc/etcd/etcd.conf.yml");

@@ -21,6 +21,15 @@ final class HaFiles {
                 .module(new HaproxyModule()).module(new VipModule()).build().plan(pb);
     }
 
+    /** One CA for every TLS plan of the tests: creating a key pair per plan would only cost time. */
+    static final io.pigsty.pki.Pki PKI = io.pigsty.pki.Pki.create(io.pigsty.pki.CaSpec.pigstyDefault());
+
+    /** The same modules as {@link #plan}, plus PKI: certificates in /pg/cert, TLS on. */
+    static Plan planTls(Inventory inv, Playbook pb) {
+        return Pigsty.builder().inventory(inv).serviceLoader(false).module(new io.pigsty.pki.PkiModule(PKI)).module(new EtcdModule())
+                .module(new PatroniModule()).module(new HaproxyModule()).module(new VipModule()).build().plan(pb);
+    }
+
     static Map<String, FileSpec> files(Plan plan, String host) {
         Map<String, FileSpec> out = new LinkedHashMap<>();
         for (Phase p : plan.phases()) {

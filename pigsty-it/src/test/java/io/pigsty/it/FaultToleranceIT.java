@@ -68,7 +68,7 @@ class FaultToleranceIT {
     static final List<String> HOSTS = List.of("10.213.0.11", "10.213.0.12", "10.213.0.13");
     static final int REPEAT = Integer.getInteger("pigsty.ha.repeat", 1);
     static final List<Row> REPORT = new CopyOnWriteArrayList<>();
-    static final ClusterOperations OPS = ClusterOperations.builder(INV, "pg-test").timeout(Duration.ofSeconds(150)).build();
+    static final ClusterOperations OPS = SharedSandbox.ops(INV, "pg-test");
     static long nextId = 1;
     /** Whether the cluster runs in synchronous mode now ({@code pg_rpo: 0}); the async tests turn it off. */
     static volatile boolean syncExpected = true;
@@ -227,11 +227,15 @@ class FaultToleranceIT {
         System.out.printf("BASELINE for %s in %.1f s:%n%s", test.getDisplayName(), (System.nanoTime() - t0) / 1e9, s.toTable());
     }
 
+    // pg-test serves its REST API over HTTPS (patroni_ssl_enabled): the probes trust the sandbox's CA
+    static final String REST_SCHEME = INV.resolve(INV.requireCluster("pg-test")).get(io.pigsty.model.Params.PATRONI_SSL_ENABLED)
+            ? "https://" : "http://";
     static final io.pigsty.ha.ops.PatroniClient PATRONI = io.pigsty.ha.ops.PatroniClient.builder()
+            .caCertificates(SharedSandbox.pki().caCertificatePem())
             .timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(1)).build();
 
     static boolean answers(MemberStatus m, String path) {
-        return PATRONI.probe("http://" + m.host() + ":8008", path).map(c -> c == 200).orElse(false);
+        return PATRONI.probe(REST_SCHEME + m.host() + ":8008", path).map(c -> c == 200).orElse(false);
     }
 
     /** Runs one fault under load and records it. */
@@ -243,7 +247,7 @@ class FaultToleranceIT {
                 .findFirst().orElseThrow()).toList();
         List<String> notes = new ArrayList<>();
         WriteProbe probe = new WriteProbe(HOSTS, nextId);
-        SplitBrainWatch watch = new SplitBrainWatch(members);
+        SplitBrainWatch watch = new SplitBrainWatch(members, REST_SCHEME);
         Row row;
         Ctx ctx = null;
         boolean restored = false;
@@ -330,17 +334,22 @@ class FaultToleranceIT {
         assertThat(s.syncStandbys()).as("pg_rpo 0: a synchronous standby\n" + s.toTable()).hasSize(1);
         // etcd runs with RBAC (Pigsty's default): the SDK reads it as root, and pg-test's user sees its own keys only
         // etcd serves TLS with the sandbox's certificates: the SDK's client trusts that CA only
+        // and demands a client certificate of it before any user logs in (client-cert-auth)
         String ca = SharedSandbox.pki().caCertificatePem();
-        EtcdClient root = EtcdClient.root(INV, true, Duration.ofSeconds(3)).trusting(ca);
+        EtcdClient root = SharedSandbox.tls(EtcdClient.root(INV, true, Duration.ofSeconds(3)));
         assertThat(root.members()).hasSize(3);
         if (INV.resolveGlobal().get(io.pigsty.model.Params.ETCD_AUTH_ENABLED)) {
             assertThat(root.patroniLeader("/pg", "pg-test")).isPresent();
-            EtcdClient pgTest = EtcdClient.cluster(INV, "pg-test", true, Duration.ofSeconds(3)).trusting(ca);
+            EtcdClient pgTest = SharedSandbox.tls(EtcdClient.cluster(INV, "pg-test", true, Duration.ofSeconds(3)));
             assertThat(pgTest.patroniLeader("/pg", "pg-test")).isPresent();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> pgTest.patroniLeader("/pg", "pg-meta"))
                     .hasMessageContaining("permission denied");
+            // no certificate: refused in the handshake; a certificate but no user: refused by RBAC
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EtcdClient(List.of("https://10.213.0.10:2379"),
-                    Duration.ofSeconds(3)).trusting(ca).get("/pg/pg-test/leader")).hasMessageContaining("user name is empty");
+                    Duration.ofSeconds(3)).trusting(ca).get("/pg/pg-test/leader")).isInstanceOf(io.pigsty.model.PigstyException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SharedSandbox.tls(new EtcdClient(List.of("https://10.213.0.10:2379"),
+                    Duration.ofSeconds(3))).get("/pg/pg-test/leader")).hasMessageMatching(
+                    "(?s).*HTTP 4\\d\\d.*(user name is empty|permission denied).*");
         }
         try (Connection c = WriteProbe.connect(HOSTS, 5433, "test"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'ha_probe'")) {
@@ -466,8 +475,8 @@ class FaultToleranceIT {
                 public void inject(Ctx c) {
                     assertThat(c.ex().run(meta.host(), Command.of("systemctl", "kill", "-s", "KILL", "etcd")).ok()).isTrue();
                     c.ex().run(meta.host(), Command.of("systemctl", "stop", "etcd"));
-                    EtcdClient etcd = new EtcdClient(List.of("https://10.213.0.11:2379", "https://10.213.0.12:2379"),
-                            Duration.ofSeconds(3)).trusting(SharedSandbox.pki().caCertificatePem());
+                    EtcdClient etcd = SharedSandbox.tls(new EtcdClient(List.of("https://10.213.0.11:2379", "https://10.213.0.12:2379"),
+                            Duration.ofSeconds(3)));
                     assertThat(etcd.healthy("https://10.213.0.10:2379")).isFalse();
                     long until = System.nanoTime() + 15_000_000_000L; // a new raft leader may need an election
                     while (!etcd.healthy("https://10.213.0.11:2379") && System.nanoTime() < until) {

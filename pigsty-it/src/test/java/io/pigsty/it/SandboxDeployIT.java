@@ -171,7 +171,7 @@ class SandboxDeployIT {
                 .filter(h -> !h.equals(targetIp) && !h.equals(shared.primaryIp("pg-test"))).findFirst().orElseThrow();
         ConnectProbe probe = new ConnectProbe(via, 5433, "test", 100);
         try {
-            rc = VendorSwitchover.run(INV, "pg-test", java.util.Optional.of(target[0]),
+            rc = VendorSwitchover.run(SharedSandbox.ops(INV, "pg-test"), java.util.Optional.of(target[0]),
                     new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
             String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
             System.out.print(out);

@@ -63,6 +63,7 @@ public final class SharedSandbox implements AutoCloseable {
 
     private static SharedSandbox instance;
     private static Pki pki;
+    private static io.pigsty.pki.IssuedCertificate etcdClientCert;
     private static RuntimeException failure;
 
     private final Inventory inventory;
@@ -116,6 +117,26 @@ public final class SharedSandbox implements AutoCloseable {
             pki = Pki.createOrLoad(Sandbox.PKI_DIR, CaSpec.pigstyDefault());
         }
         return pki;
+    }
+
+    /**
+     * @return a client certificate of the sandbox's CA for the tests' own etcd clients: etcd demands
+     *         one of every client, and one without a CN on its JSON gateway, which EtcdClient speaks
+     */
+    public static synchronized io.pigsty.pki.IssuedCertificate etcdClientCertificate() {
+        if (etcdClientCert == null) {
+            etcdClientCert = pki().issue(io.pigsty.pki.CertRequest.builder("").dns("pigsty-it").usages(io.pigsty.pki.CertUsage.CLIENT).build());
+        }
+        return etcdClientCert;
+    }
+
+    /**
+     * @param client an etcd client of the sandbox
+     * @return it trusting the sandbox's CA and showing {@link #etcdClientCertificate()}
+     */
+    public static io.pigsty.ha.ops.EtcdClient tls(io.pigsty.ha.ops.EtcdClient client) {
+        io.pigsty.pki.IssuedCertificate c = etcdClientCertificate();
+        return client.trusting(pki().caCertificatePem(), c.certificatePem(), c.privateKeyPem());
     }
 
     /**
@@ -263,7 +284,18 @@ public final class SharedSandbox implements AutoCloseable {
      * @return day-2 operations on it (150 s operation timeout)
      */
     public ClusterOperations ops(String cluster) {
-        return ClusterOperations.builder(inventory, cluster).timeout(Duration.ofSeconds(150)).build();
+        return ops(inventory, cluster);
+    }
+
+    /**
+     * @param inventory an inventory of the sandbox
+     * @param cluster   cluster name
+     * @return day-2 operations on it (150 s operation timeout), trusting the sandbox's CA for members
+     *         that serve their REST API over HTTPS ({@code patroni_ssl_enabled})
+     */
+    public static ClusterOperations ops(Inventory inventory, String cluster) {
+        return ClusterOperations.builder(inventory, cluster).caCertificates(pki().caCertificatePem())
+                .timeout(Duration.ofSeconds(150)).build();
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.pigsty.it;
 
 import io.pigsty.sandbox.SandboxNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +20,20 @@ final class SplitBrainWatch implements AutoCloseable {
     final List<String> doublePrimaries = new CopyOnWriteArrayList<>();
     /** nanoTime at which each member last said yes to /primary */
     final Map<String, Long> lastPrimary = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(400)).build();
+    private final String scheme;
+    private final io.pigsty.ha.ops.PatroniClient http;
     private final Thread thread;
     volatile long rounds;
 
-    SplitBrainWatch(List<SandboxNode> nodes) {
+    /**
+     * @param nodes  the members to watch
+     * @param scheme {@code https://} when they serve the REST API over TLS (verified with the sandbox's CA)
+     */
+    SplitBrainWatch(List<SandboxNode> nodes, String scheme) {
         this.nodes = List.copyOf(nodes);
+        this.scheme = scheme;
+        this.http = io.pigsty.ha.ops.PatroniClient.builder().caCertificates(SharedSandbox.pki().caCertificatePem())
+                .timeout(Duration.ofMillis(800)).connectTimeout(Duration.ofMillis(400)).build();
         thread = new Thread(this::run, "split-brain-watch");
         thread.setDaemon(true);
         thread.start();
@@ -41,20 +45,15 @@ final class SplitBrainWatch implements AutoCloseable {
     }
 
     boolean saysPrimary(SandboxNode n) {
-        String url = "http://" + n.ip() + ":8008/primary";
+        String base = scheme + n.ip() + ":8008";
         if (isolated.getOrDefault(n.ip(), false)) {
-            var r = n.runInNetwork("curl -s -o /dev/null -w '%{http_code}' -m 1 " + url, Duration.ofSeconds(5));
+            // the host's curl in the node's network: it reads the CA from the host's copy
+            var r = n.runInNetwork("curl -s -o /dev/null -w '%{http_code}' -m 1 --cacert "
+                    + io.pigsty.sandbox.Sandbox.PKI_DIR.resolve("ca.crt") + " -X OPTIONS " + base + "/primary", Duration.ofSeconds(5));
             return r.stdout().strip().equals("200");
         }
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(800)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        // OPTIONS, as HAProxy asks
+        return http.probe(base, "/primary").map(c -> c == 200).orElse(false);
     }
 
     private void run() {

@@ -76,6 +76,16 @@ class TlsSandboxIT {
     static Path dir;
     static Path ca;
     static Path otherCa;
+    static Path clientCrt;
+    static Path clientKey;
+    static Path otherClientCrt;
+    static Path otherClientKey;
+
+    static Path secretFile(Path p, String text) throws java.io.IOException {
+        Files.writeString(p, text);
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return p;
+    }
 
     record Run(int exit, String output) {
         @Override
@@ -110,7 +120,17 @@ class TlsSandboxIT {
     static void outsiderOnTheBridge(SharedSandbox shared) throws Exception {
         dir = Files.createTempDirectory("pigsty-tls-it");
         ca = Files.writeString(dir.resolve("ca.crt"), SharedSandbox.pki().caCertificatePem());
-        otherCa = Files.writeString(dir.resolve("other-ca.crt"), Pki.create(CaSpec.pigstyDefault()).caCertificatePem());
+        Pki other = Pki.create(CaSpec.pigstyDefault());
+        otherCa = Files.writeString(dir.resolve("other-ca.crt"), other.caCertificatePem());
+        // the outsider's client certificates: one of the deployment's CA, one of another CA
+        // without a CN, as the deployment's own etcd clients (etcd's JSON gateway refuses a client certificate with one)
+        io.pigsty.pki.CertRequest outsiderReq = io.pigsty.pki.CertRequest.builder("").dns("outsider").usages(io.pigsty.pki.CertUsage.CLIENT).build();
+        io.pigsty.pki.IssuedCertificate mine = SharedSandbox.pki().issue(outsiderReq);
+        io.pigsty.pki.IssuedCertificate theirs = other.issue(outsiderReq);
+        clientCrt = Files.writeString(dir.resolve("outsider.crt"), mine.certificatePem());
+        clientKey = secretFile(dir.resolve("outsider.key"), mine.privateKeyPem().reveal());
+        otherClientCrt = Files.writeString(dir.resolve("stranger.crt"), theirs.certificatePem());
+        otherClientKey = secretFile(dir.resolve("stranger.key"), theirs.privateKeyPem().reveal());
         local("ip netns del " + NS + " 2>/dev/null; ip link del " + VETH + " 2>/dev/null; true", Duration.ofSeconds(10));
         Run r = local(String.join(" && ", "ip netns add " + NS, "ip link add " + VETH + " type veth peer name eth0 netns " + NS,
                 "ip link set " + VETH + " master pgsty-br0 up", "ip -n " + NS + " link set lo up",
@@ -209,35 +229,49 @@ class TlsSandboxIT {
         assertThat(plain.output()).as(plain.toString()).doesNotContain("\"health\":\"true\"");
         Run wrongCa = outsider("curl -s -m 5 --cacert " + otherCa + " https://10.213.0.10:2379/health");
         assertThat(wrongCa.exit()).as("curl: peer certificate cannot be authenticated: " + wrongCa).isEqualTo(60);
-        Run health = outsider("curl -s -m 5 --cacert " + ca + " https://10.213.0.10:2379/health");
+        // client-cert-auth: a client that trusts the CA but shows no certificate of it is refused in the handshake
+        Run noCert = outsider("curl -s -m 5 --cacert " + ca + " https://10.213.0.10:2379/health");
+        assertThat(noCert.exit()).as("no client certificate: " + noCert).isNotZero();
+        assertThat(noCert.output()).doesNotContain("\"health\":\"true\"");
+        Run strangerCert = outsider("curl -s -m 5 --cacert " + ca + " --cert " + otherClientCrt + " --key " + otherClientKey
+                + " https://10.213.0.10:2379/health");
+        assertThat(strangerCert.exit()).as("a client certificate of another CA: " + strangerCert).isNotZero();
+        String mtls = "curl -s -m 5 --cacert " + ca + " --cert " + clientCrt + " --key " + clientKey + " ";
+        Run health = outsider(mtls + "https://10.213.0.10:2379/health");
         assertThat(health.output()).contains("\"health\":\"true\"");
-        // base64 of /pg/pg-test/leader: the v3 JSON gateway, without a token
-        Run anonymous = outsider("curl -s -m 5 --cacert " + ca + " -X POST -d '{\"key\":\"L3BnL3BnLXRlc3QvbGVhZGVy\"}' "
-                + "https://10.213.0.10:2379/v3/kv/range");
-        assertThat(anonymous.output()).contains("user name is empty");
+        // base64 of /pg/pg-test/leader: the v3 JSON gateway, with a certificate but without a token
+        Run anonymous = outsider(mtls + "-X POST -d '{\"key\":\"L3BnL3BnLXRlc3QvbGVhZGVy\"}' https://10.213.0.10:2379/v3/kv/range");
+        assertThat(anonymous.output()).as(anonymous.toString()).contains("user name is empty").doesNotContain("\"kvs\"");
         Inventory inv = shared.inventory();
-        EtcdClient pgTest = EtcdClient.cluster(inv, "pg-test", true, Duration.ofSeconds(3)).trusting(SharedSandbox.pki().caCertificatePem());
+        EtcdClient pgTest = SharedSandbox.tls(EtcdClient.cluster(inv, "pg-test", true, Duration.ofSeconds(3)));
         assertThat(pgTest.patroniLeader("/pg", "pg-test")).isPresent();
         assertThatThrownBy(() -> pgTest.get("/pg/pg-meta/leader")).hasMessageContaining("permission denied");
         assertThatThrownBy(() -> pgTest.put("/pg/pg-meta/intruder", "x")).hasMessageContaining("permission denied");
-        EtcdClient root = EtcdClient.root(inv, true, Duration.ofSeconds(3)).trusting(SharedSandbox.pki().caCertificatePem());
+        EtcdClient root = SharedSandbox.tls(EtcdClient.root(inv, true, Duration.ofSeconds(3)));
         assertThat(root.get("/pg/pg-meta/intruder")).as("pg-test's user wrote nothing into pg-meta").isEmpty();
     }
 
     @Test
     @Order(5)
-    void patroni_refusesWritesWithoutItsCredentials() throws Exception {
-        String api = "http://10.213.0.11:8008";
+    void patroni_servesHttpsWithTheDeploymentsCa_andRefusesWritesWithoutItsCredentials() throws Exception {
+        // pg-test has patroni_ssl_enabled (Pigsty's conf/ha/safe.yml): HTTPS only, with a certificate of the CA
+        String api = "https://10.213.0.11:8008";
+        Run plain = outsider("curl -s -o /dev/null -w '%{http_code}' -m 5 http://10.213.0.11:8008/patroni");
+        assertThat(plain.output()).as("plain HTTP to an HTTPS REST API: " + plain).isNotEqualTo("200");
+        Run wrongCa = outsider("curl -s -o /dev/null -m 5 --cacert " + otherCa + " " + api + "/patroni");
+        assertThat(wrongCa.exit()).as("a client that trusts another CA: " + wrongCa).isEqualTo(60);
+        String curl = "curl -s -o /dev/null -w '%{http_code}' -m 5 --cacert " + ca + " ";
         for (String[] w : List.of(new String[] {"POST", "/restart", "{}"}, new String[] {"PATCH", "/config", "{}"},
                 new String[] {"POST", "/switchover", "{\"leader\":\"pg-test-1\"}"}, new String[] {"POST", "/reinitialize", "{}"})) {
-            Run r = outsider("curl -s -o /dev/null -w '%{http_code}' -m 5 -X " + w[0] + " -d '" + w[2] + "' " + api + w[1]);
+            Run r = outsider(curl + "-X " + w[0] + " -d '" + w[2] + "' " + api + w[1]);
             assertThat(r.output()).as(w[0] + " " + w[1] + " without credentials").isEqualTo("401");
-            Run wrong = outsider("curl -s -o /dev/null -w '%{http_code}' -m 5 -u postgres:guess -X " + w[0] + " -d '" + w[2] + "' "
-                    + api + w[1]);
+            Run wrong = outsider(curl + "-u postgres:guess -X " + w[0] + " -d '" + w[2] + "' " + api + w[1]);
             assertThat(wrong.output()).as(w[0] + " " + w[1] + " with a wrong password").isEqualTo("401");
         }
-        // reads stay open: HAProxy's checks and the exporter use them
-        assertThat(outsider("curl -s -o /dev/null -w '%{http_code}' -m 5 " + api + "/patroni").output()).isEqualTo("200");
+        // reads stay open: HAProxy's checks and the TSDB use them, verifying the same CA
+        assertThat(outsider(curl + api + "/patroni").output()).isEqualTo("200");
+        // pg-meta keeps Pigsty's default (plain HTTP): the setting is the cluster's
+        assertThat(outsider("curl -s -o /dev/null -w '%{http_code}' -m 5 http://10.213.0.10:8008/patroni").output()).isEqualTo("200");
     }
 
     /** Every non-empty secret of the inventory (the global and cluster secrets, every user's password), by where it is set. */
@@ -313,6 +347,8 @@ class TlsSandboxIT {
     @Order(7)
     void renewal_replacesOnlyThatCertificate_reloadsWithoutRestart_thenConverges(SharedSandbox shared) throws Exception {
         String target = "10.213.0.13";
+        List<String> memberCerts = List.of(target + " pki:/pg/cert/server.crt", target + " pki:/pg/cert/etcd.crt",
+                target + " pki:/etc/pgbackrest/tls/server.crt");
         String leader = shared.primaryIp("pg-test");
         String live = SharedSandbox.withLiveRoles(SharedSandbox.inventoryText(), leader);
         String line = live.lines().filter(l -> l.contains(target + ": { pg_seq: 3")).findFirst().orElseThrow();
@@ -329,7 +365,9 @@ class TlsSandboxIT {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try {
             ApplyResult renew = applyLogged(SharedSandbox.pigstyFor(changed).plan(Playbook.pgsqlCreate("pg-test")), shared, log);
-            assertThat(renew.changedSteps()).as("only the shortened certificate").containsExactly(target + " pki:/pg/cert/server.crt");
+            // that member's certificates (PostgreSQL's and PgBouncer's, its etcd client's, its pgBackRest TLS server's:
+            // one lifetime for all of a host's), nothing else
+            assertThat(renew.changedSteps()).as("only the shortened certificates").containsExactlyInAnyOrderElementsOf(memberCerts);
             String after = servedCertificate(target, 5432);
             assertThat(after).isNotEqualTo(before);
             assertThat(notAfterDays(after)).as("the new lifetime: " + after).isBetween(85L, 91L);
@@ -341,7 +379,7 @@ class TlsSandboxIT {
             assertThat(again.changedSteps()).as("a second apply changes nothing").isEmpty();
         } finally {
             ApplyResult restored = applyLogged(SharedSandbox.pigstyFor(back).plan(Playbook.pgsqlCreate("pg-test")), shared, log);
-            assertThat(restored.changedSteps()).containsExactly(target + " pki:/pg/cert/server.crt");
+            assertThat(restored.changedSteps()).containsExactlyInAnyOrderElementsOf(memberCerts);
         }
         assertThat(notAfterDays(servedCertificate(target, 5432))).isGreaterThan(7000L);
         // what the SDK printed while applying: progress and SLF4J's log

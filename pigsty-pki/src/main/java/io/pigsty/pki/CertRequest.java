@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * lifetime, key type and usages. Two requests with the same content ask for the same
  * certificate; {@link Pki#assess} compares a certificate on a host with a request.
  *
- * @param commonName  subject CN, such as {@code pg-test-1}
+ * @param commonName  subject CN, such as {@code pg-test-1}; empty for a subject without one (an etcd
+ *                    client through its JSON gateway: etcd refuses a client certificate with a CN there)
  * @param ipAddresses IP subject alternative names, in order, no duplicates
  * @param dnsNames    DNS subject alternative names, in order, no duplicates
  * @param validity    lifetime from issue
@@ -31,8 +32,8 @@ public record CertRequest(String commonName, List<String> ipAddresses, List<Stri
     /** Canonical constructor: checks every field, copies collections. */
     public CertRequest {
         Objects.requireNonNull(commonName, "commonName");
-        if (commonName.isBlank() || commonName.length() > 64) {
-            throw new PkiException("commonName: must be 1-64 characters, got '" + commonName + "'");
+        if ((!commonName.isEmpty() && commonName.isBlank()) || commonName.length() > 64) {
+            throw new PkiException("commonName: must be 1-64 characters (or empty, for no CN), got '" + commonName + "'");
         }
         List<String> ips = new ArrayList<>();
         for (String ip : ipAddresses) {
@@ -57,6 +58,17 @@ public record CertRequest(String commonName, List<String> ipAddresses, List<Stri
             throw new PkiException("usages: at least one of SERVER, CLIENT");
         }
         usages = Set.copyOf(EnumSet.copyOf(usages));
+        if (commonName.isEmpty() && ipAddresses.isEmpty() && dnsNames.isEmpty()) {
+            throw new PkiException("commonName: empty needs an IP address or a DNS name to say whom the certificate is for");
+        }
+    }
+
+    /** @return what the certificate is for in messages: its CN, else its first SAN */
+    public String label() {
+        if (!commonName.isEmpty()) {
+            return commonName;
+        }
+        return "(no CN) " + (ipAddresses.isEmpty() ? dnsNames.isEmpty() ? "" : dnsNames.get(0) : ipAddresses.get(0));
     }
 
     // certificates carry IPv6 in full form: compare like with like
@@ -92,7 +104,7 @@ public record CertRequest(String commonName, List<String> ipAddresses, List<Stri
     }
 
     /**
-     * @param commonName subject CN
+     * @param commonName subject CN; empty for a subject without one
      * @return a builder for a server certificate of 7300 days (Pigsty's {@code cert_validity}), ECDSA P-256
      */
     public static Builder builder(String commonName) {

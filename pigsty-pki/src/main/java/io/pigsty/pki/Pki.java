@@ -221,8 +221,11 @@ public final class Pki {
         KeyPair kp = generate(request.keyType(), random);
         Instant now = clock.instant();
         BigInteger serial = serial(random);
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "pigsty")
-                .addRDN(BCStyle.CN, request.commonName()).build();
+        X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "pigsty");
+        if (!request.commonName().isEmpty()) {
+            nb.addRDN(BCStyle.CN, request.commonName());
+        }
+        X500Name subject = nb.build();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             List<GeneralName> sans = new ArrayList<>();
@@ -250,7 +253,7 @@ public final class Pki {
             return new IssuedCertificate(request, Pem.certificate(cert), Secret.of(Pem.privateKey(kp.getPrivate())),
                     caCertificatePem(), serial, cert.getNotAfter().toInstant());
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new PkiException("cannot issue a certificate for " + request.commonName() + ": " + e.getMessage(), e);
+            throw new PkiException("cannot issue a certificate for " + request.label() + ": " + e.getMessage(), e);
         }
     }
 

@@ -45,6 +45,12 @@ public final class PkiModule implements PigstyModule {
     public static final String PG_CERT_DIR = "/pg/cert";
     /** Where etcd reads its certificate. */
     public static final String ETCD_CERT_DIR = "/etc/etcd";
+    /** Where an infra node keeps its client certificate and key: {@code /etc/pki/infra.crt}, {@code infra.key}. */
+    public static final String INFRA_CERT_DIR = "/etc/pki";
+    /** The file stem of the infra node's client certificate (Pigsty's {@code infra.crt}). */
+    public static final String INFRA_CERT_NAME = "infra";
+    /** The file stem of a PG member's etcd client certificate in {@link #PG_CERT_DIR}: {@code etcd.crt}, {@code etcd.key}. */
+    public static final String ETCD_CLIENT_NAME = "etcd";
     /** Where every node keeps the deployment's CA certificate (Pigsty's {@code /etc/pki/ca.crt}). */
     public static final String NODE_CA = "/etc/pki/ca.crt";
     private final Pki pki;
@@ -66,10 +72,25 @@ public final class PkiModule implements PigstyModule {
             case "pgsql" -> ctx.playbook().cluster().flatMap(inv::cluster).ifPresent(c -> pgsql(ctx, plan, c));
             case "etcd" -> inv.etcd().ifPresent(g -> etcd(inv, plan, g));
             case "node" -> ctx.playbook().cluster().ifPresent(t -> nodeCa(plan, nodeHosts(ctx, t)));
-            case "infra" -> inv.infra().ifPresent(g -> nodeCa(plan, g.nodes().stream().map(n -> Host.of(n.ip())).toList()));
+            case "infra" -> inv.infra().ifPresent(g -> {
+                nodeCa(plan, g.nodes().stream().map(n -> Host.of(n.ip())).toList());
+                infraClient(inv, plan, g);
+            });
             default -> {
             }
         }
+    }
+
+    /**
+     * The deployment's CA for the other modules' own services (pgBackRest's TLS server): their
+     * certificates come from the same CA and follow the same renewal rule.
+     */
+    @Override
+    public Optional<io.pigsty.api.spi.CertificateIssuer> certificateIssuer() {
+        return Optional.of((files, subject, vars, onChange) -> new CertificateStep(pki, CertRequest.builder(subject.commonName())
+                .ips(subject.ips()).dnsNames(subject.dnsNames()).validity(vars.get(Params.CERT_VALIDITY))
+                .usages(CertUsage.SERVER, CertUsage.CLIENT).build(), Duration.ofDays(vars.get(Params.CERT_RENEW_DAYS)),
+                files.caFile(), files.certFile(), files.keyFile(), files.owner(), files.group(), onChange));
     }
 
     private static List<Host> nodeHosts(PlanContext ctx, String target) {
@@ -87,6 +108,21 @@ public final class PkiModule implements PigstyModule {
         for (Host h : hosts) {
             plan.add("pki", h, Steps.directory("/etc/pki", "0755", "root", "root"));
             plan.add("pki", h, Steps.file(FileSpec.text(NODE_CA, pki.caCertificatePem(), "0644", "root")));
+        }
+    }
+
+    /**
+     * The infra node's client certificate (Pigsty's {@code /etc/pki/infra.crt}): the TSDB shows it to
+     * etcd, which demands one of every client. Root's alone; the INFRA module hands the TSDB its copy.
+     */
+    private void infraClient(Inventory inv, PlanBuilder plan, NodeGroup g) {
+        for (Node n : g.nodes()) {
+            Resolved r = inv.resolveNode(g, n);
+            String name = r.find(Params.INFRA_SEQ).map(q -> "infra-" + q).orElse("infra");
+            CertRequest req = CertRequest.builder(name).ip(n.ip(), "127.0.0.1").dns(name, "localhost")
+                    .validity(r.get(Params.CERT_VALIDITY)).usages(CertUsage.CLIENT).build();
+            plan.add("pki", Host.of(n.ip()), new CertificateStep(pki, req, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)),
+                    INFRA_CERT_DIR, INFRA_CERT_NAME, "root", "root", List.of()));
         }
     }
 
@@ -111,6 +147,13 @@ public final class PkiModule implements PigstyModule {
                     + "if systemctl is-active -q pgbouncer; then systemctl reload pgbouncer; fi").build();
             plan.add("pg-install", h, new CertificateStep(pki, req, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)), PG_CERT_DIR,
                     "server", dbsu, dbsu, List.of(reload)));
+            // the member's etcd client certificate, without a CN: etcd (client-cert-auth, RBAC, its JSON gateway,
+            // which Patroni speaks) refuses a /v3 request whose client certificate has one; the member logs in as
+            // its cluster's etcd user
+            CertRequest etcdClient = CertRequest.builder("").ip(i.ip()).validity(r.get(Params.CERT_VALIDITY))
+                    .usages(CertUsage.CLIENT).build();
+            plan.add("pg-install", h, new CertificateStep(pki, etcdClient, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)),
+                    PG_CERT_DIR, ETCD_CLIENT_NAME, dbsu, dbsu, List.of()));
         }
     }
 

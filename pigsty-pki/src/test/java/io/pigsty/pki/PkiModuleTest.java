@@ -56,7 +56,9 @@ class PkiModuleTest {
 
         DryRunExecutor dry = dry(plan);
         ApplyResult first = plan.apply(dry, PlanListener.NONE);
-        assertThat(pkiSteps(first, StepStatus.CHANGED)).hasSize(3);
+        // per member: its server certificate and its etcd client certificate
+        assertThat(pkiSteps(first, StepStatus.CHANGED)).extracting(StepResult::stepId).containsOnly("pki:/pg/cert/server.crt",
+                "pki:/pg/cert/etcd.crt").hasSize(6);
         for (String ip : List.of("10.213.0.11", "10.213.0.12", "10.213.0.13")) {
             var files = dry.filesWritten(ip);
             assertThat(files).containsKeys("/pg/cert/server.crt", "/pg/cert/server.key", "/pg/cert/ca.crt");
@@ -94,12 +96,13 @@ class PkiModuleTest {
         String before11 = dry.filesWritten("10.213.0.11").get("/pg/cert/server.crt");
 
         var check = plan.check(dry);
-        assertThat(check.changes()).singleElement().satisfies(e -> {
+        // that member's two certificates (server, etcd client), nothing of the others
+        assertThat(check.changes()).hasSize(2).allSatisfy(e -> {
             assertThat(e.host()).isEqualTo("10.213.0.12");
             assertThat(e.change().orElseThrow()).contains("lifetime is 7300 days, wanted 30");
         });
         ApplyResult r = plan.apply(dry, PlanListener.NONE);
-        assertThat(pkiSteps(r, StepStatus.CHANGED)).singleElement().extracting(StepResult::host).isEqualTo("10.213.0.12");
+        assertThat(pkiSteps(r, StepStatus.CHANGED)).hasSize(2).extracting(StepResult::host).containsOnly("10.213.0.12");
         assertThat(dry.filesWritten("10.213.0.12").get("/pg/cert/server.crt")).isNotEqualTo(before12);
         assertThat(dry.filesWritten("10.213.0.11").get("/pg/cert/server.crt")).isEqualTo(before11);
         assertThat(pkiSteps(plan.apply(dry, PlanListener.NONE), StepStatus.CHANGED)).isEmpty();
@@ -114,7 +117,7 @@ class PkiModuleTest {
         DryRunExecutor dry = dry(first, second, etcdPlan);
         first.apply(dry, PlanListener.NONE);
         ApplyResult r = second.apply(dry, PlanListener.NONE);
-        assertThat(pkiSteps(r, StepStatus.CHANGED)).hasSize(3);
+        assertThat(pkiSteps(r, StepStatus.CHANGED)).hasSize(6);
         assertThat(dry.filesWritten("10.213.0.11").get("/pg/cert/ca.crt")).isEqualTo(next.caCertificatePem());
 
         ApplyResult etcd = etcdPlan.apply(dry, PlanListener.NONE);
@@ -176,6 +179,22 @@ class PkiModuleTest {
         DryRunExecutor dryInfra = dry(infra);
         assertThat(infra.apply(dryInfra, PlanListener.NONE).ok()).isTrue();
         assertThat(dryInfra.filesWritten("10.213.0.10")).containsEntry(PkiModule.NODE_CA, pki.caCertificatePem());
+        // and the infra node's client certificate, which the TSDB shows to etcd (client-cert-auth)
+        String crt = dryInfra.filesWritten("10.213.0.10").get("/etc/pki/infra.crt");
+        assertThat(crt).as("infra.crt written").isNotNull();
+        assertThat(dryInfra.filesWritten("10.213.0.10")).containsKey("/etc/pki/infra.key");
+        try {
+            java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(crt.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(x.getSubjectX500Principal().getName()).contains("CN=infra-1");
+            assertThat(x.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+            java.security.cert.X509Certificate ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+                            pki.caCertificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            x.verify(ca.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError("infra.crt is not a certificate of the CA: " + e, e);
+        }
         // without the module, neither the file nor TLS
         var plain = Pigsty.builder().inventory(SANDBOX).serviceLoader(false).build();
         assertThat(plain.plan(Playbook.node("pg-test")).render().toText()).doesNotContain(PkiModule.NODE_CA);

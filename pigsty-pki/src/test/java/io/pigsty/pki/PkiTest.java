@@ -56,6 +56,26 @@ class PkiTest {
     }
 
     @Test
+    void issue_withAnEmptyCommonName_hasNoCnInItsSubject_andStillServesItsRequest(@TempDir Path tmp) throws Exception {
+        Tools.require("openssl");
+        Pki pki = Pki.create(CaSpec.pigstyDefault());
+        CertRequest gatewayClient = CertRequest.builder("").ip("10.213.0.11").usages(CertUsage.CLIENT).build();
+        IssuedCertificate c = pki.issue(gatewayClient);
+        Files.writeString(tmp.resolve("ca.crt"), pki.caCertificatePem());
+        Files.writeString(tmp.resolve("etcd.crt"), c.certificatePem());
+        Tools.Result subject = Tools.run(List.of("openssl", "x509", "-noout", "-subject", "-in", tmp.resolve("etcd.crt").toString()));
+        assertThat(subject.stdout()).contains("O = pigsty").doesNotContain("CN");
+        Tools.Result ok = Tools.run(List.of("openssl", "verify", "-purpose", "sslclient", "-CAfile", tmp.resolve("ca.crt").toString(),
+                tmp.resolve("etcd.crt").toString()));
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(pki.assess(c.certificatePem(), gatewayClient, Duration.ofDays(30)).reissue()).isFalse();
+        // a CN where none was asked for is a reason to reissue, and blanks are still refused
+        assertThat(pki.assess(pki.issue(gatewayClient.toBuilder().build()).certificatePem(), CertRequest.builder("x").ip("10.213.0.11")
+                .usages(CertUsage.CLIENT).build(), Duration.ofDays(30)).reissue()).isTrue();
+        assertThatThrownBy(() -> CertRequest.builder("  ").build()).isInstanceOf(PkiException.class).hasMessageContaining("commonName");
+    }
+
+    @Test
     void issue_isVerifiedByOpenssl_withItsSans_andRefusedUnderAnotherCa(@TempDir Path tmp) throws Exception {
         Tools.require("openssl");
         Pki pki = Pki.create(CaSpec.pigstyDefault());

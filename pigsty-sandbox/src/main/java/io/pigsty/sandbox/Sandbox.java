@@ -265,13 +265,19 @@ public final class Sandbox implements AutoCloseable {
      * their directories under {@code nodes/} and their cgroups, so none keeps running unseen.
      */
     SortedSet<Integer> indicesToRemove() {
+        return indicesToRemove(List.of(Path.of("/sys/fs/cgroup/systemd"), Path.of("/sys/fs/cgroup/unified")));
+    }
+
+    /** @param cgroupRoots where the nodes' cgroups are looked for (the machine's, or a test's own) */
+    SortedSet<Integer> indicesToRemove(List<Path> cgroupRoots) {
         SortedSet<Integer> out = new TreeSet<>();
         for (int i = 0; i < nodes; i++) {
             out.add(i);
         }
         out.addAll(leftoverIndices(workDir.resolve("nodes"), "node"));
-        out.addAll(leftoverIndices(Path.of("/sys/fs/cgroup/systemd"), "pgsty-node"));
-        out.addAll(leftoverIndices(Path.of("/sys/fs/cgroup/unified"), "pgsty-node"));
+        for (Path root : cgroupRoots) {
+            out.addAll(leftoverIndices(root, "pgsty-node"));
+        }
         return out;
     }
 

@@ -49,6 +49,8 @@ final class Engine implements AutoCloseable {
     private final String source;
     private final boolean sandbox;
     private Pigsty pigsty;
+    @SuppressWarnings("OptionalUsedAsFieldOrParameterType") // null: not loaded yet
+    private Optional<Pki> pki;
     private Executor executor;
 
     private Engine(PigstyCli cli, Inventory inventory, String source, boolean sandbox) {
@@ -113,10 +115,17 @@ final class Engine implements AutoCloseable {
     private Pigsty pigsty() {
         if (pigsty == null) {
             Pigsty.Builder b = Pigsty.builder().inventory(inventory);
-            pkiDir(cli).ifPresent(dir -> b.module(new PkiModule(Pki.createOrLoad(dir, CaSpec.pigstyDefault()))));
+            pki().ifPresent(p -> b.module(new PkiModule(p)));
             pigsty = b.build();
         }
         return pigsty;
+    }
+
+    private Optional<Pki> pki() {
+        if (pki == null) {
+            pki = pkiDir(cli).map(dir -> Pki.createOrLoad(dir, CaSpec.pigstyDefault()));
+        }
+        return pki;
     }
 
     /**
@@ -216,7 +225,10 @@ final class Engine implements AutoCloseable {
      */
     ClusterOperations ops(String cluster) {
         validated().requireCluster(cluster);
-        return ClusterOperations.builder(inventory, cluster).timeout(Duration.ofSeconds(120)).build();
+        ClusterOperations.Builder b = ClusterOperations.builder(inventory, cluster).timeout(Duration.ofSeconds(120));
+        // members with patroni_ssl_enabled serve certificates of the deployment's CA
+        pki().ifPresent(p -> b.caCertificates(p.caCertificatePem()));
+        return b.build();
     }
 
     /**

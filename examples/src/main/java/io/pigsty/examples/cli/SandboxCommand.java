@@ -4,8 +4,8 @@ import io.pigsty.api.Pigsty;
 import io.pigsty.api.Playbook;
 import io.pigsty.api.plan.ApplyResult;
 import io.pigsty.api.plan.ConsoleProgressListener;
+import io.pigsty.ha.ops.ClusterOperations;
 import io.pigsty.ha.ops.ClusterStatus;
-import io.pigsty.ha.ops.PatroniClient;
 import io.pigsty.model.Inventory;
 import io.pigsty.model.Params;
 import io.pigsty.model.PgCluster;
@@ -33,8 +33,8 @@ final class SandboxCommand {
         int nodes = inv.hosts().size();
         Sandbox sandbox = Sandbox.builder().nodes(nodes).nodeOs(inv).progress(out::println).build().up();
         // TLS on, as the inventory of a real deployment should have it: the sandbox's CA outlives the sandbox
-        Pigsty pigsty = Pigsty.builder().inventory(inv).module(new PkiModule(Pki.createOrLoad(Sandbox.PKI_DIR,
-                CaSpec.pigstyDefault()))).build();
+        Pki pki = Pki.createOrLoad(Sandbox.PKI_DIR, CaSpec.pigstyDefault());
+        Pigsty pigsty = Pigsty.builder().inventory(inv).module(new PkiModule(pki)).build();
         List<Playbook> books = new ArrayList<>();
         inv.clusters().forEach(c -> books.add(Playbook.node(c.name())));
         books.add(Playbook.etcd());
@@ -56,11 +56,9 @@ final class SandboxCommand {
                 }
             }
         }
-        PatroniClient patroni = PatroniClient.builder().credentials(inv.resolveGlobal().get(Params.PATRONI_USERNAME),
-                inv.resolveGlobal().get(Params.PATRONI_PASSWORD)).build();
         for (PgCluster c : inv.clusters()) {
-            List<String> urls = c.instances().stream().map(i -> "http://" + i.ip() + ":8008").toList();
-            ClusterStatus s = patroni.cluster(urls);
+            // members with patroni_ssl_enabled answer over HTTPS with certificates of the sandbox's CA
+            ClusterStatus s = ClusterOperations.builder(inv, c.name()).caCertificates(pki.caCertificatePem()).build().status();
             out.println("\n" + c.name() + ":");
             out.print(s.toTable());
             PgInstance any = c.instances().get(0);
@@ -74,7 +72,7 @@ final class SandboxCommand {
                 out.println("  vip: " + inv.resolve(c).get(Params.PG_VIP_ADDRESS).split("/")[0] + ":5432");
             }
         }
-        out.println("\nTLS: the deployment's CA is " + Sandbox.PKI_DIR.resolve("ca.crt") + " (PostgreSQL, PgBouncer, etcd)");
+        out.println("\nTLS: the deployment's CA is " + Sandbox.PKI_DIR.resolve("ca.crt") + " (PostgreSQL, PgBouncer, etcd, Patroni)");
         out.println("  psql \"host=<member> port=5432 sslmode=verify-full sslrootcert=" + Sandbox.PKI_DIR.resolve("ca.crt")
                 + " user=" + inv.resolveGlobal().get(Params.PG_ADMIN_USERNAME) + " dbname=postgres\"");
         out.println("  later plans keep TLS with --pki " + Sandbox.PKI_DIR + " (or PIGSTY_PKI=" + Sandbox.PKI_DIR

@@ -19,4 +19,11 @@ public interface PigstyModule {
      * @param plan where steps go
      */
     void contribute(PlanContext ctx, PlanBuilder plan);
+
+    /**
+     * @return the deployment's CA, when this module holds one (the PKI module); empty by default
+     */
+    default java.util.Optional<CertificateIssuer> certificateIssuer() {
+        return java.util.Optional.empty();
+    }
 }

@@ -41,6 +41,14 @@ public interface PlanContext {
     }
 
     /**
+     * @return the deployment's CA as one of the plan's modules offers it (the PKI module), empty
+     *         when none does: certificates then come from wherever the module's service gets them
+     */
+    default java.util.Optional<CertificateIssuer> certificateIssuer() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param cluster  cluster
      * @param instance member
      * @return effective vars of the member

@@ -5,6 +5,7 @@ import io.pigsty.api.exec.FileSpec;
 import io.pigsty.api.exec.Host;
 import io.pigsty.api.plan.PlanBuilder;
 import io.pigsty.api.quote.ShellQuote;
+import io.pigsty.api.spi.CertificateIssuer;
 import io.pigsty.api.spi.PigstyModule;
 import io.pigsty.api.spi.PlanContext;
 import io.pigsty.api.step.Steps;
@@ -139,7 +140,9 @@ public final class BackupModule implements PigstyModule {
             FileSpec confFile = new FileSpec(Backup.CONF, conf.getBytes(StandardCharsets.UTF_8), secret ? "0600" : "0640", dbsu,
                     dbsu, secret);
             if (central.isPresent()) {
-                plan.add("pg-config", h, BackupSteps.copyTls(repoHost(ctx, central.get()), i.ip(), dbsu, cr));
+                tlsFiles(ctx, plan, h, new CertificateIssuer.TlsFiles(r.get(Params.PGBACKREST_TLS_CA), r.get(Params.PGBACKREST_TLS_CERT),
+                        r.get(Params.PGBACKREST_TLS_KEY), dbsu, dbsu), i.ip(), r, Backup.SERVER_UNIT,
+                        () -> BackupSteps.copyTls(repoHost(ctx, central.get()), i.ip(), dbsu, cr));
                 // the unit file before the configuration: a changed configuration restarts the TLS server, which
                 // reads it only at start, and try-restart of a unit systemd does not know yet fails
                 plan.add("pg-config", h, Steps.file(FileSpec.text("/etc/systemd/system/" + Backup.SERVER_UNIT + ".service",
@@ -191,6 +194,30 @@ public final class BackupModule implements PigstyModule {
         }
     }
 
+    /**
+     * A host's pgBackRest TLS files: from the deployment's CA when a module offers one (the PKI
+     * module), else {@code fallback} (the repository host's own openssl CA; none for that host, whose
+     * caller issues them). The CN is the host's address, which {@code tls-server-auth} names; the
+     * address is a DNS entry too, since pgBackRest 2.45 matches a server's name against those only.
+     */
+    private static void tlsFiles(PlanContext ctx, PlanBuilder plan, Host h, CertificateIssuer.TlsFiles files, String ip, Resolved r,
+                                 String unit, java.util.function.Supplier<io.pigsty.api.step.Step> fallback) {
+        Optional<CertificateIssuer> issuer = ctx.certificateIssuer();
+        if (issuer.isEmpty()) {
+            plan.add("pg-config", h, fallback.get());
+            return;
+        }
+        String phase = fallback == null ? "pg-install" : "pg-config";
+        java.util.Set<String> dirs = new LinkedHashSet<>();
+        for (String f : List.of(files.caFile(), files.certFile(), files.keyFile())) {
+            dirs.add(f.substring(0, Math.max(1, f.lastIndexOf('/'))));
+        }
+        dirs.forEach(d -> plan.add(phase, h, Steps.directory(d, "0755", "root", "root")));
+        plan.add(phase, h, issuer.get().certificate(files, new CertificateIssuer.Subject(ip, List.of(ip), List.of(ip)), r,
+                // the TLS server reads its certificate at start; on a first deploy its unit does not exist yet
+                List.of(Command.shell("! systemctl is-active -q " + unit + " || systemctl restart " + unit).build())));
+    }
+
     private static String serverUnit(PlanContext ctx, String role, String user) {
         return ctx.templates().render("systemd/pgbackrest-server.service.ftl", java.util.Map.of("role", role, "user", user,
                 "group", user, "config", Backup.CONF));
@@ -201,17 +228,29 @@ public final class BackupModule implements PigstyModule {
         Host rh = repoHost(ctx, ip);
         Resolved cr = inv.resolve(c);
         BackupRepo repo = Backup.repo(cr);
-        plan.add("pg-install", rh, BackupSteps.packages(List.of("pgbackrest", "openssl", "cron")));
+        boolean ownCa = ctx.certificateIssuer().isEmpty();
+        plan.add("pg-install", rh, BackupSteps.packages(ownCa ? List.of("pgbackrest", "openssl", "cron") : List.of("pgbackrest", "cron")));
         plan.add("pg-install", rh, BackupSteps.repoUser());
-        // every member of every cluster using this repository, and the host itself, gets a certificate
-        Set<String> cns = new LinkedHashSet<>();
-        cns.add(ip);
-        for (PgCluster o : inv.clusters()) {
-            if (Backup.repoHost(inv, o).map(ip::equals).orElse(false)) {
-                o.instances().forEach(i -> cns.add(i.ip()));
+        if (!ownCa) {
+            // the deployment's CA (PKI module): the repository host's certificate like every member's
+            tlsFiles(ctx, plan, rh, new CertificateIssuer.TlsFiles(cr.get(Params.PGBACKREST_TLS_CA), Backup.REPO_CERT, Backup.REPO_KEY,
+                    Backup.REPO_USER, Backup.REPO_USER), ip, cr, Backup.SERVER_UNIT + "-repo", null);
+        } else {
+            // its own openssl CA: every member of every cluster using this repository, and the host itself, gets a certificate
+            Set<String> cns = new LinkedHashSet<>();
+            cns.add(ip);
+            for (PgCluster o : inv.clusters()) {
+                if (Backup.repoHost(inv, o).map(ip::equals).orElse(false)) {
+                    o.instances().forEach(i -> cns.add(i.ip()));
+                }
             }
+            plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
         }
-        plan.add("pg-install", rh, BackupSteps.issueCertificates(cr.get(Params.PGBACKREST_TLS_CA), List.copyOf(cns), ip));
+        addRepoHostConfig(ctx, plan, inv, c, ip, rh, cr, repo);
+    }
+
+    private void addRepoHostConfig(PlanContext ctx, PlanBuilder plan, Inventory inv, PgCluster c, String ip, Host rh, Resolved cr,
+                                   BackupRepo repo) {
         plan.add("pg-config", rh, Steps.directory(repo.path().orElse(BackupRepo.CENTRAL_PATH), "0750", Backup.REPO_USER, Backup.REPO_USER));
         // 0755 root, as on a member: the infra node may be one, and each file inside carries its owner's mode
         plan.add("pg-config", rh, Steps.directory("/etc/pgbackrest", "0755", "root", "root"));

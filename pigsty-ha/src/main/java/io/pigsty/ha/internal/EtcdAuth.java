@@ -92,7 +92,8 @@ public final class EtcdAuth {
 
     private static String endpointEnv(String endpoints, boolean tls) {
         return ETCD_ENV + " ETCDCTL_ENDPOINTS=" + ShellQuote.quote(endpoints)
-                + (tls ? " ETCDCTL_CACERT=" + HaSupport.ETCD_CERT_DIR + "/ca.crt" : "") + "\n";
+                + (tls ? " ETCDCTL_CACERT=" + HaSupport.ETCD_CERT_DIR + "/ca.crt ETCDCTL_CERT=" + HaSupport.ETCD_CERT_DIR
+                        + "/server.crt ETCDCTL_KEY=" + HaSupport.ETCD_CERT_DIR + "/server.key" : "") + "\n";
     }
 
     private static byte[] lines(Secret... secrets) {

@@ -134,14 +134,25 @@ public final class HaSupport {
 
     /**
      * etcdctl's options for a PG member: the endpoints and, with TLS, the CA the PKI module put in
-     * {@code /pg/cert}.
+     * {@code /pg/cert} and the member's etcd client certificate, which etcd demands of every client.
      *
      * @param inv inventory
      * @param tls etcd serves TLS
-     * @return {@code --endpoints=... [--cacert=/pg/cert/ca.crt]}
+     * @return {@code --endpoints=... [--cacert=/pg/cert/ca.crt --cert=/pg/cert/etcd.crt --key=/pg/cert/etcd.key]}
      */
     public static String etcdctlOptions(Inventory inv, boolean tls) {
-        return "--endpoints=" + String.join(",", etcdEndpoints(inv, tls)) + (tls ? " --cacert=" + PG_CERT_DIR + "/ca.crt" : "");
+        return "--endpoints=" + String.join(",", etcdEndpoints(inv, tls)) + (tls ? " --cacert=" + PG_CERT_DIR + "/ca.crt --cert="
+                + ETCD_CLIENT_CERT + " --key=" + ETCD_CLIENT_KEY : "");
+    }
+
+    /**
+     * curl's TLS options on an etcd member for its own client port: the CA, and the member's
+     * certificate as the client certificate etcd demands ({@code client-cert-auth}).
+     *
+     * @return {@code --cacert /etc/etcd/ca.crt --cert /etc/etcd/server.crt --key /etc/etcd/server.key}
+     */
+    public static String etcdMemberCurlTls() {
+        return "--cacert " + ETCD_CERT_DIR + "/ca.crt --cert " + ETCD_CERT_DIR + "/server.crt --key " + ETCD_CERT_DIR + "/server.key";
     }
 
     /**
@@ -177,6 +188,58 @@ public final class HaSupport {
 
     /** Where the PKI module puts the member's certificate, key and the CA (Pigsty's {@code pg_cert}). */
     public static final String PG_CERT_DIR = "/pg/cert";
+
+    /**
+     * @param r the member's resolved parameters
+     * @return Patroni's REST API serves HTTPS with the member's certificate ({@code patroni_ssl_enabled})
+     */
+    public static boolean patroniSsl(Resolved r) {
+        return r.get(Params.PATRONI_SSL_ENABLED);
+    }
+
+    /**
+     * @param inv inventory
+     * @param c   cluster
+     * @param i   member
+     * @return the member's REST base URL, {@code https://ip:8008} when {@code patroni_ssl_enabled}
+     */
+    public static String patroniUrl(Inventory inv, PgCluster c, PgInstance i) {
+        Resolved r = inv.resolve(c, i);
+        return (patroniSsl(r) ? "https://" : "http://") + i.ip() + ":" + r.get(Params.PATRONI_PORT);
+    }
+
+    /**
+     * The curl that probes a member's REST API from a PG node: quiet, failing on an HTTP error,
+     * two seconds at most, and with HTTPS verifying the member's certificate against the CA in
+     * {@code /pg/cert} (a probe that skipped verification would call an impostor healthy).
+     *
+     * @param r the member's resolved parameters
+     * @return {@code curl -sf -o /dev/null -m 2[ --cacert /pg/cert/ca.crt]}
+     */
+    public static String patroniCurl(Resolved r) {
+        return String.join(" ", patroniCurlArgs(r));
+    }
+
+    /**
+     * @param r the member's resolved parameters
+     * @return {@link #patroniCurl(Resolved)} as an argument vector
+     */
+    public static List<String> patroniCurlArgs(Resolved r) {
+        List<String> a = new ArrayList<>(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2"));
+        if (patroniSsl(r)) {
+            a.add("--cacert");
+            a.add(PG_CERT_DIR + "/ca.crt");
+        }
+        return List.copyOf(a);
+    }
+
+    /**
+     * A PG member's etcd client certificate (the PKI module issues it without a CN: etcd refuses a
+     * client certificate with one on its JSON gateway, which Patroni speaks, once RBAC is on).
+     */
+    public static final String ETCD_CLIENT_CERT = PG_CERT_DIR + "/etcd.crt";
+    /** Its key, the dbsu's. */
+    public static final String ETCD_CLIENT_KEY = PG_CERT_DIR + "/etcd.key";
 
     /**
      * PostgreSQL's TLS parameters for the certificate the PKI module issues to every member.
@@ -280,11 +343,16 @@ public final class HaSupport {
         m.put("synchronous_mode_strict", tuning == PgTuning.CRIT);
         m.put("namespace", r.get(Params.PG_NAMESPACE).replaceAll("/+$", ""));
         m.put("patroni_port", r.get(Params.PATRONI_PORT));
+        m.put("patroni_ssl", patroniSsl(r));
+        m.put("cert_dir", PG_CERT_DIR);
         m.put("patroni_username", r.get(Params.PATRONI_USERNAME));
         m.put("patroni_password", yamlQuoted(r.get(Params.PATRONI_PASSWORD)));
         m.put("etcd_hosts", etcdHosts(inv));
         m.put("etcd_tls", tls);
         m.put("etcd_cacert", PG_CERT_DIR + "/ca.crt");
+        // etcd demands a client certificate of the CA; through its JSON gateway one without a CN
+        m.put("etcd_cert", ETCD_CLIENT_CERT);
+        m.put("etcd_key", ETCD_CLIENT_KEY);
         // the cluster's etcd user (Pigsty: pg_cluster and pg_etcd_password, the name when empty)
         m.put("etcd_auth", EtcdAuth.enabled(inv));
         m.put("etcd_username", EtcdAuth.user(c));
@@ -635,27 +703,35 @@ public final class HaSupport {
      * @param id the step id, e.g. {@code pgsql-rm:live-guard}
      * @param description what the step refuses, in the playbook's words
      * @param urls the Patroni URLs that must not answer ({@code /health}, {@code /primary})
+     * @param curl the probe's curl, {@link #patroniCurlArgs(Resolved)} (its CA option is ignored by {@code http} URLs)
      * @param refusal the apply error's message, given the URLs that answered
      * @return the step
      */
-    public static Step liveGuard(String id, String description, List<String> urls, Function<List<String>, String> refusal) {
-        return new LiveGuard(id, description, urls, refusal);
+    public static Step liveGuard(String id, String description, List<String> urls, List<String> curl,
+            Function<List<String>, String> refusal) {
+        return new LiveGuard(id, description, urls, curl, refusal);
     }
 
-    private record LiveGuard(String id, String description, List<String> urls, Function<List<String>, String> refusal)
-            implements Step {
+    private record LiveGuard(String id, String description, List<String> urls, List<String> curl,
+            Function<List<String>, String> refusal) implements Step {
         LiveGuard {
             urls = List.copyOf(urls);
+            curl = List.copyOf(curl);
+        }
+
+        private Command probe(String url) {
+            List<String> a = new ArrayList<>(curl);
+            a.add(url);
+            return Command.argv(a).timeout(java.time.Duration.ofSeconds(10)).build();
         }
 
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), urls.stream().map(u -> Command.of("curl", "-sf", "-m", "2", u)).toList(),
-                    List.of("fails when any of these answers"));
+            return new Rendered(List.of(), urls.stream().map(this::probe).toList(), List.of("fails when any of these answers"));
         }
 
         private List<String> live(StepContext ctx) {
-            return urls.stream().filter(u -> ctx.run(Command.of("curl", "-sf", "-o", "/dev/null", "-m", "2", u)).ok()).toList();
+            return urls.stream().filter(u -> ctx.run(probe(u)).ok()).toList();
         }
 
         @Override

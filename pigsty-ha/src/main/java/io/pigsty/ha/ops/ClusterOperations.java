@@ -49,12 +49,23 @@ public final class ClusterOperations {
         this.cluster = c.name();
         Map<String, String> apis = new LinkedHashMap<>();
         for (PgInstance i : c.instances()) {
-            apis.put(Names.instance(c.name(), i.seq()), "http://" + i.ip() + ":" + b.inventory.resolve(c, i).get(Params.PATRONI_PORT));
+            apis.put(Names.instance(c.name(), i.seq()), io.pigsty.ha.internal.HaSupport.patroniUrl(b.inventory, c, i));
         }
         this.apiByMember = java.util.Collections.unmodifiableMap(apis); // inventory order: the first answering member wins
-        this.client = b.client != null ? b.client : PatroniClient.builder()
+        if (b.client == null && b.caPem == null && apis.values().stream().anyMatch(u -> u.startsWith("https:"))) {
+            // the JVM's trust store does not hold the deployment's CA: every call would fail on the
+            // handshake, so the missing setting is named here instead
+            throw new io.pigsty.model.InvalidValueException(Params.PATRONI_SSL_ENABLED.name() + " of " + c.name(),
+                    "true", "the REST API speaks HTTPS with certificates of the deployment's CA: give ClusterOperations.Builder"
+                    + ".caCertificates(pem) (the CLI: --pki DIR) or a client(...) that trusts it");
+        }
+        PatroniClient.Builder pb = PatroniClient.builder()
                 .credentials(r.get(Params.PATRONI_USERNAME), r.get(Params.PATRONI_PASSWORD))
-                .timeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(2));
+        if (b.caPem != null) {
+            pb.caCertificates(b.caPem);
+        }
+        this.client = b.client != null ? b.client : pb.build();
         this.timeout = b.timeout;
         this.poll = b.poll;
         this.rpoBytes = r.get(Params.PG_RPO);
@@ -502,6 +513,7 @@ public final class ClusterOperations {
         private final Inventory inventory;
         private final String cluster;
         private PatroniClient client;
+        private String caPem;
         private Duration timeout = Duration.ofSeconds(120);
         private Duration poll = Duration.ofMillis(250);
 
@@ -516,6 +528,18 @@ public final class ClusterOperations {
          */
         public Builder client(PatroniClient client) {
             this.client = Objects.requireNonNull(client);
+            return this;
+        }
+
+        /**
+         * The deployment's CA, which the default client trusts for members serving HTTPS
+         * ({@code patroni_ssl_enabled}); required for such a cluster unless a {@link #client} is given.
+         *
+         * @param caPem the CA certificate(s), PEM ({@code Pki.caCertificatePem()})
+         * @return this
+         */
+        public Builder caCertificates(String caPem) {
+            this.caPem = Objects.requireNonNull(caPem, "caPem");
             return this;
         }
 

@@ -86,6 +86,20 @@ public final class EtcdClient {
     }
 
     /**
+     * The same client trusting only the deployment's CA and presenting a client certificate of it:
+     * etcd with the PKI module demands one ({@code client-cert-auth}) before any user logs in.
+     *
+     * @param caPem   the CA certificate(s), PEM ({@code Pki.caCertificatePem()})
+     * @param certPem a client certificate of that CA, PEM ({@code IssuedCertificate.certificatePem()})
+     * @param keyPem  its private key, PKCS#8 PEM ({@code IssuedCertificate.privateKeyPem()})
+     * @return a new client; this one is unchanged
+     */
+    public EtcdClient trusting(String caPem, String certPem, io.pigsty.model.Secret keyPem) {
+        return new EtcdClient(endpoints, timeout, user, password,
+                io.pigsty.ha.internal.TlsTrust.withClientCertificate(caPem, certPem, keyPem));
+    }
+
+    /**
      * The root client of an inventory's etcd: its members' URLs and, when {@code etcd_auth_enabled},
      * root with {@code etcd_root_password}.
      *

@@ -212,6 +212,26 @@ class BackupConfigTest {
     }
 
     @Test
+    void centralRepo_withPki_getsEveryCertificateFromTheDeploymentsCa_noOpensslCa() {
+        io.pigsty.pki.Pki pki = io.pigsty.pki.Pki.create(io.pigsty.pki.CaSpec.pigstyDefault());
+        Plan plan = Pigsty.builder().inventory(sandbox("      pgbackrest_method: central\n")).serviceLoader(false)
+                .module(new io.pigsty.pki.PkiModule(pki)).module(new EtcdModule()).module(new PatroniModule())
+                .module(new BackupModule()).build().plan(Playbook.pgsqlCreate("pg-test"));
+        assertThat(stepIds(plan, "10.213.0.10", "pg-install")).contains("pki:" + Backup.REPO_CERT).doesNotContain("backup:tls-issue");
+        assertThat(stepIds(plan, "10.213.0.13", "pg-config")).contains("pki:/etc/pgbackrest/tls/server.crt", "service:pgbackrest-server")
+                .doesNotContain("backup:tls-copy");
+        String text = plan.render().toText();
+        // the CN is the address tls-server-auth names; the address is a DNS entry too (pgBackRest 2.45 matches those only)
+        assertThat(text).contains("issues /etc/pgbackrest/tls/repo.crt (0644) and /etc/pgbackrest/tls/repo.key (0600), owner pgbackrest, "
+                        + "for CN=10.213.0.10 IP=[10.213.0.10] DNS=[10.213.0.10]",
+                "issues /etc/pgbackrest/tls/server.crt (0644) and /etc/pgbackrest/tls/server.key (0600), owner postgres, "
+                        + "for CN=10.213.0.13 IP=[10.213.0.13] DNS=[10.213.0.13]",
+                "! systemctl is-active -q pgbackrest-server-repo || systemctl restart pgbackrest-server-repo").doesNotContain("openssl");
+        // the CA pgBackRest verifies with is the deployment's
+        assertThat(files(plan, "10.213.0.12").get("/etc/pgbackrest/tls/ca.crt").text()).isEqualTo(pki.caCertificatePem());
+    }
+
+    @Test
     void clone_bootstrapsFromTheSourceStanza_latestOrTargetTime_orAsStandby() {
         String clone = """
                     pg-clone:

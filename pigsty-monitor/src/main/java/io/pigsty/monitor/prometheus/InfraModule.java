@@ -24,12 +24,33 @@ import java.util.Map;
  */
 public final class InfraModule implements PigstyModule {
     static final String PHASE = "infra";
-    /** The CA the etcd job verifies with: the PKI module's {@code /etc/pki/ca.crt} (monitor does not depend on PKI). */
-    static final String ETCD_SCRAPE_CA = "/etc/pki/ca.crt";
+    /** The CA the etcd and Patroni (patroni_ssl_enabled) jobs verify with: the PKI module's {@code /etc/pki/ca.crt} (monitor does not depend on PKI). */
+    static final String SCRAPE_CA = "/etc/pki/ca.crt";
 
     @Override
     public String name() {
         return "INFRA";
+    }
+
+    /** The PKI module's client certificate of an infra node (Pigsty's {@code /etc/pki/infra.crt} and {@code .key}, root's). */
+    static final String INFRA_CERT = "/etc/pki/infra";
+    /** The TSDB's own copy of it: the key readable by the TSDB's user only. */
+    static final String TSDB_TLS_DIR = InfraArtifacts.ETC + "/tls";
+
+    /**
+     * The TSDB (after its package made its user) gets its copy of the node's client certificate, so
+     * the key stays root's in /etc/pki and the TSDB's alone here; a renewed certificate is copied again
+     * and the TSDB restarted to use it.
+     */
+    static io.pigsty.api.step.Step tsdbClientCertificate(String user, String unit) {
+        String crt = TSDB_TLS_DIR + "/infra.crt";
+        String key = TSDB_TLS_DIR + "/infra.key";
+        return Steps.command("tls:tsdb-client-cert", "the TSDB's copy of " + INFRA_CERT + ".crt and its key (owner " + user + ", 0600)",
+                Command.shell("cmp -s " + INFRA_CERT + ".crt " + crt + " && cmp -s " + INFRA_CERT + ".key " + key
+                        + " && [ \"$(stat -c %U:%a " + key + ")\" = " + user + ":600 ]").build(),
+                Command.shell("install -d -m 0755 -o root -g root " + TSDB_TLS_DIR + " && install -m 0644 -o root -g root "
+                        + INFRA_CERT + ".crt " + crt + " && install -m 0600 -o " + user + " -g root " + INFRA_CERT + ".key " + key
+                        + " && systemctl try-restart " + unit).build());
     }
 
     @Override
@@ -43,8 +64,9 @@ public final class InfraModule implements PigstyModule {
             throw new PigstyException("infra: the inventory has no infra group (all.children.infra.hosts)");
         }
         // with the PKI module etcd speaks TLS; the CA that module puts on every node verifies it
-        PrometheusArtifacts prom = ctx.hasModule("PKI")
-                ? PrometheusArtifacts.builder(inv).etcdCaFile(ETCD_SCRAPE_CA).build() : PrometheusArtifacts.of(inv);
+        boolean pki = ctx.hasModule("PKI");
+        PrometheusArtifacts prom = pki ? PrometheusArtifacts.builder(inv).caFile(SCRAPE_CA)
+                .etcdClientCertificate(TSDB_TLS_DIR + "/infra.crt", TSDB_TLS_DIR + "/infra.key").build() : PrometheusArtifacts.of(inv);
         for (Node n : nodes) {
             Host h = MonitorModule.infraHost(n);
             InfraArtifacts a = InfraArtifacts.of(inv, n);
@@ -52,6 +74,9 @@ public final class InfraModule implements PigstyModule {
             Command reloadTsdb = Command.of("systemctl", "try-reload-or-restart", a.victoria() ? "vmalert" : "prometheus");
             plan.add(PHASE, h, MonitorModule.packages(a.packages()));
             plan.add(PHASE, h, Steps.directory(InfraArtifacts.ETC, "0755", "root", "root"));
+            if (pki) {
+                plan.add(PHASE, h, tsdbClientCertificate(a.victoria() ? "_victoria-metrics" : "prometheus", tsdb));
+            }
             plan.add(PHASE, h, Steps.directory(prom.rulesDir(), "0755", "root", "root"));
             plan.add(PHASE, h, Steps.directory(prom.targetsDir(), "0755", "root", "root"));
             for (Map.Entry<String, String> d : a.defaults().entrySet()) {

@@ -97,7 +97,9 @@ public final class PrometheusArtifacts {
     private final List<String> remoteWrite;
     private final int blackboxPort;
     private final boolean victoria;
-    private final String etcdCaFile; // empty: etcd serves plain HTTP
+    private final String caFile; // empty: etcd serves plain HTTP, and so does every Patroni
+    private final String clientCertFile; // empty: no client certificate for etcd
+    private final String clientKeyFile;
 
     private PrometheusArtifacts(Builder b) {
         Resolved g = b.inventory.resolveGlobal();
@@ -138,7 +140,9 @@ public final class PrometheusArtifacts {
         }
         problems.throwIfAny();
         blackboxPort = g.get(Params.BLACKBOX_PORT);
-        etcdCaFile = b.etcdCaFile == null ? "" : b.etcdCaFile;
+        caFile = b.caFile == null ? "" : b.caFile;
+        clientCertFile = b.clientCertFile == null ? "" : b.clientCertFile;
+        clientKeyFile = b.clientKeyFile == null ? "" : b.clientKeyFile;
         victoria = b.victoria != null ? b.victoria : g.get(Params.VMETRICS_ENABLED);
         owner = new TreeMap<>();
         targets = collectTargets(b.inventory);
@@ -198,11 +202,16 @@ public final class PrometheusArtifacts {
                 if (r.get(Params.PGBOUNCER_ENABLED) && r.get(Params.PGBOUNCER_EXPORTER_ENABLED)) {
                     out.add(target(ScrapeJob.PGBOUNCER, c.name(), ins, i.ip(), r.get(Params.PGBOUNCER_EXPORTER_PORT)));
                 }
-                // Patroni over TLS would need a job of its own with a CA; Pigsty-java's sandbox has no
-                // TLS REST API, so such members are left out rather than scraped wrongly
-                if (r.get(Params.PATRONI_ENABLED) && !"remove".equals(r.get(Params.PATRONI_MODE))
-                        && !r.get(Params.PATRONI_SSL_ENABLED)) {
-                    out.add(target(ScrapeJob.PATRONI, c.name(), ins, i.ip(), r.get(Params.PATRONI_PORT)));
+                if (r.get(Params.PATRONI_ENABLED) && !"remove".equals(r.get(Params.PATRONI_MODE))) {
+                    ScrapeTarget t = target(ScrapeJob.PATRONI, c.name(), ins, i.ip(), r.get(Params.PATRONI_PORT));
+                    if (r.get(Params.PATRONI_SSL_ENABLED)) {
+                        // patroni_ssl_enabled is a cluster's choice: the scheme goes with the target, the job
+                        // trusts the deployment's CA (caFile) for the members that serve HTTPS
+                        SortedMap<String, String> l = new TreeMap<>(t.labels());
+                        l.put("__scheme__", "https");
+                        t = new ScrapeTarget(t.job(), t.ins(), t.address(), l);
+                    }
+                    out.add(t);
                 }
                 if (r.get(Params.HAPROXY_ENABLED)) {
                     out.add(target(ScrapeJob.HAPROXY, c.name(), ins, i.ip(), r.get(Params.HAPROXY_EXPORTER_PORT)));
@@ -467,10 +476,21 @@ public final class PrometheusArtifacts {
                 sd.put("refresh_interval", sdRefreshInterval);
             }
             j.put("file_sd_configs", List.of(sd));
-            if (job == ScrapeJob.ETCD && !etcdCaFile.isEmpty()) {
+            if (job == ScrapeJob.ETCD && !caFile.isEmpty()) {
                 // etcd serves /metrics on its client port, which speaks TLS once the deployment has a CA
                 j.put("scheme", "https");
-                j.put("tls_config", Map.of("ca_file", etcdCaFile));
+                Map<String, Object> tls = new LinkedHashMap<>();
+                tls.put("ca_file", caFile);
+                if (!clientCertFile.isEmpty()) {
+                    // etcd with client-cert-auth demands a certificate of the CA from every client
+                    tls.put("cert_file", clientCertFile);
+                    tls.put("key_file", clientKeyFile);
+                }
+                j.put("tls_config", tls);
+            }
+            if (job == ScrapeJob.PATRONI && !caFile.isEmpty()) {
+                // used by the targets whose __scheme__ is https (patroni_ssl_enabled); plain ones ignore it
+                j.put("tls_config", Map.of("ca_file", caFile));
             }
             if (job == ScrapeJob.PING) {
                 // the target file holds the address to ping; the scrape goes to this node's blackbox exporter
@@ -617,7 +637,9 @@ public final class PrometheusArtifacts {
         private List<String> alertmanagers;
         private List<String> remoteWrite;
         private Boolean victoria;
-        private String etcdCaFile;
+        private String caFile;
+        private String clientCertFile;
+        private String clientKeyFile;
 
         private Builder(Inventory inventory) {
             this.inventory = Objects.requireNonNull(inventory, "inventory");
@@ -700,17 +722,36 @@ public final class PrometheusArtifacts {
         }
 
         /**
-         * @param caFile the CA certificate on the TSDB's node that etcd's server certificates are
-         *               verified with ({@code /etc/pki/ca.crt} when the PKI module is registered); the
-         *               etcd job then scrapes over HTTPS. Default: plain HTTP.
+         * @param caFile the CA certificate on the TSDB's node that TLS targets are verified with
+         *               ({@code /etc/pki/ca.crt} when the PKI module is registered): the etcd job then
+         *               scrapes over HTTPS, and so do the Patroni members of clusters with
+         *               {@code patroni_ssl_enabled}. Default: none, etcd over plain HTTP.
          * @return this
          */
-        public Builder etcdCaFile(String caFile) {
+        public Builder caFile(String caFile) {
             Objects.requireNonNull(caFile, "caFile");
             if (!caFile.startsWith("/") || caFile.chars().anyMatch(ch -> ch < 0x20 || ch == '"')) {
-                throw new io.pigsty.model.InvalidValueException("etcdCaFile", caFile, "must be an absolute path on the TSDB's node");
+                throw new io.pigsty.model.InvalidValueException("caFile", caFile, "must be an absolute path on the TSDB's node");
             }
-            etcdCaFile = caFile;
+            this.caFile = caFile;
+            return this;
+        }
+
+        /**
+         * @param certFile the TSDB's client certificate on its node, shown to etcd (which demands one
+         *                 with the PKI module); used with {@link #caFile}
+         * @param keyFile  its private key, readable by the TSDB's user
+         * @return this
+         */
+        public Builder etcdClientCertificate(String certFile, String keyFile) {
+            for (String[] f : List.of(new String[] {"certFile", certFile}, new String[] {"keyFile", keyFile})) {
+                Objects.requireNonNull(f[1], f[0]);
+                if (!f[1].startsWith("/") || f[1].chars().anyMatch(ch -> ch < 0x20 || ch == '"')) {
+                    throw new io.pigsty.model.InvalidValueException(f[0], f[1], "must be an absolute path on the TSDB's node");
+                }
+            }
+            this.clientCertFile = certFile;
+            this.clientKeyFile = keyFile;
             return this;
         }
 

@@ -113,7 +113,12 @@ class InfraModuleTest {
         String yml = prometheusYml(tls);
         String etcd = yml.substring(yml.indexOf("job_name: etcd"));
         etcd = etcd.substring(0, Math.max(etcd.indexOf("- job_name"), 0) > 0 ? etcd.indexOf("- job_name") : etcd.length());
-        assertThat(etcd).contains("scheme: https", "ca_file: " + io.pigsty.pki.PkiModule.NODE_CA);
+        assertThat(etcd).contains("scheme: https", "ca_file: " + io.pigsty.pki.PkiModule.NODE_CA,
+                "cert_file: /etc/prometheus/tls/infra.crt", "key_file: /etc/prometheus/tls/infra.key");
+        // the TSDB's copy of the PKI module's /etc/pki/infra.{crt,key}, made after its package made its user
+        String text = tls.render().toText(true);
+        assertThat(text).contains("install -m 0600 -o prometheus -g root /etc/pki/infra.key /etc/prometheus/tls/infra.key");
+        assertThat(text.indexOf("tls:tsdb-client-cert")).isGreaterThan(text.indexOf("monitor:packages")).isLessThan(text.indexOf("file:/etc/prometheus/prometheus.yml"));
         assertThat(yml.split("scheme: https", -1)).as(yml).hasSize(2);
         // the CA file the job names is one the same plan writes
         assertThat(ids(tls)).contains("file:" + io.pigsty.pki.PkiModule.NODE_CA);

@@ -49,7 +49,7 @@ class PromtoolTest {
     void etcdOverTls_scrapesHttpsWithTheCa_andPromtoolAcceptsIt(@TempDir Path dir) throws Exception {
         Path ca = dir.resolve("ca.crt");
         PrometheusArtifacts p = PrometheusArtifacts.builder(Inventory.sample("sandbox"))
-                .targetsDir("targets").rulesDir("rules").etcdCaFile(ca.toString()).build();
+                .targetsDir("targets").rulesDir("rules").caFile(ca.toString()).build();
         p.writeTo(dir);
         String yml = Files.readString(dir.resolve("prometheus.yml"));
         String etcdJob = yml.substring(yml.indexOf("job_name: etcd"));
@@ -65,9 +65,28 @@ class PromtoolTest {
     }
 
     @Test
-    void etcdCaFile_mustBeAnAbsolutePath() {
+    void patroniOverTls_membersOfThatClusterAreScrapedOverHttps_andPromtoolAcceptsIt(@TempDir Path dir) throws Exception {
+        Inventory sandbox = Inventory.sample("sandbox");
+        Inventory inv = sandbox.withCluster(sandbox.requireCluster("pg-test").toBuilder().var("patroni_ssl_enabled", true).build());
+        Path ca = dir.resolve("ca.crt");
+        Files.writeString(ca, io.pigsty.pki.Pki.create(io.pigsty.pki.CaSpec.pigstyDefault()).caCertificatePem());
+        PrometheusArtifacts p = PrometheusArtifacts.builder(inv).targetsDir("targets").rulesDir("rules").caFile(ca.toString()).build();
+        p.writeTo(dir);
+        String yml = Files.readString(dir.resolve("prometheus.yml"));
+        String job = yml.substring(yml.indexOf("job_name: patroni"));
+        job = job.substring(0, job.indexOf("- job_name", 1));
+        // the job trusts the CA; the scheme is the target's, since patroni_ssl_enabled is a cluster's choice
+        assertThat(job).contains("ca_file: " + ca).doesNotContain("scheme:");
+        assertThat(Files.readString(dir.resolve("targets/patroni/pg-test-2.yml"))).contains("__scheme__: https");
+        assertThat(Files.readString(dir.resolve("targets/patroni/pg-meta-1.yml"))).doesNotContain("__scheme__");
+        Promtool.Result r = Promtool.run(dir, "check", "config", "prometheus.yml");
+        assertThat(r.exit()).as(r.output()).isZero();
+    }
+
+    @Test
+    void caFile_mustBeAnAbsolutePath() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrometheusArtifacts.builder(Inventory.sample("sandbox"))
-                .etcdCaFile("ca.crt")).isInstanceOf(io.pigsty.model.InvalidValueException.class).hasMessageContaining("etcdCaFile");
+                .caFile("ca.crt")).isInstanceOf(io.pigsty.model.InvalidValueException.class).hasMessageContaining("caFile");
     }
 
     @Test

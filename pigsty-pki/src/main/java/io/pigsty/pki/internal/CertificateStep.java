@@ -33,8 +33,9 @@ public final class CertificateStep implements Step {
     private final Pki pki;
     private final CertRequest request;
     private final Duration renewBefore;
-    private final String dir;
-    private final String name;
+    private final String crt;
+    private final String key;
+    private final String ca;
     private final String owner;
     private final String group;
     private final List<Command> onChange;
@@ -44,33 +45,51 @@ public final class CertificateStep implements Step {
      * @param request     what the certificate must say
      * @param renewBefore reissue when less than this remains
      * @param dir         directory on the host, such as {@code /pg/cert}
-     * @param name        file stem: {@code server} gives server.crt and server.key
+     * @param name        file stem: {@code server} gives server.crt and server.key (the CA goes to ca.crt)
      * @param owner       owner of the files (the service's user)
      * @param group       their group
      * @param onChange    commands run after any file changed (a reload)
      */
     public CertificateStep(Pki pki, CertRequest request, Duration renewBefore, String dir, String name, String owner,
                            String group, List<Command> onChange) {
+        this(pki, request, renewBefore, dir + "/ca.crt", dir + "/" + name + ".crt", dir + "/" + name + ".key", owner, group,
+                onChange);
+    }
+
+    /**
+     * @param pki         the CA
+     * @param request     what the certificate must say
+     * @param renewBefore reissue when less than this remains
+     * @param ca          where the CA certificate goes
+     * @param crt         where the certificate goes
+     * @param key         where its key goes
+     * @param owner       owner of the files (the service's user)
+     * @param group       their group
+     * @param onChange    commands run after any file changed (a reload)
+     */
+    public CertificateStep(Pki pki, CertRequest request, Duration renewBefore, String ca, String crt, String key, String owner,
+                           String group, List<Command> onChange) {
         this.pki = pki;
         this.request = request;
         this.renewBefore = renewBefore;
-        this.dir = dir;
-        this.name = name;
+        this.ca = ca;
+        this.crt = crt;
+        this.key = key;
         this.owner = owner;
         this.group = group;
         this.onChange = List.copyOf(onChange);
     }
 
     private String crt() {
-        return dir + "/" + name + ".crt";
+        return crt;
     }
 
     private String key() {
-        return dir + "/" + name + ".key";
+        return key;
     }
 
     private String ca() {
-        return dir + "/ca.crt";
+        return ca;
     }
 
     private FileSpec caFile() {

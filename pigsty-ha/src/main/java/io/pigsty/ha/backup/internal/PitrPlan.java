@@ -65,11 +65,12 @@ public final class PitrPlan {
         String bin = pr.get(Params.PG_BIN_DIR);
         String stanza = Backup.stanza(target.sourceCluster().orElse(c.name()));
         boolean allowLive = ctx.playbook().arg("allow_live").map(Boolean::parseBoolean).orElse(false);
-        List<String> health = c.instances().stream().map(i -> "http://" + i.ip() + ":" + inv.resolve(c, i).get(Params.PATRONI_PORT)
-                + "/health").collect(Collectors.toList());
+        List<String> health = c.instances().stream().map(i -> HaSupport.patroniUrl(inv, c, i) + "/health")
+                .collect(Collectors.toList());
+        List<String> curl = HaSupport.patroniCurlArgs(cr);
         if (!allowLive) {
             plan.add("preflight", ph, HaSupport.liveGuard("pgsql-pitr:live-guard",
-                    "refuse to overwrite " + c.name() + " while any member is running (Playbook.allowLive() overrides)", health,
+                    "refuse to overwrite " + c.name() + " while any member is running (Playbook.allowLive() overrides)", health, curl,
                     l -> "refusing point-in-time recovery of live cluster " + c.name() + ": " + l
                             + " answer; it overwrites the cluster's data: use Playbook.pgsqlPitr(...).allowLive()"));
         }
@@ -122,9 +123,9 @@ public final class PitrPlan {
                 io.pigsty.ha.internal.EtcdAuth.withPassword(inv, c, io.pigsty.ha.internal.EtcdAuth.etcdctl(inv, c,
                         ctx.hasModule("PKI"), "del --prefix " + q(ns)))));
         plan.add("pitr-up", ph, Steps.service("patroni", true, true));
-        String url = "http://" + primary.ip() + ":" + pr.get(Params.PATRONI_PORT);
+        String url = HaSupport.patroniUrl(inv, c, primary);
         // Patroni answers 200 on /primary once the restored member leads: the wait of pitr-up, the gate of pitr-replicas
-        Command primaryServes = Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", url + "/primary"))
+        Command primaryServes = Command.argv(with(HaSupport.patroniCurlArgs(pr), url + "/primary"))
                 .timeout(Duration.ofSeconds(10)).build();
         plan.add("pitr-up", ph, Steps.waitFor("pitr:primary", "Patroni reports " + ph.name() + " primary",
                 primaryServes,
@@ -146,17 +147,17 @@ public final class PitrPlan {
                     Command.shell("false").build(),
                     Command.shell("find " + q(d) + " -mindepth 1 -delete").timeout(Duration.ofMinutes(10)).build()));
             plan.add("pitr-replicas", h, Steps.service("patroni", true, true));
-            String ru = "http://" + i.ip() + ":" + r.get(Params.PATRONI_PORT);
+            String ru = HaSupport.patroniUrl(inv, c, i);
             plan.add("pitr-replicas", h, Steps.waitFor("pitr:replica", "Patroni reports " + h.name() + " streaming",
-                    Command.argv(List.of("curl", "-sf", "-o", "/dev/null", "-m", "2", ru + "/replica?replication_state=streaming"))
+                    Command.argv(with(HaSupport.patroniCurlArgs(r), ru + "/replica?replication_state=streaming"))
                             .timeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(30), Duration.ofSeconds(2)));
         }
         // in synchronous mode (pg_rpo 0 or the crit tuning) only the member Patroni names synchronous may be promoted:
         // until it names one, a primary crash leaves the cluster without a leader (BackupIT crashed the primary right
         // after a restore and saw no failover in 120 s), so the restore ends when one replica answers /sync
         if (!c.replicas().isEmpty() && HaSupport.synchronousMode(pr.get(Params.PG_RPO), pr.get(Params.PG_CONF))) {
-            String probe = c.replicas().stream().map(i -> "curl -sf -o /dev/null -m 2 " + q("http://" + i.ip() + ":"
-                    + inv.resolve(c, i).get(Params.PATRONI_PORT) + "/sync")).collect(Collectors.joining(" || "));
+            String probe = c.replicas().stream().map(i -> HaSupport.patroniCurl(inv.resolve(c, i)) + " "
+                    + q(HaSupport.patroniUrl(inv, c, i) + "/sync")).collect(Collectors.joining(" || "));
             plan.add("pitr-verify", ph, Steps.waitFor("pitr:sync-standby", "Patroni names a synchronous standby of " + c.name(),
                     Command.shell(probe).timeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(5), Duration.ofSeconds(1)));
         }
@@ -313,5 +314,11 @@ public final class PitrPlan {
             }
             return Outcome.OK;
         }
+    }
+
+    private static List<String> with(List<String> argv, String last) {
+        List<String> a = new ArrayList<>(argv);
+        a.add(last);
+        return a;
     }
 }

@@ -17,12 +17,13 @@ auto-compaction-mode: periodic
 auto-compaction-retention: 24h
 log-level: warn
 <#if tls>
-# the deployment's CA (PKI module): clients verify the member, members verify each other
-# clients authenticate with their etcd user (a CA file here would make etcd demand client certificates)
+# the deployment's CA (PKI module): clients verify the member, members verify each other, and every
+# client shows a certificate of the CA before its etcd user logs in (a token's user wins over the CN)
 client-transport-security:
   cert-file: ${cert_dir}/server.crt
   key-file: ${cert_dir}/server.key
-  client-cert-auth: false
+  trusted-ca-file: ${cert_dir}/ca.crt
+  client-cert-auth: true
 peer-transport-security:
   cert-file: ${cert_dir}/server.crt
   key-file: ${cert_dir}/server.key

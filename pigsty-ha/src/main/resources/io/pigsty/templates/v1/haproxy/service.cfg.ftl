@@ -13,5 +13,5 @@ listen ${full_name}
     http-check expect status 200
     default-server ${options}
 <#list servers as s>
-    server ${s.name} ${s.ip}:${dest_port} check port ${patroni_port} weight ${s.weight}<#if s.backup> backup</#if>
+    server ${s.name} ${s.ip}:${dest_port} check port ${patroni_port}${check_ssl} weight ${s.weight}<#if s.backup> backup</#if>
 </#list>

@@ -6,7 +6,7 @@ global_defs {
 }
 
 vrrp_script ${cls_id}_primary {
-    script "/usr/bin/curl -sf -o /dev/null -m 2 -X OPTIONS http://${ip}:${patroni_port}/primary"
+    script "${patroni_probe}"
     interval 1
     timeout 3
     fall 2

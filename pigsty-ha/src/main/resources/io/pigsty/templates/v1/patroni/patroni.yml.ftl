@@ -19,12 +19,24 @@ restapi:
   authentication:
     username: ${patroni_username}
     password: '${patroni_password}'
+<#if patroni_ssl>
+  # patroni_ssl_enabled: HTTPS with the member's certificate; clients verify it with the CA
+  certfile: ${cert_dir}/server.crt
+  keyfile: ${cert_dir}/server.key
+  cafile: ${cert_dir}/ca.crt
+
+ctl:
+  insecure: false
+  cacert: ${cert_dir}/ca.crt
+</#if>
 
 etcd3:
   hosts: '${etcd_hosts}'
 <#if etcd_tls>
   protocol: https
   cacert: ${etcd_cacert}
+  cert: ${etcd_cert}
+  key: ${etcd_key}
 </#if>
 <#if etcd_auth>
   username: '${etcd_username}'

@@ -13,6 +13,8 @@ dcs-endpoints:
 </#list>
 <#if etcd_ca_file?has_content>
 etcd-ca-file: ${etcd_ca_file}
+etcd-cert-file: ${etcd_cert_file}
+etcd-key-file: ${etcd_key_file}
 </#if>
 <#if etcd_user?has_content>
 etcd-user: '${etcd_user}'
