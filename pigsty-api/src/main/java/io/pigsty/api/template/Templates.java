@@ -52,6 +52,7 @@ public final class Templates {
         cfg.setWrapUncheckedExceptions(true);
         cfg.setFallbackOnNullLoopVariable(false);
         cfg.setAPIBuiltinEnabled(false);
+        cfg.setObjectWrapper(new FastWrapper(Configuration.VERSION_2_3_33));
     }
 
     /** @return the bundled templates without overrides */
