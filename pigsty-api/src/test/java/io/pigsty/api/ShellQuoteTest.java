@@ -34,4 +34,22 @@ class ShellQuoteTest {
         assertThat(ShellQuote.quote("a b")).isEqualTo("'a b'");
         assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(io.pigsty.model.InvalidValueException.class);
     }
+
+    @Test
+    void join_isEveryWordQuotedAndJoinedBySpaces() {
+        java.util.Random r = new java.util.Random(3);
+        String alphabet = "ab/=-'\" $\n\\";
+        for (int i = 0; i < 5_000; i++) {
+            List<String> words = new ArrayList<>();
+            for (int n = 1 + r.nextInt(4); n > 0; n--) {
+                StringBuilder w = new StringBuilder();
+                for (int k = r.nextInt(8); k > 0; k--) {
+                    w.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                words.add(w.toString());
+            }
+            assertThat(ShellQuote.join(words)).isEqualTo(String.join(" ", words.stream().map(ShellQuote::quote).toList()));
+        }
+        assertThatThrownBy(() -> ShellQuote.join(List.of("a", "b\0"))).hasMessageContaining("NUL");
+    }
 }

@@ -43,6 +43,9 @@ final class Masker {
             }
         }
         firstChars = firsts.toString();
+        prefixes = byPrefix.size() <= MAX_PREFIXES
+                ? byPrefix.values().stream().map(l -> l.get(0).substring(0, 4)).sorted().toArray(String[]::new)
+                : null;
         byPrefix.values().forEach(l -> l.sort(Comparator.comparingInt(String::length).reversed()
                 .thenComparing(Comparator.naturalOrder())));
     }
@@ -57,6 +60,14 @@ final class Masker {
     private final Set<String> source;
     /** The distinct first characters of the secrets: with few, String.indexOf (vectorised) finds candidates. */
     private final String firstChars;
+    /**
+     * The distinct four-character prefixes of the secrets when there are few (null otherwise):
+     * then {@code String.indexOf(prefix)} (vectorised) jumps straight to the only positions where a
+     * secret can start, instead of stopping at every occurrence of a common first letter
+     * ({@code D} of {@code DBUser}, {@code E} and {@code P} all over SQL) and hashing four characters there.
+     */
+    private final String[] prefixes;
+    private static final int MAX_PREFIXES = 8;
 
     /**
      * @param secrets every secret of the inventory
@@ -135,6 +146,14 @@ final class Masker {
         if (byPrefix.isEmpty() || text.length() < Plan.MASK_MIN) {
             return text;
         }
+        return prefixes != null ? maskByPrefix(text) : maskScanning(text);
+    }
+
+    /** {@link #mask(String)} stopping at every character that starts some secret; for any number of secrets. */
+    String maskScanning(String text) {
+        if (byPrefix.isEmpty() || text.length() < Plan.MASK_MIN) {
+            return text;
+        }
         StringBuilder out = null;
         int copied = 0;
         int last = text.length() - Plan.MASK_MIN;
@@ -180,6 +199,60 @@ final class Masker {
                     copied = i + 1;
                     break;
                 }
+            }
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * {@link #mask(String)} when the secrets have few distinct prefixes: the same positions are tried in
+     * the same order (exactly those where some secret's first four characters occur), so the result is
+     * the same.
+     */
+    String maskByPrefix(String text) {
+        if (prefixes == null || text.length() < Plan.MASK_MIN) {
+            return prefixes == null ? maskScanning(text) : text;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        int last = text.length() - Plan.MASK_MIN;
+        int[] next = new int[prefixes.length];
+        for (int k = 0; k < next.length; k++) {
+            next[k] = text.indexOf(prefixes[k]);
+        }
+        int i = 0;
+        while (true) {
+            int min = Integer.MAX_VALUE;
+            for (int k = 0; k < next.length; k++) {
+                if (next[k] >= 0 && next[k] < i) {
+                    next[k] = text.indexOf(prefixes[k], i);
+                }
+                if (next[k] >= 0 && next[k] < min) {
+                    min = next[k];
+                }
+            }
+            if (min > last) {
+                break;
+            }
+            i = min;
+            boolean matched = false;
+            for (String s : byPrefix.get(key(text, i))) {
+                if (text.startsWith(s, i)) {
+                    if (out == null) {
+                        out = new StringBuilder(text.length());
+                    }
+                    out.append(text, copied, i).append(MASK);
+                    i += s.length();
+                    copied = i;
+                    matched = true;
+                    break;
+                }
+            }
+            if (!matched) {
+                i++;
             }
         }
         if (out == null) {

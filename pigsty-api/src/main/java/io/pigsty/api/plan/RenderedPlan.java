@@ -43,17 +43,17 @@ public final class RenderedPlan {
      * @return human text
      */
     public String toText(boolean revealSecretFiles) {
-        // sized from the last text: plans of one inventory are alike, and growing half a megabyte by doubling
-        // copied it several times per plan
-        StringBuilder sb = new StringBuilder(Math.max(64 * 1024, Math.min(LAST_LENGTH, 16 << 20) + 1024))
-                .append("# plan ").append(playbook).append('\n');
+        // built as a list of pieces joined once at the end: the large file contents that many plans share (the
+        // exporter's collectors, most of a plan's text) are then copied once, into the result, instead of into a
+        // half-megabyte builder first and out of it again
+        Text out = new Text();
+        StringBuilder sb = out.sb.append("# plan ").append(playbook).append('\n');
         if (failurePolicy == FailurePolicy.HALT_ALL) {
             // the default needs no line: golden plans stay as they were, and the exception stands out
             sb.append("# on failure: every host stops (HALT_ALL)\n");
         }
-        // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once,
-        // and find it again where it was written
-        Map<FileSpec, int[]> written = new java.util.IdentityHashMap<>();
+        // several hosts of a plan deploy the same file spec (the exporter's collectors): mask and indent it once
+        Map<FileSpec, String> written = new java.util.IdentityHashMap<>();
         for (Phase phase : phases) {
             sb.append("\n## phase ").append(phase.name()).append('\n');
             for (Map.Entry<Host, List<Step>> e : phase.steps().entrySet()) {
@@ -65,21 +65,28 @@ public final class RenderedPlan {
                     for (FileSpec f : r.files()) {
                         sb.append("   file ").append(f.path()).append(' ').append(f.mode()).append(' ').append(f.owner())
                                 .append(':').append(f.group()).append(f.secret() ? " (secret)" : "").append('\n');
-                        int[] at = written.get(f);
-                        String known = at == null ? masker.shown(f) : null;
-                        if (at != null) {
-                            sb.append(sb.substring(at[0], at[1]));
-                        } else if (known != null) {
-                            sb.append(known);
-                        } else {
-                            // written in place: building each file's text apart copied most of a plan twice more
-                            int from = sb.length();
-                            indent(sb, content(f, revealSecretFiles), "      ", "      ");
-                            written.put(f, new int[] {from, sb.length()});
-                            if (masker.keeps(f, sb.length() - from)) {
-                                masker.shown(f, sb.substring(from));
-                            }
+                        String known = written.get(f);
+                        if (known == null) {
+                            known = masker.shown(f);
                         }
+                        if (known != null) {
+                            out.piece(known);
+                            continue;
+                        }
+                        String text = content(f, revealSecretFiles);
+                        if (text.length() < SHARED_MIN_CHARS) {
+                            // a small file of this plan only: laid out in place
+                            indent(sb, text, "      ", "      ");
+                            continue;
+                        }
+                        StringBuilder fb = new StringBuilder(text.length() + text.length() / 8 + 16);
+                        indent(fb, text, "      ", "      ");
+                        String shown = fb.toString();
+                        written.put(f, shown);
+                        if (masker.keeps(f, shown.length())) {
+                            masker.shown(f, shown);
+                        }
+                        out.piece(shown);
                     }
                     for (Command c : r.commands()) {
                         sb.append("   run ").append(c.user().map(u -> "[" + u + "] ").orElse(""))
@@ -91,12 +98,35 @@ public final class RenderedPlan {
                 }
             }
         }
-        LAST_LENGTH = sb.length();
-        return sb.toString();
+        return out.join();
     }
 
-    /** Length of the last text rendered (a sizing hint only; racy updates are harmless). */
-    private static volatile int LAST_LENGTH;
+    /** Files at least this long are kept apart from the text around them, to be copied only once. */
+    private static final int SHARED_MIN_CHARS = 1024;
+
+    /** A text as pieces: a builder for the small parts, and large strings kept as they are until the end. */
+    private static final class Text {
+        private final List<String> pieces = new java.util.ArrayList<>(64);
+        private final StringBuilder sb = new StringBuilder(16 * 1024);
+
+        void piece(String s) {
+            flush();
+            pieces.add(s);
+        }
+
+        private void flush() {
+            if (sb.length() > 0) {
+                pieces.add(sb.toString());
+                sb.setLength(0);
+            }
+        }
+
+        String join() {
+            flush();
+            // String.join sizes the result once and copies each piece once
+            return String.join("", pieces);
+        }
+    }
 
     /**
      * Appends {@code text} line by line as {@link String#indent} does (each line prefixed, trailing

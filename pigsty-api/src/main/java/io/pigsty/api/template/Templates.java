@@ -10,7 +10,6 @@ import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import io.pigsty.model.PigstyException;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +52,7 @@ public final class Templates {
         cfg.setWrapUncheckedExceptions(true);
         cfg.setFallbackOnNullLoopVariable(false);
         cfg.setAPIBuiltinEnabled(false);
+        cfg.setObjectWrapper(new FastWrapper(Configuration.VERSION_2_3_33));
     }
 
     /** @return the bundled templates without overrides */
@@ -78,7 +78,10 @@ public final class Templates {
         } catch (IOException e) {
             throw new PigstyException("template " + name + " not found or unreadable: " + e.getMessage(), e);
         }
-        StringWriter out = new StringWriter();
+        // sized from the last output of the same template (files of one template are alike), and unsynchronized:
+        // StringWriter's StringBuffer grew from 16 characters and locked on every one of Freemarker's many writes
+        Integer hint = sizes.get(name);
+        Out out = new Out(hint == null ? 256 : hint + hint / 8 + 16);
         try {
             t.process(model, out);
         } catch (TemplateException e) {
@@ -87,7 +90,62 @@ public final class Templates {
         } catch (IOException e) {
             throw new PigstyException("template " + name + ": " + e.getMessage(), e);
         }
-        return out.toString();
+        String text = out.toString();
+        if (hint == null || text.length() > hint) {
+            sizes.put(name, text.length());
+        }
+        return text;
+    }
+
+    /** Longest output seen per template name: a sizing hint only. */
+    private final Map<String, Integer> sizes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A writer into a plain StringBuilder: rendering is single-threaded per call. */
+    private static final class Out extends java.io.Writer {
+        private final StringBuilder sb;
+
+        Out(int capacity) {
+            sb = new StringBuilder(capacity);
+        }
+
+        @Override
+        public void write(char[] chars, int off, int len) {
+            sb.append(chars, off, len);
+        }
+
+        @Override
+        public void write(String s) {
+            sb.append(s);
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            sb.append(s, off, off + len);
+        }
+
+        @Override
+        public void write(int c) {
+            sb.append((char) c);
+        }
+
+        @Override
+        public java.io.Writer append(CharSequence cs) {
+            sb.append(cs);
+            return this;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
     }
 
     /** Builder of {@link Templates}. */

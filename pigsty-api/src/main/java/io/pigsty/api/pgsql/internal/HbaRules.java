@@ -29,7 +29,7 @@ public final class HbaRules {
     /** Roles a rule may be restricted to; {@code common}/{@code default} match every instance. */
     static final Set<String> ROLES = Set.of("common", "default", "primary", "replica", "offline", "standby", "delayed");
     /** Words that cannot split an HBA line: no whitespace, quotes, hash or control chars. */
-    private static final Pattern HBA_WORD = Pattern.compile("^[+]?[A-Za-z0-9_.$@-]+$");
+    static final Pattern HBA_WORD = Pattern.compile("^[+]?[A-Za-z0-9_.$@-]+$");
 
     private HbaRules() {
     }
@@ -207,9 +207,26 @@ public final class HbaRules {
     }
 
     private static void checkWord(String w, String where) {
-        if (!HBA_WORD.matcher(w).matches()) {
+        if (!hbaWord(w)) {
             throw Unvalidated.at(where, w);
         }
+    }
+
+    /** {@link #HBA_WORD} as a loop: every line of every rule of every member is checked. */
+    static boolean hbaWord(String w) {
+        int start = w.startsWith("+") ? 1 : 0;
+        if (w.length() <= start) {
+            return false;
+        }
+        for (int i = start; i < w.length(); i++) {
+            char c = w.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '$' || c == '@' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -218,18 +235,24 @@ public final class HbaRules {
      * @return the CIDR, {@code /32} (or {@code /128}) added to a bare address
      */
     static String cidr(String addr, String where) {
-        return Cidr.parse(addr).map(Cidr::toString).orElseThrow(() -> Unvalidated.at(where, addr));
+        String known = CIDRS.get(addr);
+        if (known != null) {
+            return known;
+        }
+        String c = Cidr.parse(addr).map(Cidr::toString).orElseThrow(() -> Unvalidated.at(where, addr));
+        if (CIDRS.size() < 16384) { // bounded: addresses come from inventories; each parse ran two regexes
+            CIDRS.put(addr, c);
+        }
+        return c;
     }
 
+    /** Addresses as CIDRs: every member's two HBA files name the same infra, admin and cluster addresses. */
+    private static final Map<String, String> CIDRS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Map<String, String> line(String type, String db, String user, String addr, String method) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("type", type);
-        m.put("db", db);
-        m.put("user", user);
-        m.put("addr", addr);
-        m.put("method", method);
-        m.put("text", text(type, db, user, addr, method));
-        return Map.copyOf(m);
+        // Map.of directly: what Map.copyOf of a LinkedHashMap gave, without building that map first
+        return Map.of("type", type, "db", db, "user", user, "addr", addr, "method", method,
+                "text", text(type, db, user, addr, method));
     }
 
     /**
