@@ -221,6 +221,17 @@ public final class HaSupport {
     }
 
     /**
+     * @param r   the member's resolved parameters
+     * @param url what to ask ({@link #patroniUrl} plus a health path)
+     * @return {@link #patroniCurlArgs(Resolved)} on {@code url}, bounded by 10 s
+     */
+    public static Command patroniProbe(Resolved r, String url) {
+        List<String> a = new ArrayList<>(patroniCurlArgs(r));
+        a.add(url);
+        return Command.argv(a).timeout(java.time.Duration.ofSeconds(10)).build();
+    }
+
+    /**
      * @param r the member's resolved parameters
      * @return {@link #patroniCurl(Resolved)} as an argument vector
      */

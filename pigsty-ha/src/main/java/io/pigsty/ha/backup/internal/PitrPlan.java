@@ -125,8 +125,7 @@ public final class PitrPlan {
         plan.add("pitr-up", ph, Steps.service("patroni", true, true));
         String url = HaSupport.patroniUrl(inv, c, primary);
         // Patroni answers 200 on /primary once the restored member leads: the wait of pitr-up, the gate of pitr-replicas
-        Command primaryServes = Command.argv(with(HaSupport.patroniCurlArgs(pr), url + "/primary"))
-                .timeout(Duration.ofSeconds(10)).build();
+        Command primaryServes = HaSupport.patroniProbe(pr, url + "/primary");
         plan.add("pitr-up", ph, Steps.waitFor("pitr:primary", "Patroni reports " + ph.name() + " primary",
                 primaryServes,
                 Duration.ofMinutes(5), Duration.ofSeconds(1)));
@@ -149,8 +148,8 @@ public final class PitrPlan {
             plan.add("pitr-replicas", h, Steps.service("patroni", true, true));
             String ru = HaSupport.patroniUrl(inv, c, i);
             plan.add("pitr-replicas", h, Steps.waitFor("pitr:replica", "Patroni reports " + h.name() + " streaming",
-                    Command.argv(with(HaSupport.patroniCurlArgs(r), ru + "/replica?replication_state=streaming"))
-                            .timeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(30), Duration.ofSeconds(2)));
+                    HaSupport.patroniProbe(r, ru + "/replica?replication_state=streaming"), Duration.ofMinutes(30),
+                    Duration.ofSeconds(2)));
         }
         // in synchronous mode (pg_rpo 0 or the crit tuning) only the member Patroni names synchronous may be promoted:
         // until it names one, a primary crash leaves the cluster without a leader (BackupIT crashed the primary right
@@ -314,11 +313,5 @@ public final class PitrPlan {
             }
             return Outcome.OK;
         }
-    }
-
-    private static List<String> with(List<String> argv, String last) {
-        List<String> a = new ArrayList<>(argv);
-        a.add(last);
-        return a;
     }
 }
