@@ -20,9 +20,8 @@ import java.util.Arrays;
  * 3,000 clusters by default, or the sizes given), the median of three runs after a warm-up (wall
  * time, and the CPU time of the planning thread, which holds on a loaded machine), and the heap in
  * use after a full GC with the inventory still referenced.
- * Run: {@code mvn -q -pl examples -am test-compile}, then
- * {@code java -cp <modules' target/classes, examples/target/test-classes, dependencies>
- * io.pigsty.examples.bench.PlanBenchmark [clusters...]}.
+ * Run from the repository root: {@code mvn -q install -DskipTests}, then
+ * {@code java -cp examples/target/pigsty-cli.jar:examples/target/test-classes io.pigsty.examples.bench.PlanBenchmark [clusters...]}.
  */
 public final class PlanBenchmark {
     private PlanBenchmark() {
@@ -31,6 +30,9 @@ public final class PlanBenchmark {
     /** @param args cluster counts; default 100 1000 3000 */
     public static void main(String[] args) {
         int[] sizes = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {100, 1000, 3000};
+        // the figures depend on it: with the jar every member gets the exporter's upload step (run from the
+        // repository root, as ./pigsty does, it is found in pigsty-monitor/target)
+        System.out.println("exporter: " + io.pigsty.monitor.prometheus.ExporterJar.locate());
         for (int n : sizes) {
             Inventory inv = inventory(n);
             Pigsty pigsty = Pigsty.builder().inventory(inv).build();

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The runnable exporter ({@code pg-exporter.jar}, built by pigsty-monitor's shade configuration) that
@@ -54,12 +57,32 @@ public final class ExporterJar {
      */
     public static ExporterJar at(Path jar) {
         Objects.requireNonNull(jar, "jar");
+        Path abs = jar.toAbsolutePath().normalize();
         try {
-            return new ExporterJar(Optional.of(jar.toAbsolutePath().normalize()), Files.readAllBytes(jar), List.of(jar.toString()));
+            // every plan locates the jar: reading and hashing its 7 MB each time was four fifths of planning a
+            // cluster, so the last jar read is kept while its file keeps its size and modification time
+            BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
+            Loaded last = LAST.get();
+            if (last != null && last.path.equals(abs) && last.size == a.size() && last.modified.equals(a.lastModifiedTime())) {
+                return last.jar;
+            }
+            ExporterJar read = new ExporterJar(Optional.of(abs), Files.readAllBytes(abs), List.of(jar.toString()));
+            // the attributes are read again after the bytes: a jar rewritten meanwhile is not remembered
+            BasicFileAttributes after = Files.readAttributes(abs, BasicFileAttributes.class);
+            if (after.size() == read.bytes.length && after.lastModifiedTime().equals(a.lastModifiedTime())) {
+                LAST.set(new Loaded(abs, after.size(), after.lastModifiedTime(), read));
+            }
+            return read;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the exporter jar " + jar + ": " + e.getMessage(), e);
         }
     }
+
+    /** The jar read last, with the file attributes it was read under. */
+    private record Loaded(Path path, long size, FileTime modified, ExporterJar jar) {
+    }
+
+    private static final AtomicReference<Loaded> LAST = new AtomicReference<>();
 
     /** @return the jar found as the class comment says; {@link #isPresent()} is false when none was found */
     public static ExporterJar locate() {

@@ -43,6 +43,24 @@ class BlobStepTest {
     }
 
     @Test
+    void theJarReadLastIsKept_untilItsFileChanges(@TempDir Path dir) throws Exception {
+        Path p = Files.write(dir.resolve("pg-exporter.jar"), BINARY);
+        ExporterJar first = ExporterJar.at(p);
+        // every plan locates the jar: the same file is not read and hashed again
+        assertThat(ExporterJar.at(p)).isSameAs(first);
+        assertThat(ExporterJar.locate(p.toString(), Map.of(), dir, Optional.empty())).isSameAs(first);
+        // a new build (other size or modification time) is read: its digest is what gets uploaded
+        byte[] rebuilt = java.util.Arrays.copyOf(BINARY, BINARY.length + 1);
+        Files.write(p, rebuilt);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(p).toMillis() + 2000));
+        ExporterJar second = ExporterJar.at(p);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.bytes()).isEqualTo(rebuilt);
+        assertThat(second.sha256()).isNotEqualTo(first.sha256());
+    }
+
+    @Test
     void probeIsTheHostsSha256sum_convergedToTheJarsDigestLine(@TempDir Path dir) throws Exception {
         ExporterJar jar = ExporterJar.at(Files.write(dir.resolve("pg-exporter.jar"), BINARY));
         BlobStep s = step(jar, List.of(Command.of("systemctl", "try-restart", "pg_exporter")));
