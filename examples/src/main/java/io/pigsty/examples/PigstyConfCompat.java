@@ -7,6 +7,9 @@ import io.pigsty.model.InventoryParseException;
 import io.pigsty.model.PgCluster;
 import io.pigsty.model.Severity;
 import io.pigsty.model.Violation;
+import io.pigsty.pki.CaSpec;
+import io.pigsty.pki.Pki;
+import io.pigsty.pki.PkiModule;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,19 @@ public final class PigstyConfCompat {
 
     private PigstyConfCompat() {
     }
+
+    /** One CA for every file of a report: generating a key per file would only slow it. */
+    private static final java.util.function.Supplier<Pki> REPORT_CA = new java.util.function.Supplier<>() {
+        private Pki pki;
+
+        @Override
+        public synchronized Pki get() {
+            if (pki == null) {
+                pki = Pki.create(CaSpec.pigstyDefault());
+            }
+            return pki;
+        }
+    };
 
     /**
      * The outcome for one file.
@@ -90,7 +106,9 @@ public final class PigstyConfCompat {
         int clusters = 0;
         if (validates) {
             plans = true;
-            Pigsty pigsty = Pigsty.builder().inventory(inv).build();
+            // with a CA made in memory for the report, as `pigsty --pki` gives one: TLS inventories (hostssl rules,
+            // PgBouncer TLS, Patroni over HTTPS) plan as they would deploy, instead of being refused for want of it
+            Pigsty pigsty = Pigsty.builder().inventory(inv).module(new PkiModule(REPORT_CA.get())).build();
             for (PgCluster c : inv.clusters()) {
                 try {
                     pigsty.plan(Playbook.pgsqlCreate(c.name())).render();

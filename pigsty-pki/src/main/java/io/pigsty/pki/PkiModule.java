@@ -152,8 +152,12 @@ public final class PkiModule implements PigstyModule {
             // its cluster's etcd user
             CertRequest etcdClient = CertRequest.builder("").ip(i.ip()).validity(r.get(Params.CERT_VALIDITY))
                     .usages(CertUsage.CLIENT).build();
+            // on renewal: Patroni's client (urllib3) loads the files on every new connection, so it needs nothing;
+            // vip-manager (Go) holds the certificate it read at start, so it is restarted where it runs (its VIP
+            // moves back within its interval); nothing runs on a first deploy
+            Command vipManager = Command.shell("! systemctl is-active -q vip-manager || systemctl restart vip-manager").build();
             plan.add("pg-install", h, new CertificateStep(pki, etcdClient, Duration.ofDays(r.get(Params.CERT_RENEW_DAYS)),
-                    PG_CERT_DIR, ETCD_CLIENT_NAME, dbsu, dbsu, List.of()));
+                    PG_CERT_DIR, ETCD_CLIENT_NAME, dbsu, dbsu, List.of(vipManager)));
         }
     }
 

@@ -31,7 +31,8 @@ class PkiModuleTest {
 
     // the strict dry run accepts what the plans' own steps do; the reload after a new certificate is scripted
     private static DryRunExecutor dry(io.pigsty.api.plan.Plan... plans) {
-        var b = DryRunExecutor.builder().answer("if systemctl is-active -q patroni.*", 0, "");
+        var b = DryRunExecutor.builder().answer("if systemctl is-active -q patroni.*", 0, "")
+                .answer("! systemctl is-active -q vip-manager.*", 0, "");
         for (var p : plans) {
             b.model(p);
         }
@@ -53,6 +54,8 @@ class PkiModuleTest {
         String text = plan.render().toText();
         assertThat(text).contains("issues /pg/cert/server.crt", "CN=pg-test-2", "10.213.0.3", "BEGIN CERTIFICATE")
                 .doesNotContain("PRIVATE KEY");
+        // a renewed etcd client certificate restarts vip-manager where it runs (it holds the one it read at start)
+        assertThat(text).contains("! systemctl is-active -q vip-manager || systemctl restart vip-manager");
 
         DryRunExecutor dry = dry(plan);
         ApplyResult first = plan.apply(dry, PlanListener.NONE);
