@@ -88,10 +88,11 @@ public final class ModelSpecs {
     }
 
     /*
-     * The SCRAM verifiers of the last inventory planned, by role and password (held as long as that
-     * inventory, which holds the same passwords, is): deriving one is two 4096-round PBKDF2s, and
-     * every member of every cluster asks for each of its roles, mostly the same default roles with
-     * the same passwords. A verifier depends only on (role, password), so sharing it changes no plan.
+     * The SCRAM verifiers of the last inventory planned, by a SHA-256 digest of role and password (held
+     * as long as that inventory is): deriving one is two 4096-round PBKDF2s, and every member of every
+     * cluster asks for each of its roles, mostly the same default roles with the same passwords. A
+     * verifier depends only on (role, password), so sharing it changes no plan. The key is a digest, not
+     * the pair, so that no plain password is kept in a String beyond the inventory's own Secret.
      */
     private static final java.util.concurrent.atomic.AtomicReference<Verifiers> VERIFIERS =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -99,7 +100,7 @@ public final class ModelSpecs {
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private record Verifiers(java.lang.ref.WeakReference<Inventory> inventory,
-                             java.util.concurrent.ConcurrentHashMap<List<String>, String> byRoleAndPassword) {
+                             java.util.concurrent.ConcurrentHashMap<String, String> byRoleAndPassword) {
     }
 
     private static String stored(Inventory inv, String user, String password, String enc) {
@@ -108,14 +109,27 @@ public final class ModelSpecs {
         }
         Verifiers v = VERIFIERS.get();
         if (v == null || v.inventory().get() != inv) {
-            java.util.concurrent.ConcurrentHashMap<List<String>, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ConcurrentHashMap<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
             v = new Verifiers(new java.lang.ref.WeakReference<>(inv), cache);
             VERIFIERS.set(v);
-            // the keys hold plain passwords: dropped once the inventory is unreachable, not at the next plan
-            // of another inventory (the action holds the map only, never the inventory)
+            // the verifiers (and digests) go once the inventory is unreachable, not at the next plan of another
+            // inventory (the action holds the map only, never the inventory)
             CLEANER.register(inv, cache::clear);
         }
-        return v.byRoleAndPassword().computeIfAbsent(List.of(user, password), k -> Scram.stored(user, password, enc));
+        return v.byRoleAndPassword().computeIfAbsent(digest(user, password), k -> Scram.stored(user, password, enc));
+    }
+
+    private static String digest(String user, String password) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // a separator no role name holds, so (ab, c) and (a, bc) differ
+            md.update((byte) 0);
+            md.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**
