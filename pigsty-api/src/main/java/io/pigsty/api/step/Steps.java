@@ -190,8 +190,16 @@ public final class Steps {
 
         @Override
         public String id() {
-            return "file:" + file.path();
+            String i = id;
+            if (i == null) {
+                i = "file:" + file.path();
+                id = i;
+            }
+            return i;
         }
+
+        /** The id, made once: a plan asks for it several times (ids are checked unique, and shown). */
+        private String id;
 
         @Override
         public String description() {
@@ -267,9 +275,21 @@ public final class Steps {
             return description;
         }
 
+        /**
+         * Rendered once: a plan renders every step at least twice (the preflight reads the packages of its
+         * commands, the text shows it), and the check's display line is a shell quoting of every argument.
+         * Immutable, so a racy first render only computes the same value twice.
+         */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
