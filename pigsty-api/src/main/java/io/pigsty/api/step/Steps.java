@@ -155,8 +155,12 @@ public final class Steps {
     }
 
     static String normMode(String mode) {
-        String m = mode.replaceFirst("^0+", "");
-        return m.isEmpty() ? "0" : m;
+        // leading zeros dropped by a loop: a regex compiled for every directory step of every plan showed
+        int i = 0;
+        while (i < mode.length() && mode.charAt(i) == '0') {
+            i++;
+        }
+        return i == mode.length() ? "0" : mode.substring(i);
     }
 
     /** File step. */
@@ -206,10 +210,18 @@ public final class Steps {
             return "file " + file.path() + " " + file.mode() + " " + file.owner() + ":" + file.group();
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            List<String> notes = onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed");
-            return new Rendered(List.of(file), onChange, notes);
+            Rendered r = rendered;
+            if (r == null) {
+                List<String> notes = onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed");
+                r = new Rendered(List.of(file), onChange, notes);
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -276,8 +288,9 @@ public final class Steps {
         }
 
         /**
-         * Rendered once: a plan renders every step at least twice (the preflight reads the packages of its
-         * commands, the text shows it), and the check's display line is a shell quoting of every argument.
+         * Rendered once: a plan renders every step three times (the builder checks its files' modes, the
+         * preflight reads the packages of its commands, the text shows it), and the check's display line is a
+         * shell quoting of every argument.
          * Immutable, so a racy first render only computes the same value twice.
          */
         private Rendered rendered;
@@ -340,9 +353,17 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return Rendered.commands(command);
+            Rendered r = rendered;
+            if (r == null) {
+                r = Rendered.commands(command);
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -420,10 +441,17 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(psql(sql, false)),
-                    List.of("sql on " + database + ":\n" + sql.strip()));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(psql(sql, false)), List.of("sql on " + database + ":\n" + sql.strip()));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -481,10 +509,18 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
-                    + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
+                        + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override

@@ -110,7 +110,7 @@ public final class SqlFileStep implements Step, Guarded {
     }
 
     /**
-     * Rendered once: a plan renders every step at least twice (its preflight and its text). Immutable, so a
+     * Rendered once: a plan renders every step three times (its builder, its preflight and its text). Immutable, so a
      * racy first render only computes the same value twice.
      */
     private Rendered rendered;
