@@ -163,6 +163,46 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
      * @return effective vars: instance over cluster over global over defaults
      */
     public Resolved resolve(PgCluster cluster, PgInstance instance) {
+        return resolvedCache().computeIfAbsent(new Member(cluster, instance), m -> resolveNew(cluster, instance));
+    }
+
+    /**
+     * What {@link #resolve(PgCluster, PgInstance)} and {@link #resolve(PgCluster)} made for the inventory last
+     * asked (by identity; held weakly): planning a cluster resolves each member a few dozen times (every module,
+     * the preflight, the offline facts), and a resolution copies and freezes its computed vars. Everything it
+     * depends on (the inventory's vars, the cluster's, the member's) is immutable.
+     */
+    private static final java.util.concurrent.atomic.AtomicReference<ResolvedCache> RESOLVED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** Bound of {@link #RESOLVED}: a few entries per member of the largest inventories planned. */
+    private static final int RESOLVED_MAX = 1 << 17;
+
+    private record ResolvedCache(java.lang.ref.WeakReference<Inventory> inventory, Map<Member, Resolved> byMember) {
+    }
+
+    /** A cluster and one of its members (null for the cluster level), by identity. */
+    private record Member(PgCluster cluster, PgInstance instance) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Member m && m.cluster == cluster && m.instance == instance;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(cluster) + System.identityHashCode(instance);
+        }
+    }
+
+    private Map<Member, Resolved> resolvedCache() {
+        ResolvedCache c = RESOLVED.get();
+        if (c == null || c.inventory().get() != this || c.byMember().size() >= RESOLVED_MAX) {
+            c = new ResolvedCache(new java.lang.ref.WeakReference<>(this), new java.util.concurrent.ConcurrentHashMap<>());
+            RESOLVED.set(c);
+        }
+        return c.byMember();
+    }
+
+    private Resolved resolveNew(PgCluster cluster, PgInstance instance) {
         Map<String, Object> computed = new java.util.LinkedHashMap<>();
         computed.put(Params.PG_CLUSTER.name(), cluster.name());
         computed.put(Params.PG_SEQ.name(), instance.seq());
@@ -182,6 +222,10 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
      * @return effective cluster-level vars: cluster over global over defaults
      */
     public Resolved resolve(PgCluster cluster) {
+        return resolvedCache().computeIfAbsent(new Member(cluster, null), m -> resolveNew(cluster));
+    }
+
+    private Resolved resolveNew(PgCluster cluster) {
         Map<String, Object> computed = new java.util.LinkedHashMap<>();
         computed.put(Params.PG_CLUSTER.name(), cluster.name());
         computed.put(Params.PG_ETCD_PASSWORD.name(), cluster.name());

@@ -86,19 +86,39 @@ public final class Resolved {
      *
      * @return an unmodifiable map
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Map<String, Object> asMap() {
+        return asMap(k -> true);
+    }
+
+    /**
+     * @param keep which keys are wanted
+     * @return {@link #asMap()} with only those keys, in the same order, without resolving the others (JMESPath
+     *         selectors read one or two of a member's few hundred vars)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Map<String, Object> asMap(java.util.function.Predicate<String> keep) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param<?> p : Params.all()) {
+            if (!keep.test(p.name())) {
+                continue;
+            }
             Optional<?> v = find((Param) p);
             v.ifPresent(x -> out.put(p.name(), x instanceof Secret ? x : ((Param) p).encode(x)));
         }
         List<Vars> reversed = new ArrayList<>(layers);
         Collections.reverse(reversed);
         for (Vars v : reversed) {
-            out.putAll(v.passthrough());
+            v.passthrough().forEach((k, x) -> {
+                if (keep.test(k)) {
+                    out.put(k, x);
+                }
+            });
         }
-        computed.forEach(out::putIfAbsent);
+        computed.forEach((k, x) -> {
+            if (keep.test(k)) {
+                out.putIfAbsent(k, x);
+            }
+        });
         return Collections.unmodifiableMap(out);
     }
 }

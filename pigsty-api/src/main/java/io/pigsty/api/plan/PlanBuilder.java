@@ -23,7 +23,8 @@ public final class PlanBuilder {
     private static final Set<String> SECRET_MODES = Set.of("600", "400", "0600", "0400");
 
     private final Map<String, Map<Host, List<Step>>> phases = new LinkedHashMap<>();
-    private final Set<String> ids = new HashSet<>();
+    /** Sized for a plan of a few hundred steps: growing it rehashed every id several times per plan. */
+    private final Set<String> ids = new HashSet<>(1024);
 
     /** Creates an empty builder. */
     public PlanBuilder() {

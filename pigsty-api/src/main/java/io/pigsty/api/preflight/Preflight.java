@@ -227,8 +227,9 @@ public final class Preflight {
         List<String> out = new ArrayList<>();
         for (Command c : s.render().commands()) {
             List<String> argv = c.argv();
-            int at = argv.indexOf("install");
-            if (!argv.isEmpty() && argv.get(0).equals("apt-get") && at > 0) {
+            // the program first: most commands are not apt-get, and searching every argv for "install" showed
+            int at = !argv.isEmpty() && argv.get(0).equals("apt-get") ? argv.indexOf("install") : -1;
+            if (at > 0) {
                 argv.subList(at + 1, argv.size()).stream().filter(a -> !a.startsWith("-")).forEach(out::add);
             }
         }

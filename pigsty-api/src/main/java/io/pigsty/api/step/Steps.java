@@ -155,8 +155,12 @@ public final class Steps {
     }
 
     static String normMode(String mode) {
-        String m = mode.replaceFirst("^0+", "");
-        return m.isEmpty() ? "0" : m;
+        // leading zeros dropped by a loop: a regex compiled for every directory step of every plan showed
+        int i = 0;
+        while (i < mode.length() && mode.charAt(i) == '0') {
+            i++;
+        }
+        return i == mode.length() ? "0" : mode.substring(i);
     }
 
     /** File step. */
@@ -190,18 +194,34 @@ public final class Steps {
 
         @Override
         public String id() {
-            return "file:" + file.path();
+            String i = id;
+            if (i == null) {
+                i = "file:" + file.path();
+                id = i;
+            }
+            return i;
         }
+
+        /** The id, made once: a plan asks for it several times (ids are checked unique, and shown). */
+        private String id;
 
         @Override
         public String description() {
             return "file " + file.path() + " " + file.mode() + " " + file.owner() + ":" + file.group();
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            List<String> notes = onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed");
-            return new Rendered(List.of(file), onChange, notes);
+            Rendered r = rendered;
+            if (r == null) {
+                List<String> notes = onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed");
+                r = new Rendered(List.of(file), onChange, notes);
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -267,9 +287,22 @@ public final class Steps {
             return description;
         }
 
+        /**
+         * Rendered once: a plan renders every step three times (the builder checks its files' modes, the
+         * preflight reads the packages of its commands, the text shows it), and the check's display line is a
+         * shell quoting of every argument.
+         * Immutable, so a racy first render only computes the same value twice.
+         */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -320,9 +353,17 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return Rendered.commands(command);
+            Rendered r = rendered;
+            if (r == null) {
+                r = Rendered.commands(command);
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -400,10 +441,17 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(psql(sql, false)),
-                    List.of("sql on " + database + ":\n" + sql.strip()));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(psql(sql, false)), List.of("sql on " + database + ":\n" + sql.strip()));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override
@@ -461,10 +509,18 @@ public final class Steps {
             return description;
         }
 
+        /** Rendered once: see {@link CommandStep#render()}. */
+        private Rendered rendered;
+
         @Override
         public Rendered render() {
-            return new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
-                    + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
+            Rendered r = rendered;
+            if (r == null) {
+                r = new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
+                        + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
+                rendered = r;
+            }
+            return r;
         }
 
         @Override

@@ -33,6 +33,16 @@ public final class HaInventoryRules implements InventoryRules {
         }
     }
 
+    /** @return every selector and backup expression of the services: the only ones evaluated over their members */
+    private static List<String> expressions(List<PgService> services) {
+        List<String> out = new java.util.ArrayList<>();
+        for (PgService s : services) {
+            out.add(s.selector());
+            s.backup().ifPresent(out::add);
+        }
+        return out;
+    }
+
     private static void check(Inventory inv, PgCluster c, String key, List<PgService> services, Reporter reporter) {
         String base = reporter.path(c, key);
         // the members' vars as JMESPath sees them, built once for every expression of the cluster (lazily: most
@@ -43,7 +53,7 @@ public final class HaInventoryRules implements InventoryRules {
             @Override
             public ArrayNode get() {
                 if (built == null) {
-                    built = HaSupport.members(inv, c);
+                    built = HaSupport.members(inv, c, expressions(services));
                 }
                 return built;
             }

@@ -444,15 +444,57 @@ public final class HaSupport {
      *         several services' selectors over with {@link #servers(Inventory, PgCluster, PgService, ArrayNode)}
      */
     public static ArrayNode members(Inventory inv, PgCluster c) {
+        return members(inv, c, null);
+    }
+
+    /**
+     * @param inv   inventory
+     * @param c     cluster
+     * @param exprs the only selector and backup expressions that will be evaluated over the result
+     * @return {@link #members(Inventory, PgCluster)} with only the vars these expressions can read (and
+     *         {@code pg_instance}, by which their results are read): the same selections, without
+     *         converting every member's few hundred vars for expressions that read one or two
+     */
+    public static ArrayNode members(Inventory inv, PgCluster c, java.util.Collection<String> exprs) {
+        Set<String> keys = exprs == null ? null : referencedKeys(exprs);
         ArrayNode members = JSON.createArrayNode();
         for (PgInstance i : c.instances()) {
-            Map<String, Object> all = inv.resolve(c, i).asMap();
+            Resolved r = inv.resolve(c, i);
+            Map<String, Object> all = keys == null ? r.asMap() : r.asMap(keys::contains);
             // sized once: growing a map of a few hundred vars rehashed it several times per member
             ObjectNode vars = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(all.size() * 4 / 3 + 1));
             members.add(vars);
             all.forEach((k, v) -> vars.set(k, v instanceof Secret ? TextNode.valueOf("******") : tree(v)));
         }
         return members;
+    }
+
+    /** An unquoted JMESPath identifier (or any word of a literal, which only adds a key). */
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A function call: its arguments can read every key ({@code keys(@)}, {@code length(@)}). */
+    private static final java.util.regex.Pattern CALL = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\s*\\(");
+
+    /**
+     * @param exprs JMESPath expressions over the members
+     * @return every top-level key the expressions can read, over-approximated by every word in them, plus
+     *         {@code pg_instance}; null (every key) when one of them can read keys it does not name: the
+     *         current node {@code @}, a wildcard, a function call (the only place of expression references), or a quoted
+     *         identifier or escape, whose extent a word scan cannot be sure of
+     */
+    static Set<String> referencedKeys(java.util.Collection<String> exprs) {
+        Set<String> keys = new java.util.HashSet<>();
+        keys.add("pg_instance");
+        for (String e : exprs) {
+            if (e.indexOf('@') >= 0 || e.indexOf('*') >= 0 || e.indexOf('\\') >= 0 || e.indexOf('"') >= 0
+                    || CALL.matcher(e).find()) {
+                return null;
+            }
+            java.util.regex.Matcher m = WORD.matcher(e);
+            while (m.find()) {
+                keys.add(m.group());
+            }
+        }
+        return keys;
     }
 
     /**

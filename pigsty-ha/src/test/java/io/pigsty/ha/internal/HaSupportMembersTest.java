@@ -99,4 +99,39 @@ class HaSupportMembersTest {
             assertThat(t == null ? null : t.getNodeType()).as("%s", v).isEqualTo(expected == null ? t.getNodeType() : expected.getNodeType());
         }
     }
+
+    @Test
+    void membersWithOnlyTheKeysOfTheExpressions_selectWhatAllTheVarsSelect() {
+        Inventory inv = Inventory.parse(YAML, "t.yml");
+        PgCluster c = inv.requireCluster("pg-test");
+        ArrayNode all = HaSupport.members(inv, c);
+        List<String> exprs = List.of("[]", "[?pg_role == `primary`]", "[?pg_role == `replica` || pg_role == 'offline']",
+                "[?pg_weight < `100`]", "[?my_float]", "[?pg_weird_global.b.c > `1`]", "[0:2]", "[?!my_list] | [1]",
+                "[?pg_role == `primary`].pg_instance", "[?@.pg_seq > `1`]", "[*]", "[?length(my_list) > `0`]",
+                "[?\"pg_role\" == 'replica']", "[?pg_role == 'a\\'b']", "[?keys(@)]");
+        for (String e : exprs) {
+            ArrayNode some = HaSupport.members(inv, c, List.of(e));
+            assertThat(HaSupport.selectorProblem(() -> some, e)).isEqualTo(HaSupport.selectorProblem(() -> all, e));
+            assertThat(names(e, some)).as(e).isEqualTo(names(e, all));
+        }
+        // only what the expression names (and pg_instance) is converted; anything it cannot name keeps every key
+        assertThat(HaSupport.members(inv, c, List.of("[?pg_role == `primary`]")).get(0).size()).isEqualTo(2);
+        assertThat(HaSupport.referencedKeys(List.of("[?pg_weight < `100`]", "[?@.x]"))).isNull();
+        assertThat(HaSupport.referencedKeys(List.of("[?length(pg_role) > `1`]"))).isNull();
+        assertThat(HaSupport.members(inv, c, List.of("[?@]"))).isEqualTo(all);
+    }
+
+    private static List<String> names(String expr, ArrayNode members) {
+        JsonNode r;
+        try {
+            r = new io.burt.jmespath.jackson.JacksonRuntime().compile(HaSupport.lenientLiterals(expr)).search(members);
+        } catch (RuntimeException e) { // a function's argument of the wrong type: the same error either way
+            return List.of("error: " + e.getMessage());
+        }
+        List<String> out = new ArrayList<>();
+        if (r != null && r.isArray()) {
+            r.forEach(n -> out.add(n.path("pg_instance").asText()));
+        }
+        return out;
+    }
 }

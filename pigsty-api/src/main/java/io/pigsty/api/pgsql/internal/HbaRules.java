@@ -262,7 +262,9 @@ public final class HbaRules {
      * the fields stay in the map for templates that lay lines out otherwise.
      */
     static String text(String type, String db, String user, String addr, String method) {
-        StringBuilder sb = new StringBuilder(72 + method.length());
+        // sized for the padded columns and any field longer than its column: the builder never grows
+        StringBuilder sb = new StringBuilder(Math.max(type.length(), 8) + Math.max(db.length(), 18) + Math.max(user.length(), 18)
+                + Math.max(addr.length(), 18) + 4 + method.length());
         pad(sb, type, 8).append(' ');
         pad(sb, db, 18).append(' ');
         pad(sb, user, 18).append(' ');

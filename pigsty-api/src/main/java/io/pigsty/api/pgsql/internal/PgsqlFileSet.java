@@ -277,8 +277,23 @@ public final class PgsqlFileSet {
         return spec.layout().tmpDir() + "/pg-init-template.sql";
     }
 
+    /**
+     * The template-database SQL and its converged query, made once per file set: a cluster's primary gets
+     * one step per template database ({@code template1}, {@code postgres}) with the same file and query.
+     * Neither holds a secret.
+     */
+    private String templateSql;
+    private String templateConvergedQuery;
+
     /** @return {@code pg-init-template.sql}: default schemas, extensions and privileges */
     public String templateSql() {
+        if (templateSql == null) {
+            templateSql = renderTemplateSql();
+        }
+        return templateSql;
+    }
+
+    private String renderTemplateSql() {
         Map<String, Object> m = base();
         m.put("path", templateSqlPath());
         m.put("monitor", SqlQuote.identifier(spec.monitor()));
@@ -314,8 +329,18 @@ public final class PgsqlFileSet {
 
     /** @return a query printing {@code t} when the template SQL has been applied to the current database */
     public String templateConvergedQuery() {
-        StringBuilder q = new StringBuilder("SELECT (");
-        q.append(PrivilegeSql.condition(spec.defaultPrivileges(), privilegeOwners()));
+        if (templateConvergedQuery == null) {
+            templateConvergedQuery = buildTemplateConvergedQuery();
+        }
+        return templateConvergedQuery;
+    }
+
+    private String buildTemplateConvergedQuery() {
+        // sized for the privileges condition and a few hundred characters per schema and extension
+        String condition = PrivilegeSql.condition(spec.defaultPrivileges(), privilegeOwners());
+        StringBuilder q = new StringBuilder(condition.length() + 256 * (spec.defaultSchemas().size() + spec.defaultExtensions().size() + 2))
+                .append("SELECT (");
+        q.append(condition);
         for (String s : spec.defaultSchemas()) {
             q.append(" AND EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ").append(SqlQuote.literal(s)).append(')');
         }

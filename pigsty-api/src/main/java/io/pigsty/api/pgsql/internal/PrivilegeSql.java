@@ -88,7 +88,25 @@ public final class PrivilegeSql {
      * @return the boolean SQL expression behind {@link #convergedQuery}
      */
     public static String condition(List<String> entries, List<String> forRoles) {
-        StringBuilder q = new StringBuilder("true");
+        // every cluster of an inventory usually has the same default privileges and owners: the condition (a few
+        // kilobytes of SQL built clause by clause) is made once per distinct pair; entries and role names are
+        // inventory words, never secrets
+        List<List<String>> key = List.of(List.copyOf(entries), List.copyOf(forRoles));
+        String known = CONDITIONS.get(key);
+        if (known == null) {
+            known = buildCondition(key.get(0), key.get(1));
+            if (CONDITIONS.size() < 256) { // bounded: the pairs come from inventories
+                CONDITIONS.put(key, known);
+            }
+        }
+        return known;
+    }
+
+    /** Conditions by (entries, roles); immutable keys and values. */
+    private static final java.util.Map<List<List<String>>, String> CONDITIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String buildCondition(List<String> entries, List<String> forRoles) {
+        StringBuilder q = new StringBuilder(1024).append("true");
         for (String role : forRoles.stream().distinct().toList()) {
             for (String e : entries) {
                 Entry p = parse(e);

@@ -109,9 +109,20 @@ public final class SqlFileStep implements Step, Guarded {
                 "-p", String.valueOf(port), "-d", db, "-c", sql)).user(dbsu).timeout(Duration.ofSeconds(30)).build();
     }
 
+    /**
+     * Rendered once: a plan renders every step three times (its builder, its preflight and its text). Immutable, so a
+     * racy first render only computes the same value twice.
+     */
+    private Rendered rendered;
+
     @Override
     public Rendered render() {
-        return new Rendered(List.of(file), List.of(runCommand()), notes);
+        Rendered r = rendered;
+        if (r == null) {
+            r = new Rendered(List.of(file), List.of(runCommand()), notes);
+            rendered = r;
+        }
+        return r;
     }
 
     private Command passwordQuery(PasswordProbe pw) {
