@@ -104,7 +104,11 @@ class TerminalTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path script = tmp.resolve("run.sh");
         // the classpath of this test JVM (surefire's manifest jar carries it), so the CLI under test is this build
-        Files.writeString(script, "#!/bin/bash\n# a trap (not an ignore: the JVM must still see SIGINT) keeps the shell alive to print the exit code\ntrap : INT\ncd " + tmp + "\n" + java + " -cp '" + System.getProperty("java.class.path")
+        // the exporter jar this JVM was given, if any: the CLI runs in a temporary directory, where it would find
+        // none beside ~/.m2's monitor jar when this module is tested alone
+        String jar = System.getProperty("pigsty.exporter.jar", "");
+        String jarOption = jar.isBlank() ? "" : " '-Dpigsty.exporter.jar=" + jar + "'";
+        Files.writeString(script, "#!/bin/bash\n# a trap (not an ignore: the JVM must still see SIGINT) keeps the shell alive to print the exit code\ntrap : INT\ncd " + tmp + "\n" + java + jarOption + " -cp '" + System.getProperty("java.class.path")
                 + "' io.pigsty.examples.cli.PigstyCli " + args + "\necho EXIT=$?\nsleep 600\n", StandardCharsets.UTF_8);
         tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "45", "bash " + script);
     }
