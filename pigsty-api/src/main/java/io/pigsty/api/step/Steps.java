@@ -167,10 +167,16 @@ public final class Steps {
     static final class FileStep implements Step, Guarded {
         private final FileSpec file;
         private final List<Command> onChange;
+        /** Made once (see {@link CommandStep#rendered}); a plan also asks for the id several times. */
+        private final String id;
+        private final Rendered rendered;
 
         FileStep(FileSpec file, List<Command> onChange) {
             this.file = Objects.requireNonNull(file);
             this.onChange = List.copyOf(onChange);
+            this.id = "file:" + file.path();
+            this.rendered = new Rendered(List.of(file), this.onChange,
+                    this.onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed"));
         }
 
         FileSpec file() {
@@ -194,34 +200,17 @@ public final class Steps {
 
         @Override
         public String id() {
-            String i = id;
-            if (i == null) {
-                i = "file:" + file.path();
-                id = i;
-            }
-            return i;
+            return id;
         }
-
-        /** The id, made once: a plan asks for it several times (ids are checked unique, and shown). */
-        private String id;
 
         @Override
         public String description() {
             return "file " + file.path() + " " + file.mode() + " " + file.owner() + ":" + file.group();
         }
 
-        /** Rendered once: see {@link CommandStep#render()}. */
-        private Rendered rendered;
-
         @Override
         public Rendered render() {
-            Rendered r = rendered;
-            if (r == null) {
-                List<String> notes = onChange.isEmpty() ? List.of() : List.of("commands run only when the file changed");
-                r = new Rendered(List.of(file), onChange, notes);
-                rendered = r;
-            }
-            return r;
+            return rendered;
         }
 
         @Override
@@ -269,12 +258,19 @@ public final class Steps {
         private final String description;
         private final Command check;
         private final Command apply;
+        /**
+         * Made with the step: a plan renders every step three times (the builder checks its files' modes, the
+         * preflight reads the packages of its commands, the text shows it), and the check's display line is a
+         * shell quoting of every argument. The same for every built-in step.
+         */
+        private final Rendered rendered;
 
         CommandStep(String id, String description, Command check, Command apply) {
             this.id = Objects.requireNonNull(id);
             this.description = Objects.requireNonNull(description);
             this.check = Objects.requireNonNull(check);
             this.apply = Objects.requireNonNull(apply);
+            this.rendered = new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
         }
 
         @Override
@@ -287,22 +283,9 @@ public final class Steps {
             return description;
         }
 
-        /**
-         * Rendered once: a plan renders every step three times (the builder checks its files' modes, the
-         * preflight reads the packages of its commands, the text shows it), and the check's display line is a
-         * shell quoting of every argument.
-         * Immutable, so a racy first render only computes the same value twice.
-         */
-        private Rendered rendered;
-
         @Override
         public Rendered render() {
-            Rendered r = rendered;
-            if (r == null) {
-                r = new Rendered(List.of(), List.of(apply), List.of("runs unless: " + check.display()));
-                rendered = r;
-            }
-            return r;
+            return rendered;
         }
 
         @Override
@@ -336,11 +319,14 @@ public final class Steps {
         private final String id;
         private final String description;
         private final Command command;
+        /** Made with the step: see {@link CommandStep#rendered}. */
+        private final Rendered rendered;
 
         VerifyStep(String id, String description, Command command) {
             this.id = Objects.requireNonNull(id);
             this.description = Objects.requireNonNull(description);
             this.command = Objects.requireNonNull(command);
+            this.rendered = Rendered.commands(command);
         }
 
         @Override
@@ -353,17 +339,9 @@ public final class Steps {
             return description;
         }
 
-        /** Rendered once: see {@link CommandStep#render()}. */
-        private Rendered rendered;
-
         @Override
         public Rendered render() {
-            Rendered r = rendered;
-            if (r == null) {
-                r = Rendered.commands(command);
-                rendered = r;
-            }
-            return r;
+            return rendered;
         }
 
         @Override
@@ -412,6 +390,8 @@ public final class Steps {
         private final String sql;
         private final Optional<String> checkQuery;
         private final String dbsu;
+        /** Made with the step: see {@link CommandStep#rendered}. */
+        private final Rendered rendered;
 
         SqlStep(String id, String description, String database, String sql, Optional<String> checkQuery, String dbsu) {
             this.id = id;
@@ -420,6 +400,7 @@ public final class Steps {
             this.sql = sql;
             this.checkQuery = checkQuery;
             this.dbsu = dbsu;
+            this.rendered = new Rendered(List.of(), List.of(psql(sql, false)), List.of("sql on " + database + ":\n" + sql.strip()));
         }
 
         private Command psql(String input, boolean tuplesOnly) {
@@ -441,17 +422,9 @@ public final class Steps {
             return description;
         }
 
-        /** Rendered once: see {@link CommandStep#render()}. */
-        private Rendered rendered;
-
         @Override
         public Rendered render() {
-            Rendered r = rendered;
-            if (r == null) {
-                r = new Rendered(List.of(), List.of(psql(sql, false)), List.of("sql on " + database + ":\n" + sql.strip()));
-                rendered = r;
-            }
-            return r;
+            return rendered;
         }
 
         @Override
@@ -490,6 +463,8 @@ public final class Steps {
         private final Command probe;
         private final Duration timeout;
         private final Duration interval;
+        /** Made with the step: see {@link CommandStep#rendered}. */
+        private final Rendered rendered;
 
         WaitStep(String id, String description, Command probe, Duration timeout, Duration interval) {
             this.id = id;
@@ -497,6 +472,8 @@ public final class Steps {
             this.probe = probe;
             this.timeout = timeout;
             this.interval = interval;
+            this.rendered = new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
+                    + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
         }
 
         @Override
@@ -509,18 +486,9 @@ public final class Steps {
             return description;
         }
 
-        /** Rendered once: see {@link CommandStep#render()}. */
-        private Rendered rendered;
-
         @Override
         public Rendered render() {
-            Rendered r = rendered;
-            if (r == null) {
-                r = new Rendered(List.of(), List.of(probe), List.of("repeated every " + interval.toMillis()
-                        + " ms until it succeeds, at most " + timeout.toSeconds() + " s"));
-                rendered = r;
-            }
-            return r;
+            return rendered;
         }
 
         @Override

@@ -58,6 +58,12 @@ public final class SqlFileStep implements Step, Guarded {
     private final List<Probe> probes;
     private final Optional<PasswordProbe> password;
     private final List<String> notes;
+    /**
+     * Made with the step: a plan renders every step three times (its builder, its preflight and its text), and
+     * the run command is also its converging command and what apply runs.
+     */
+    private final Command run;
+    private final Rendered rendered;
 
     /**
      * @param id          step id
@@ -83,7 +89,14 @@ public final class SqlFileStep implements Step, Guarded {
         this.probes = List.copyOf(probes);
         this.password = Objects.requireNonNull(password);
         this.notes = List.copyOf(notes);
+        Command.Builder b = Command.argv(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-h", socketDir,
+                "-p", String.valueOf(port), "-d", database, "-f", file.path())).user(dbsu).timeout(TIMEOUT);
+        // psql echoes a failing statement's text on stderr: mask the password there
+        password.ifPresent(pw -> b.secret(pw.password()));
+        this.run = b.build();
+        this.rendered = new Rendered(List.of(file), List.of(run), this.notes);
     }
+
 
     @Override
     public String id() {
@@ -97,11 +110,7 @@ public final class SqlFileStep implements Step, Guarded {
 
     /** @return the psql command that runs the file */
     public Command runCommand() {
-        Command.Builder b = Command.argv(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-h", socketDir,
-                "-p", String.valueOf(port), "-d", database, "-f", file.path())).user(dbsu).timeout(TIMEOUT);
-        // psql echoes a failing statement's text on stderr: mask the password there
-        password.ifPresent(pw -> b.secret(pw.password()));
-        return b.build();
+        return run;
     }
 
     private Command query(String db, String sql) {
@@ -109,20 +118,9 @@ public final class SqlFileStep implements Step, Guarded {
                 "-p", String.valueOf(port), "-d", db, "-c", sql)).user(dbsu).timeout(Duration.ofSeconds(30)).build();
     }
 
-    /**
-     * Rendered once: a plan renders every step three times (its builder, its preflight and its text). Immutable, so a
-     * racy first render only computes the same value twice.
-     */
-    private Rendered rendered;
-
     @Override
     public Rendered render() {
-        Rendered r = rendered;
-        if (r == null) {
-            r = new Rendered(List.of(file), List.of(runCommand()), notes);
-            rendered = r;
-        }
-        return r;
+        return rendered;
     }
 
     private Command passwordQuery(PasswordProbe pw) {
