@@ -8,6 +8,8 @@ module io.pigsty.model {
 
     exports io.pigsty.model;
     exports io.pigsty.model.spi;
+    // only Derived is meant for them: what the planner modules derive per inventory is kept with it
+    exports io.pigsty.model.internal to io.pigsty.api, io.pigsty.ha;
 
     // library modules (pigsty-ha) add inventory rules through this SPI
     uses io.pigsty.model.spi.InventoryRules;

@@ -1,5 +1,6 @@
 package io.pigsty.model;
 
+import io.pigsty.model.internal.Derived;
 import io.pigsty.model.internal.InventoryCodec;
 import io.pigsty.model.internal.Validator;
 import java.io.IOException;
@@ -116,10 +117,18 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
         return InventoryCodec.writeJson(this);
     }
 
-    /** @return every problem found, errors and warnings; never throws */
+    /**
+     * Validates once per inventory: it is immutable, and the rules (this module's and those the modules on
+     * the class path provide) are fixed for the JVM, so every facade and plan of it shares the result.
+     *
+     * @return every problem found, errors and warnings; never throws
+     */
     public ValidationResult validate() {
-        return Validator.validate(this);
+        return Derived.get(this, VALIDATION, Validator::validate);
     }
+
+    private static final Derived.Key<ValidationResult> VALIDATION =
+            Derived.Key.named("validation");
 
     /**
      * @param name cluster name
@@ -127,24 +136,18 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
      */
     public Optional<PgCluster> cluster(String name) {
         // planning looks clusters up by name many times per plan: a scan of a thousand clusters each time
-        // made planning quadratic. The list is immutable, so an index of the last one asked holds.
-        ClusterIndex idx = CLUSTER_INDEX.get();
-        if (idx == null || idx.clusters().get() != clusters) {
-            Map<String, PgCluster> byName = new java.util.HashMap<>();
-            for (PgCluster c : clusters) {
-                byName.putIfAbsent(c.name(), c); // the first of a name, as a scan finds it
-            }
-            idx = new ClusterIndex(new java.lang.ref.WeakReference<>(clusters), byName);
-            CLUSTER_INDEX.set(idx);
-        }
-        return Optional.ofNullable(idx.byName().get(name));
+        // made planning quadratic
+        return Optional.ofNullable(Derived.get(this, CLUSTERS_BY_NAME, Inventory::clustersByName).get(name));
     }
 
-    private static final java.util.concurrent.atomic.AtomicReference<ClusterIndex> CLUSTER_INDEX =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final Derived.Key<Map<String, PgCluster>> CLUSTERS_BY_NAME = Derived.Key.named("clusters by name");
 
-    /** Clusters by name for one (immutable) cluster list, held weakly and compared by identity. */
-    private record ClusterIndex(java.lang.ref.WeakReference<List<PgCluster>> clusters, Map<String, PgCluster> byName) {
+    private static Map<String, PgCluster> clustersByName(Inventory inv) {
+        Map<String, PgCluster> byName = new java.util.HashMap<>();
+        for (PgCluster c : inv.clusters()) {
+            byName.putIfAbsent(c.name(), c); // the first of a name, as a scan finds it
+        }
+        return byName;
     }
 
     /**
@@ -167,18 +170,13 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
     }
 
     /**
-     * What {@link #resolve(PgCluster, PgInstance)} and {@link #resolve(PgCluster)} made for the inventory last
-     * asked (by identity; held weakly): planning a cluster resolves each member a few dozen times (every module,
-     * the preflight, the offline facts), and a resolution copies and freezes its computed vars. Everything it
-     * depends on (the inventory's vars, the cluster's, the member's) is immutable.
+     * What {@link #resolve(PgCluster, PgInstance)} and {@link #resolve(PgCluster)} made for this inventory:
+     * planning a cluster resolves each member a few dozen times (every module, the preflight, the offline
+     * facts), and a resolution copies and freezes its computed vars. Everything it depends on (the inventory's
+     * vars, the cluster's, the member's) is immutable.
      */
-    private static final java.util.concurrent.atomic.AtomicReference<ResolvedCache> RESOLVED =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    /** Bound of {@link #RESOLVED}: a few entries per member of the largest inventories planned. */
-    private static final int RESOLVED_MAX = 1 << 17;
-
-    private record ResolvedCache(java.lang.ref.WeakReference<Inventory> inventory, Map<Member, Resolved> byMember) {
-    }
+    private static final Derived.Key<Map<Member, Resolved>> RESOLVED =
+            Derived.Key.named("resolved vars");
 
     /** A cluster and one of its members (null for the cluster level), by identity. */
     private record Member(PgCluster cluster, PgInstance instance) {
@@ -194,12 +192,7 @@ public record Inventory(Vars vars, Optional<NodeGroup> infra, Optional<NodeGroup
     }
 
     private Map<Member, Resolved> resolvedCache() {
-        ResolvedCache c = RESOLVED.get();
-        if (c == null || c.inventory().get() != this || c.byMember().size() >= RESOLVED_MAX) {
-            c = new ResolvedCache(new java.lang.ref.WeakReference<>(this), new java.util.concurrent.ConcurrentHashMap<>());
-            RESOLVED.set(c);
-        }
-        return c.byMember();
+        return Derived.get(this, RESOLVED, inv -> new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     private Resolved resolveNew(PgCluster cluster, PgInstance instance) {

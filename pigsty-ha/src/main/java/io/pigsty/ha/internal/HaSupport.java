@@ -34,6 +34,7 @@ import io.pigsty.model.PigstyException;
 import io.pigsty.model.Resolved;
 import io.pigsty.model.RtoPlan;
 import io.pigsty.model.Secret;
+import io.pigsty.model.internal.Derived;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -656,12 +657,8 @@ public final class HaSupport {
         return java.util.Optional.empty();
     }
 
-    /** What each (cluster, expression) of the inventory last validated selects, held weakly, by identity. */
-    private static final java.util.concurrent.atomic.AtomicReference<Selections> SELECTIONS =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    private record Selections(java.lang.ref.WeakReference<Inventory> inventory, Map<Selection, Set<String>> byKey) {
-    }
+    /** What each (cluster, expression) of an inventory selects, found when it was validated. */
+    private static final Derived.Key<Map<Selection, Set<String>>> SELECTIONS = Derived.Key.named("selections");
 
     /** A cluster (by identity: the inventory's own object) and an expression. */
     private record Selection(PgCluster cluster, String expr) {
@@ -677,17 +674,11 @@ public final class HaSupport {
     }
 
     private static Map<Selection, Set<String>> selections(Inventory inv) {
-        Selections s = SELECTIONS.get();
-        if (s == null || s.inventory().get() != inv) {
-            s = new Selections(new java.lang.ref.WeakReference<>(inv), new java.util.concurrent.ConcurrentHashMap<>());
-            SELECTIONS.set(s);
-        }
-        return s.byKey();
+        return Derived.get(inv, SELECTIONS, i -> new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     private static Set<String> selected(Inventory inv, PgCluster c, String expr, java.util.function.Supplier<Set<String>> compute) {
-        Selections s = SELECTIONS.get();
-        Set<String> known = s != null && s.inventory().get() == inv ? s.byKey().get(new Selection(c, expr)) : null;
+        Set<String> known = selections(inv).get(new Selection(c, expr));
         return known != null ? known : compute.get();
     }
 

@@ -14,8 +14,10 @@ import io.pigsty.model.PgUser;
 import io.pigsty.model.PoolMode;
 import io.pigsty.model.Resolved;
 import io.pigsty.model.Secret;
+import io.pigsty.model.internal.Derived;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,35 +90,20 @@ public final class ModelSpecs {
     }
 
     /*
-     * The SCRAM verifiers of the last inventory planned, by a SHA-256 digest of role and password (held
-     * as long as that inventory is): deriving one is two 4096-round PBKDF2s, and every member of every
-     * cluster asks for each of its roles, mostly the same default roles with the same passwords. A
-     * verifier depends only on (role, password), so sharing it changes no plan. The key is a digest, not
-     * the pair, so that no plain password is kept in a String beyond the inventory's own Secret.
+     * The SCRAM verifiers of an inventory, by a SHA-256 digest of role and password, kept as long as the
+     * inventory is: deriving one is two 4096-round PBKDF2s, and every member of every cluster asks for each
+     * of its roles, mostly the same default roles with the same passwords. A verifier depends only on
+     * (role, password), so sharing it changes no plan. The key is a digest, not the pair, so that no plain
+     * password is kept in a String beyond the inventory's own Secret.
      */
-    private static final java.util.concurrent.atomic.AtomicReference<Verifiers> VERIFIERS =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
-
-    private record Verifiers(java.lang.ref.WeakReference<Inventory> inventory,
-                             java.util.concurrent.ConcurrentHashMap<String, String> byRoleAndPassword) {
-    }
+    private static final Derived.Key<Map<String, String>> VERIFIERS = Derived.Key.named("SCRAM verifiers");
 
     private static String stored(Inventory inv, String user, String password, String enc) {
         if ("md5".equalsIgnoreCase(enc) || password.startsWith("SCRAM-SHA-256$")) {
             return Scram.stored(user, password, enc);
         }
-        Verifiers v = VERIFIERS.get();
-        if (v == null || v.inventory().get() != inv) {
-            java.util.concurrent.ConcurrentHashMap<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
-            v = new Verifiers(new java.lang.ref.WeakReference<>(inv), cache);
-            VERIFIERS.set(v);
-            // the verifiers (and digests) go once the inventory is unreachable, not at the next plan of another
-            // inventory (the action holds the map only, never the inventory)
-            CLEANER.register(inv, cache::clear);
-        }
-        return v.byRoleAndPassword().computeIfAbsent(digest(user, password), k -> Scram.stored(user, password, enc));
+        return Derived.get(inv, VERIFIERS, i -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(digest(user, password), k -> Scram.stored(user, password, enc));
     }
 
     private static String digest(String user, String password) {
