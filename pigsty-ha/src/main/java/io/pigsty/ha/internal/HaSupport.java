@@ -457,11 +457,11 @@ public final class HaSupport {
      *         converting every member's few hundred vars for expressions that read one or two
      */
     public static ArrayNode members(Inventory inv, PgCluster c, java.util.Collection<String> exprs) {
-        Set<String> keys = exprs == null ? null : referencedKeys(exprs);
+        java.util.Optional<Set<String>> keys = exprs == null ? java.util.Optional.empty() : referencedKeys(exprs);
         ArrayNode members = JSON.createArrayNode();
         for (PgInstance i : c.instances()) {
             Resolved r = inv.resolve(c, i);
-            Map<String, Object> all = keys == null ? r.asMap() : r.asMap(keys::contains);
+            Map<String, Object> all = keys.isEmpty() ? r.asMap() : r.asMap(keys.get()::contains);
             // sized once: growing a map of a few hundred vars rehashed it several times per member
             ObjectNode vars = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(all.size() * 4 / 3 + 1));
             members.add(vars);
@@ -478,24 +478,24 @@ public final class HaSupport {
     /**
      * @param exprs JMESPath expressions over the members
      * @return every top-level key the expressions can read, over-approximated by every word in them, plus
-     *         {@code pg_instance}; null (every key) when one of them can read keys it does not name: the
+     *         {@code pg_instance}; empty (every key) when one of them can read keys it does not name: the
      *         current node {@code @}, a wildcard, a function call (the only place of expression references), or a quoted
      *         identifier or escape, whose extent a word scan cannot be sure of
      */
-    static Set<String> referencedKeys(java.util.Collection<String> exprs) {
+    static java.util.Optional<Set<String>> referencedKeys(java.util.Collection<String> exprs) {
         Set<String> keys = new java.util.HashSet<>();
         keys.add("pg_instance");
         for (String e : exprs) {
             if (e.indexOf('@') >= 0 || e.indexOf('*') >= 0 || e.indexOf('\\') >= 0 || e.indexOf('"') >= 0
                     || CALL.matcher(e).find()) {
-                return null;
+                return java.util.Optional.empty();
             }
             java.util.regex.Matcher m = WORD.matcher(e);
             while (m.find()) {
                 keys.add(m.group());
             }
         }
-        return keys;
+        return java.util.Optional.of(keys);
     }
 
     /**

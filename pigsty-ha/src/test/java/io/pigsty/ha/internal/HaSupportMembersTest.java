@@ -116,8 +116,10 @@ class HaSupportMembersTest {
         }
         // only what the expression names (and pg_instance) is converted; anything it cannot name keeps every key
         assertThat(HaSupport.members(inv, c, List.of("[?pg_role == `primary`]")).get(0).size()).isEqualTo(2);
-        assertThat(HaSupport.referencedKeys(List.of("[?pg_weight < `100`]", "[?@.x]"))).isNull();
-        assertThat(HaSupport.referencedKeys(List.of("[?length(pg_role) > `1`]"))).isNull();
+        assertThat(HaSupport.referencedKeys(List.of("[?pg_weight < `100`]", "[?@.x]"))).isEmpty();
+        assertThat(HaSupport.referencedKeys(List.of("[?length(pg_role) > `1`]"))).isEmpty();
+        assertThat(HaSupport.referencedKeys(List.of("[?pg_role == `primary`]")))
+                .hasValueSatisfying(keys -> assertThat(keys).contains("pg_role", "pg_instance"));
         assertThat(HaSupport.members(inv, c, List.of("[?@]"))).isEqualTo(all);
     }
 
