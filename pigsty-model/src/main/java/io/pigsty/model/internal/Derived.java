@@ -14,7 +14,7 @@ import java.util.function.Function;
  * is an immutable record, so each value depends on it alone; a record cannot carry the values itself,
  * so they live here, by the inventory's identity (its value equality would hash every cluster) and
  * held weakly. Every inventory planned has its own entry: two inventories planned alternately no
- * longer evict each other, as the three "last inventory" caches this replaces did.
+ * longer evict each other, as the four "last inventory" caches this replaces did.
  *
  * <p>A value must not reference its inventory, or the inventory would never be collected.
  * Thread-safe; a value may be derived twice by a race, and then one of the two is kept.
